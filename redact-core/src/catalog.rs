@@ -1,0 +1,95 @@
+//! The built-in rule catalog, read from `rules/builtin.toml` (compiled into the crate).
+
+use serde::Deserialize;
+
+/// The catalog file, as shipped.
+pub(crate) const BUILTIN_TOML: &str = include_str!("../rules/builtin.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Catalog {
+    #[serde(default)]
+    pub(crate) pattern: Vec<PatternSpec>,
+    #[serde(default)]
+    pub(crate) scanner: Vec<ScannerSpec>,
+    #[serde(default)]
+    pub(crate) field: Vec<FieldSpec>,
+}
+
+/// A literal-anchored rule: keywords for the gate, a regex that matches from the keyword.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PatternSpec {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) classification: String,
+    pub(crate) keywords: Vec<String>,
+    pub(crate) regex: String,
+    #[serde(default)]
+    pub(crate) boundary: Option<String>,
+    #[serde(default)]
+    pub(crate) validator: Option<String>,
+    #[serde(default)]
+    pub(crate) priority: Option<u8>,
+}
+
+/// A rule implemented by a byte scanner.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScannerSpec {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) classification: String,
+    pub(crate) scanner: String,
+    #[serde(default)]
+    pub(crate) priority: Option<u8>,
+}
+
+/// Keys that classify their value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FieldSpec {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) classification: String,
+    #[serde(default)]
+    pub(crate) keys: Vec<String>,
+    #[serde(default)]
+    pub(crate) suffixes: Vec<String>,
+    /// Only quoted values count (multi-word values such as addresses).
+    #[serde(default)]
+    pub(crate) quoted_only: bool,
+    #[serde(default)]
+    pub(crate) priority: Option<u8>,
+}
+
+pub(crate) const PATTERN_PRIORITY: u8 = 30;
+pub(crate) const FIELD_PRIORITY: u8 = 20;
+pub(crate) const SCANNER_PRIORITY: u8 = 10;
+
+/// Parses the shipped catalog. A broken catalog is a bug in this crate; a unit test keeps it
+/// parseable, and the builder reports it as an error rather than panicking.
+pub(crate) fn builtin() -> Result<Catalog, toml::de::Error> {
+    toml::from_str(BUILTIN_TOML)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn catalog_parses_and_names_are_unique() {
+        let catalog = builtin().unwrap();
+        let names: Vec<&str> = catalog
+            .pattern
+            .iter()
+            .map(|p| p.name.as_str())
+            .chain(catalog.scanner.iter().map(|s| s.name.as_str()))
+            .chain(catalog.field.iter().map(|f| f.name.as_str()))
+            .collect();
+        let unique: HashSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "duplicate rule names");
+        assert!(names.len() >= 35, "only {} built-in rules", names.len());
+    }
+}

@@ -1,0 +1,1114 @@
+//! The redaction engine: building a [`Redactor`] from the catalog and a [`Policy`], and the one
+//! pass that finds, resolves and replaces matches.
+
+use crate::catalog::{self, FIELD_PRIORITY, PATTERN_PRIORITY, SCANNER_PRIORITY};
+use crate::keyvalue::{self, FieldTable, FieldTarget};
+use crate::scan::{ScannerSet, SCANNER_NAMES};
+use crate::{json, Action, BuildError, Classification, Findings, Policy, Validator};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// Identifies a rule within one [`Redactor`]; see [`Redactor::rule`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId(pub(crate) u16);
+
+impl RuleId {
+    /// The rule's position in [`Redactor::rules`].
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// How a rule finds its matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    /// A built-in literal-anchored regex.
+    Pattern,
+    /// A built-in byte scanner.
+    Scanner,
+    /// Built-in classified keys.
+    Field,
+    /// A custom rule from the policy.
+    Custom,
+    /// A classified key or path from the policy.
+    PolicyField,
+}
+
+impl RuleKind {
+    /// A short lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Pattern => "pattern",
+            RuleKind::Scanner => "scanner",
+            RuleKind::Field => "field",
+            RuleKind::Custom => "custom",
+            RuleKind::PolicyField => "policy_field",
+        }
+    }
+}
+
+/// One rule of a [`Redactor`], with the action the policy gave it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    name: String,
+    description: String,
+    classification: Classification,
+    action: Action,
+    kind: RuleKind,
+    priority: u8,
+    enabled: bool,
+}
+
+impl RuleInfo {
+    /// The name used in placeholders and counts.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// What the rule finds.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+    /// The rule's classification.
+    pub fn classification(&self) -> Classification {
+        self.classification
+    }
+    /// The action applied to its matches.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+    /// How it finds matches.
+    pub fn kind(&self) -> RuleKind {
+        self.kind
+    }
+    /// Higher wins when matches overlap.
+    pub fn priority(&self) -> u8 {
+        self.priority
+    }
+    /// False when the policy disabled the rule or keeps what it finds: it does not run.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+}
+
+/// A span to replace (or remove) in a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) rule: RuleId,
+    /// The span is a bare JSON value: the placeholder must be written as a JSON string.
+    pub(crate) quote: bool,
+    /// The span is a whole JSON member to remove (`drop_field`).
+    pub(crate) remove: bool,
+}
+
+impl Hit {
+    pub(crate) fn new(start: usize, end: usize, rule: RuleId) -> Hit {
+        Hit {
+            start,
+            end,
+            rule,
+            quote: false,
+            remove: false,
+        }
+    }
+}
+
+struct PatternMatcher {
+    rule: RuleId,
+    regex: Regex,
+    secret_group: Option<usize>,
+    left_boundary: bool,
+    right_boundary: bool,
+    validator: Option<Validator>,
+}
+
+struct CustomMatcher {
+    rule: RuleId,
+    regex: Regex,
+    secret_group: Option<usize>,
+    validator: Option<Validator>,
+    gated: bool,
+}
+
+/// What a keyword of the gate sets off.
+#[derive(Clone, Debug, Default)]
+struct Trigger {
+    /// Pattern matchers to try, anchored at the keyword, in order.
+    patterns: Vec<usize>,
+    /// The keyword is (part of) a classified key.
+    field: bool,
+    /// Custom rules this keyword arms.
+    custom: Vec<usize>,
+}
+
+/// A dotted path from the policy (`customer.name`, `*.passport_number`), for JSON records.
+#[derive(Clone, Debug)]
+pub(crate) struct PathRule {
+    /// Normalised segments; `None` matches any one key.
+    pub(crate) segments: Vec<Option<Vec<u8>>>,
+    pub(crate) rule: RuleId,
+}
+
+static NEXT_REDACTOR_ID: AtomicU64 = AtomicU64::new(1);
+
+/// An immutable, thread-safe redactor: compile once, share everywhere.
+///
+/// ```
+/// use redact_core::Redactor;
+/// let redactor = Redactor::new().unwrap();
+/// let out = redactor.redact(br#"{"user":"bob@example.com","password":"hunter2","n":1}"#);
+/// assert_eq!(&*out, br#"{"user":"[REDACTED:email]","password":"[REDACTED:password]","n":1}"#);
+/// // Nothing to redact: the input comes back borrowed.
+/// assert!(matches!(redactor.redact(b"all clear"), std::borrow::Cow::Borrowed(_)));
+/// ```
+pub struct Redactor {
+    id: u64,
+    rules: Vec<RuleInfo>,
+    gate: Option<AhoCorasick>,
+    triggers: Vec<Trigger>,
+    patterns: Vec<PatternMatcher>,
+    custom: Vec<CustomMatcher>,
+    pub(crate) fields: FieldTable,
+    pub(crate) paths: Vec<PathRule>,
+    pub(crate) scanners: ScannerSet,
+    hash_key: Option<Vec<u8>>,
+    json: bool,
+    pool: Mutex<Vec<Scratch>>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redactor")
+            .field("rules", &self.rules.iter().filter(|r| r.enabled).count())
+            .field("json", &self.json)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reusable working memory for [`Redactor::redact_into`]: keep one per thread and pass it to
+/// every call, and the hot path does not allocate.
+pub struct Scratch {
+    owner: u64,
+    pub(crate) hits: Vec<Hit>,
+    merged: Vec<Hit>,
+    pattern_caches: Vec<(meta::Cache, Captures)>,
+    custom_caches: Vec<(meta::Cache, Captures)>,
+    armed: Vec<bool>,
+    findings: Findings,
+    pub(crate) path: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scratch")
+            .field("findings", &self.findings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Scratch {
+    /// The counts for the last record redacted with this scratch.
+    pub fn findings(&self) -> &Findings {
+        &self.findings
+    }
+}
+
+/// What happened to one record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// How many spans were replaced or removed.
+    pub redactions: usize,
+    /// The policy drops the whole record; nothing was written.
+    pub dropped: bool,
+    /// The record was a JSON object and was redacted structurally.
+    pub json: bool,
+}
+
+/// Builds a [`Redactor`] from a [`Policy`].
+///
+/// ```
+/// use redact_core::{Action, Classification, Policy, Redactor};
+/// let mut policy = Policy::new();
+/// policy.set_action(Classification::Confidential, Action::Hash);
+/// let redactor = Redactor::builder()
+///     .policy(policy)
+///     .hash_key(b"a key from your secret store".to_vec())
+///     .build()
+///     .unwrap();
+/// let out = redactor.redact(b"login by ann@example.com");
+/// assert!(out.starts_with(b"login by [email:"));
+/// // The same value gives the same token, so redacted logs can still be joined.
+/// assert_eq!(out, redactor.redact(b"login by ann@example.com"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct RedactorBuilder {
+    policy: Policy,
+    hash_key: Option<Vec<u8>>,
+    json: bool,
+}
+
+impl Default for RedactorBuilder {
+    fn default() -> Self {
+        RedactorBuilder {
+            policy: Policy::default(),
+            hash_key: None,
+            json: true,
+        }
+    }
+}
+
+impl RedactorBuilder {
+    /// A builder with the default policy.
+    pub fn new() -> RedactorBuilder {
+        RedactorBuilder::default()
+    }
+
+    /// Uses `policy`.
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The secret key for the `hash` action (HMAC-SHA256). Required when the policy hashes.
+    pub fn hash_key(mut self, key: Vec<u8>) -> Self {
+        self.hash_key = Some(key);
+        self
+    }
+
+    /// Whether records holding a JSON object are redacted structurally (default: true). When
+    /// off, every record is redacted as text.
+    pub fn json(mut self, yes: bool) -> Self {
+        self.json = yes;
+        self
+    }
+
+    /// Compiles the rules. Fails, naming the rule, if any rule does not compile or the policy
+    /// refers to a rule that does not exist; nothing is silently skipped.
+    pub fn build(self) -> Result<Redactor, BuildError> {
+        Compiler::new(self)?.finish()
+    }
+}
+
+/// Accumulates compiled rules while a builder runs.
+struct Compiler {
+    policy: Policy,
+    hash_key: Option<Vec<u8>>,
+    json: bool,
+    rules: Vec<RuleInfo>,
+    patterns: Vec<PatternMatcher>,
+    custom: Vec<CustomMatcher>,
+    fields: FieldTable,
+    paths: Vec<PathRule>,
+    scanners: ScannerSet,
+    /// Lowercased keyword -> trigger index.
+    keywords: HashMap<Vec<u8>, usize>,
+    triggers: Vec<Trigger>,
+}
+
+impl Compiler {
+    fn new(builder: RedactorBuilder) -> Result<Compiler, BuildError> {
+        let mut c = Compiler {
+            policy: builder.policy,
+            hash_key: builder.hash_key,
+            json: builder.json,
+            rules: Vec::new(),
+            patterns: Vec::new(),
+            custom: Vec::new(),
+            fields: FieldTable::default(),
+            paths: Vec::new(),
+            scanners: ScannerSet::default(),
+            keywords: HashMap::new(),
+            triggers: Vec::new(),
+        };
+        let catalog = catalog::builtin().map_err(|e| BuildError::Catalog(e.to_string()))?;
+        for spec in &catalog.pattern {
+            let class = parse_class(&spec.name, &spec.classification)?;
+            let Some(rule) = c.add_rule(
+                &spec.name,
+                &spec.description,
+                class,
+                RuleKind::Pattern,
+                spec.priority.unwrap_or(PATTERN_PRIORITY),
+            )?
+            else {
+                continue;
+            };
+            let validator = spec
+                .validator
+                .as_deref()
+                .map(|v| {
+                    v.parse::<Validator>()
+                        .map_err(|message| BuildError::InvalidRule {
+                            rule: spec.name.clone(),
+                            message,
+                        })
+                })
+                .transpose()?;
+            let regex = compile(&spec.name, &spec.regex, false)?;
+            let boundary = spec.boundary.as_deref().unwrap_or("none");
+            if !matches!(boundary, "none" | "left" | "right" | "both") {
+                return Err(BuildError::InvalidRule {
+                    rule: spec.name.clone(),
+                    message: format!("unknown boundary '{boundary}'"),
+                });
+            }
+            if spec.keywords.is_empty() {
+                return Err(BuildError::InvalidRule {
+                    rule: spec.name.clone(),
+                    message: "a pattern rule needs keywords".into(),
+                });
+            }
+            let index = c.patterns.len();
+            c.patterns.push(PatternMatcher {
+                rule,
+                secret_group: regex
+                    .group_info()
+                    .to_index(regex_automata::PatternID::ZERO, "secret"),
+                regex,
+                left_boundary: matches!(boundary, "left" | "both"),
+                right_boundary: matches!(boundary, "right" | "both"),
+                validator,
+            });
+            for keyword in &spec.keywords {
+                let t = c.trigger(keyword.as_bytes());
+                c.triggers[t].patterns.push(index);
+            }
+        }
+        for spec in &catalog.scanner {
+            let class = parse_class(&spec.name, &spec.classification)?;
+            if !SCANNER_NAMES.contains(&spec.scanner.as_str()) {
+                return Err(BuildError::InvalidRule {
+                    rule: spec.name.clone(),
+                    message: format!("unknown scanner '{}'", spec.scanner),
+                });
+            }
+            if let Some(rule) = c.add_rule(
+                &spec.name,
+                &spec.description,
+                class,
+                RuleKind::Scanner,
+                spec.priority.unwrap_or(SCANNER_PRIORITY),
+            )? {
+                c.scanners.assign(&spec.scanner, rule);
+            }
+        }
+        for spec in &catalog.field {
+            let class = parse_class(&spec.name, &spec.classification)?;
+            let Some(rule) = c.add_rule(
+                &spec.name,
+                &spec.description,
+                class,
+                RuleKind::Field,
+                spec.priority.unwrap_or(FIELD_PRIORITY),
+            )?
+            else {
+                continue;
+            };
+            let target = FieldTarget {
+                rule,
+                credential_value: spec.name == "authorization",
+                quoted_only: spec.quoted_only,
+            };
+            for key in &spec.keys {
+                c.fields.insert_exact(key, target);
+                c.key_keywords(key);
+            }
+            for suffix in &spec.suffixes {
+                c.fields.insert_suffix(suffix, target);
+                c.key_keywords(suffix);
+            }
+        }
+        c.add_policy_rules()?;
+        c.check_policy_names()?;
+        Ok(c)
+    }
+
+    /// Registers a rule; returns its id when it runs (enabled, and not kept).
+    fn add_rule(
+        &mut self,
+        name: &str,
+        description: &str,
+        classification: Classification,
+        kind: RuleKind,
+        priority: u8,
+    ) -> Result<Option<RuleId>, BuildError> {
+        if self.rules.iter().any(|r| r.name == name) {
+            return Err(BuildError::DuplicateRule(name.to_string()));
+        }
+        let builtin = matches!(
+            kind,
+            RuleKind::Pattern | RuleKind::Scanner | RuleKind::Field
+        );
+        let action = self
+            .policy
+            .rule_action(name)
+            .unwrap_or(self.policy.action_for(classification));
+        let enabled = action != Action::Keep && !(builtin && self.policy.is_disabled(name));
+        let id = u16::try_from(self.rules.len()).map_err(|_| BuildError::InvalidRule {
+            rule: name.to_string(),
+            message: "too many rules".into(),
+        })?;
+        self.rules.push(RuleInfo {
+            name: name.to_string(),
+            description: description.to_string(),
+            classification,
+            action,
+            kind,
+            priority,
+            enabled,
+        });
+        if enabled && action == Action::Hash && self.hash_key.is_none() {
+            return Err(BuildError::MissingHashKey(name.to_string()));
+        }
+        Ok(enabled.then_some(RuleId(id)))
+    }
+
+    fn trigger(&mut self, keyword: &[u8]) -> usize {
+        let lower = keyword.to_ascii_lowercase();
+        if let Some(&t) = self.keywords.get(&lower) {
+            return t;
+        }
+        self.triggers.push(Trigger::default());
+        self.keywords.insert(lower, self.triggers.len() - 1);
+        self.triggers.len() - 1
+    }
+
+    /// Gate keywords for a key: its words joined by `_`, `-` and nothing, which with ASCII
+    /// case-insensitivity covers snake_case, kebab-case, camelCase and SCREAMING_CASE.
+    fn key_keywords(&mut self, key: &str) {
+        let words = split_words(key);
+        let mut variants = vec![words.join("_"), words.join("-"), words.concat()];
+        variants.dedup();
+        for v in variants {
+            let t = self.trigger(v.as_bytes());
+            self.triggers[t].field = true;
+        }
+    }
+
+    fn add_policy_rules(&mut self) -> Result<(), BuildError> {
+        let custom_rules = self.policy.custom_rules().to_vec();
+        for spec in &custom_rules {
+            if spec.name.is_empty()
+                || !spec
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            {
+                return Err(BuildError::InvalidRule {
+                    rule: spec.name.clone(),
+                    message: "names use letters, digits, '_', '-' and '.'".into(),
+                });
+            }
+            let description = spec
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("custom rule /{}/", spec.regex));
+            if let Some(action) = spec.action {
+                self.policy.set_rule_action(spec.name.clone(), action);
+            }
+            let Some(rule) = self.add_rule(
+                &spec.name,
+                &description,
+                spec.classification,
+                RuleKind::Custom,
+                PATTERN_PRIORITY,
+            )?
+            else {
+                continue;
+            };
+            let regex = compile(&spec.name, &spec.regex, true)?;
+            if regex.is_match(Input::new(b"")) {
+                return Err(BuildError::InvalidRule {
+                    rule: spec.name.clone(),
+                    message: "the regex matches the empty string".into(),
+                });
+            }
+            let index = self.custom.len();
+            self.custom.push(CustomMatcher {
+                rule,
+                secret_group: regex
+                    .group_info()
+                    .to_index(regex_automata::PatternID::ZERO, "secret"),
+                regex,
+                validator: spec.validator,
+                gated: !spec.keywords.is_empty(),
+            });
+            for keyword in &spec.keywords {
+                if keyword.is_empty() {
+                    return Err(BuildError::InvalidRule {
+                        rule: spec.name.clone(),
+                        message: "empty keyword".into(),
+                    });
+                }
+                let t = self.trigger(keyword.as_bytes());
+                self.triggers[t].custom.push(index);
+            }
+        }
+        let fields = self.policy.fields().to_vec();
+        for (class, key) in &fields {
+            if !crate::policy::valid_field_key(key) {
+                return Err(BuildError::InvalidRule {
+                    rule: format!("field:{key}"),
+                    message: "not a key or dotted path".into(),
+                });
+            }
+            let name = format!("field:{key}");
+            if self.rules.iter().any(|r| r.name == name) {
+                continue;
+            }
+            let description = format!("values of the key or path '{key}' (policy)");
+            let Some(rule) = self.add_rule(
+                &name,
+                &description,
+                *class,
+                RuleKind::PolicyField,
+                FIELD_PRIORITY + 5,
+            )?
+            else {
+                continue;
+            };
+            let target = FieldTarget {
+                rule,
+                credential_value: false,
+                quoted_only: false,
+            };
+            let segments: Vec<&str> = key.split('.').collect();
+            match segments.as_slice() {
+                [plain] => {
+                    self.fields.insert_exact(plain, target);
+                    self.key_keywords(plain);
+                }
+                // `*.key` is `key` below the top level; in text, where depth is unknown, it is
+                // honoured everywhere (failing closed).
+                ["*", last] if *last != "*" => {
+                    self.paths.push(PathRule {
+                        segments: vec![None, Some(keyvalue::normalize_owned(last.as_bytes()))],
+                        rule,
+                    });
+                    self.fields.insert_exact(last, target);
+                    self.key_keywords(last);
+                }
+                _ => self.paths.push(PathRule {
+                    segments: segments
+                        .iter()
+                        .map(|s| (*s != "*").then(|| keyvalue::normalize_owned(s.as_bytes())))
+                        .collect(),
+                    rule,
+                }),
+            }
+        }
+        Ok(())
+    }
+
+    /// Every rule named by `[actions]` or `[builtin] disable` must exist.
+    fn check_policy_names(&self) -> Result<(), BuildError> {
+        let known = |name: &str| self.rules.iter().any(|r| r.name == name);
+        for name in self.policy.disabled() {
+            let builtin = self.rules.iter().any(|r| {
+                r.name == name
+                    && matches!(
+                        r.kind,
+                        RuleKind::Pattern | RuleKind::Scanner | RuleKind::Field
+                    )
+            });
+            if !builtin {
+                return Err(BuildError::UnknownRule(name.to_string()));
+            }
+        }
+        for (name, _) in self.policy.rule_actions() {
+            if !known(name) {
+                return Err(BuildError::UnknownRule(name.to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Redactor, BuildError> {
+        let mut patterns: Vec<Vec<u8>> = vec![Vec::new(); self.triggers.len()];
+        for (keyword, &t) in &self.keywords {
+            patterns[t] = keyword.clone();
+        }
+        let gate = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&patterns)
+                    .map_err(|e| BuildError::Gate(e.to_string()))?,
+            )
+        };
+        Ok(Redactor {
+            id: NEXT_REDACTOR_ID.fetch_add(1, Ordering::Relaxed),
+            rules: self.rules,
+            gate,
+            triggers: self.triggers,
+            patterns: self.patterns,
+            custom: self.custom,
+            fields: self.fields,
+            paths: self.paths,
+            scanners: self.scanners,
+            hash_key: self.hash_key,
+            json: self.json,
+            pool: Mutex::new(Vec::new()),
+        })
+    }
+}
+
+fn parse_class(rule: &str, name: &str) -> Result<Classification, BuildError> {
+    name.parse().map_err(
+        |e: crate::classification::UnknownName| BuildError::InvalidRule {
+            rule: rule.to_string(),
+            message: e.to_string(),
+        },
+    )
+}
+
+/// Compiles a rule's regex over bytes. Built-in rules are written for ASCII (Unicode off keeps
+/// the DFAs small and fast); custom rules fall back to Unicode classes if they use them.
+fn compile(rule: &str, pattern: &str, allow_unicode: bool) -> Result<Regex, BuildError> {
+    let build = |unicode: bool| {
+        Regex::builder()
+            .syntax(syntax::Config::new().utf8(false).unicode(unicode))
+            .configure(Regex::config().utf8_empty(false))
+            .build(pattern)
+    };
+    match build(false) {
+        Ok(regex) => Ok(regex),
+        Err(_) if allow_unicode => build(true).map_err(|e| BuildError::InvalidRegex {
+            rule: rule.to_string(),
+            message: e.to_string(),
+        }),
+        Err(e) => Err(BuildError::InvalidRegex {
+            rule: rule.to_string(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Splits `first_name`, `first-name`, `firstName` and `FIRST_NAME` into lowercase words.
+fn split_words(key: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for ch in key.chars() {
+        if matches!(ch, '_' | '-' | '.' | ' ') {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if ch.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
+        current.push(ch.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+impl Redactor {
+    /// A redactor with every built-in rule and the default policy.
+    pub fn new() -> Result<Redactor, BuildError> {
+        RedactorBuilder::new().build()
+    }
+
+    /// A builder, to set a policy and a hash key.
+    pub fn builder() -> RedactorBuilder {
+        RedactorBuilder::new()
+    }
+
+    /// A redactor for `policy`.
+    pub fn from_policy(policy: &Policy) -> Result<Redactor, BuildError> {
+        RedactorBuilder::new().policy(policy.clone()).build()
+    }
+
+    /// Every rule, including those that do not run (see [`RuleInfo::enabled`]), indexed by
+    /// [`RuleId::index`].
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.rules
+    }
+
+    /// One rule.
+    pub fn rule(&self, id: RuleId) -> &RuleInfo {
+        &self.rules[id.index()]
+    }
+
+    /// The id of the rule called `name`.
+    pub fn rule_id(&self, name: &str) -> Option<RuleId> {
+        self.rules
+            .iter()
+            .position(|r| r.name == name)
+            .map(|i| RuleId(i as u16))
+    }
+
+    /// Redaction counts summed by classification, in [`Classification::ALL`] order.
+    pub fn count_by_classification(&self, findings: &Findings) -> [(Classification, u64); 5] {
+        let mut out = Classification::ALL.map(|c| (c, 0));
+        for (rule, n) in findings.iter() {
+            out[self.rule(rule).classification.index()].1 += n;
+        }
+        out
+    }
+
+    /// Working memory for [`Redactor::redact_into`].
+    pub fn create_scratch(&self) -> Scratch {
+        Scratch {
+            owner: self.id,
+            hits: Vec::new(),
+            merged: Vec::new(),
+            pattern_caches: self
+                .patterns
+                .iter()
+                .map(|p| (p.regex.create_cache(), p.regex.create_captures()))
+                .collect(),
+            custom_caches: self
+                .custom
+                .iter()
+                .map(|p| (p.regex.create_cache(), p.regex.create_captures()))
+                .collect(),
+            armed: vec![false; self.custom.len()],
+            findings: Findings::new(),
+            path: Vec::new(),
+        }
+    }
+
+    /// Redacts one record. Returns the input unchanged (borrowed) when nothing matched, and an
+    /// empty record when the policy drops it.
+    pub fn redact<'h>(&self, record: &'h [u8]) -> Cow<'h, [u8]> {
+        let mut scratch = self.checkout_scratch();
+        let outcome = self.find(record, &mut scratch);
+        let result = if outcome.dropped {
+            Cow::Owned(Vec::new())
+        } else if scratch.merged.is_empty() {
+            Cow::Borrowed(record)
+        } else {
+            let mut out = Vec::with_capacity(record.len() + 32);
+            self.write(record, &scratch.merged, &mut out);
+            Cow::Owned(out)
+        };
+        self.return_scratch(scratch);
+        result
+    }
+
+    /// Redacts one record, appending the result to `out` (nothing when the record is dropped).
+    /// The counts for the record are in [`Scratch::findings`] afterwards.
+    ///
+    /// ```
+    /// use redact_core::Redactor;
+    /// let redactor = Redactor::new().unwrap();
+    /// let mut scratch = redactor.create_scratch();
+    /// let mut out = Vec::new();
+    /// let outcome = redactor.redact_into(b"card 4111 1111 1111 1111 ok", &mut out, &mut scratch);
+    /// assert_eq!(out, b"card [REDACTED:credit_card] ok");
+    /// assert_eq!(outcome.redactions, 1);
+    /// ```
+    pub fn redact_into(&self, record: &[u8], out: &mut Vec<u8>, scratch: &mut Scratch) -> Outcome {
+        if scratch.owner != self.id {
+            *scratch = self.create_scratch();
+        }
+        let outcome = self.find(record, scratch);
+        if !outcome.dropped {
+            self.write(record, &scratch.merged, out);
+        }
+        outcome
+    }
+
+    fn checkout_scratch(&self) -> Scratch {
+        let pooled = self.pool.lock().ok().and_then(|mut pool| pool.pop());
+        pooled.unwrap_or_else(|| self.create_scratch())
+    }
+
+    fn return_scratch(&self, scratch: Scratch) {
+        if let Ok(mut pool) = self.pool.lock() {
+            if pool.len() < 64 {
+                pool.push(scratch);
+            }
+        }
+    }
+
+    /// Finds and resolves every match into `scratch.merged`, and counts them.
+    fn find(&self, record: &[u8], scratch: &mut Scratch) -> Outcome {
+        scratch.hits.clear();
+        scratch.merged.clear();
+        scratch.findings.clear();
+        let mut is_json = false;
+        if self.json && json::looks_like_object(record) {
+            is_json = json::collect(self, record, scratch).is_ok();
+            if !is_json {
+                scratch.hits.clear();
+            }
+        }
+        if !is_json {
+            self.scan_text(record, 0, scratch);
+        }
+        resolve_overlaps(&self.rules, &mut scratch.hits, &mut scratch.merged);
+        let mut dropped = false;
+        for hit in &scratch.merged {
+            scratch.findings.add(hit.rule, 1);
+            dropped |= self.rules[hit.rule.index()].action == Action::DropRecord;
+        }
+        Outcome {
+            redactions: scratch.merged.len(),
+            dropped,
+            json: is_json,
+        }
+    }
+
+    /// Finds matches in `hay` (a record, or a JSON string's contents at offset `base`).
+    pub(crate) fn scan_text(&self, hay: &[u8], base: usize, scratch: &mut Scratch) {
+        let first = scratch.hits.len();
+        if let Some(gate) = &self.gate {
+            scratch.armed.iter_mut().for_each(|a| *a = false);
+            let mut pos = 0;
+            while pos < hay.len() {
+                let Some(m) = gate.find(aho_corasick::Input::new(hay).span(pos..hay.len())) else {
+                    break;
+                };
+                let trigger = &self.triggers[m.pattern().as_usize()];
+                let mut next = m.end();
+                let mut matched = false;
+                for &p in &trigger.patterns {
+                    if let Some((hit, whole_end)) = self.try_pattern(p, hay, m.start(), scratch) {
+                        scratch.hits.push(hit);
+                        next = next.max(whole_end);
+                        matched = true;
+                        break;
+                    }
+                }
+                if !matched && trigger.field {
+                    let (hit, resume) = keyvalue::match_at(&self.fields, hay, m.start(), m.end());
+                    scratch.hits.extend(hit);
+                    next = next.max(resume);
+                }
+                for &c in &trigger.custom {
+                    scratch.armed[c] = true;
+                }
+                pos = next;
+            }
+        }
+        for (i, matcher) in self.custom.iter().enumerate() {
+            if matcher.gated && !scratch.armed[i] {
+                continue;
+            }
+            let (cache, caps) = &mut scratch.custom_caches[i];
+            let mut at = 0;
+            while at < hay.len() {
+                matcher.regex.search_captures_with(
+                    cache,
+                    &Input::new(hay).span(at..hay.len()),
+                    caps,
+                );
+                let Some(m) = caps.get_match() else { break };
+                let span = matcher
+                    .secret_group
+                    .and_then(|g| caps.get_group(g))
+                    .unwrap_or(m.span());
+                let valid = matcher
+                    .validator
+                    .is_none_or(|v| v.check(&hay[span.start..span.end]));
+                if valid && span.end > span.start {
+                    scratch
+                        .hits
+                        .push(Hit::new(span.start, span.end, matcher.rule));
+                }
+                at = if m.end() > at { m.end() } else { at + 1 };
+            }
+        }
+        self.scanners.scan(hay, 0, &mut scratch.hits);
+        if base != 0 {
+            for hit in &mut scratch.hits[first..] {
+                hit.start += base;
+                hit.end += base;
+            }
+        }
+    }
+
+    /// Runs pattern `p` anchored at `at`. Returns the span to redact and the end of the whole
+    /// match.
+    fn try_pattern(
+        &self,
+        p: usize,
+        hay: &[u8],
+        at: usize,
+        scratch: &mut Scratch,
+    ) -> Option<(Hit, usize)> {
+        let matcher = &self.patterns[p];
+        if matcher.left_boundary && at > 0 && hay[at - 1].is_ascii_alphanumeric() {
+            return None;
+        }
+        let (cache, caps) = &mut scratch.pattern_caches[p];
+        let input = Input::new(hay).span(at..hay.len()).anchored(Anchored::Yes);
+        matcher.regex.search_captures_with(cache, &input, caps);
+        let m = caps.get_match()?;
+        if matcher.right_boundary && hay.get(m.end()).is_some_and(u8::is_ascii_alphanumeric) {
+            return None;
+        }
+        let span = match matcher.secret_group {
+            Some(g) => caps.get_group(g)?,
+            None => m.span(),
+        };
+        if span.is_empty()
+            || matcher
+                .validator
+                .is_some_and(|v| !v.check(&hay[span.start..span.end]))
+        {
+            return None;
+        }
+        Some((Hit::new(span.start, span.end, matcher.rule), m.end()))
+    }
+
+    /// Copies `record` to `out` with every merged hit replaced.
+    fn write(&self, record: &[u8], merged: &[Hit], out: &mut Vec<u8>) {
+        let mut last = 0;
+        for hit in merged {
+            out.extend_from_slice(&record[last..hit.start]);
+            if !hit.remove {
+                self.write_replacement(hit, &record[hit.start..hit.end], out);
+            }
+            last = hit.end;
+        }
+        out.extend_from_slice(&record[last..]);
+    }
+
+    fn write_replacement(&self, hit: &Hit, value: &[u8], out: &mut Vec<u8>) {
+        let rule = &self.rules[hit.rule.index()];
+        if hit.quote {
+            out.push(b'"');
+        }
+        match rule.action {
+            Action::Partial
+                if value.len() >= 8
+                    && value[value.len() - 4..]
+                        .iter()
+                        .all(u8::is_ascii_alphanumeric) =>
+            {
+                out.push(b'[');
+                out.extend_from_slice(rule.name.as_bytes());
+                out.extend_from_slice(b":****");
+                out.extend_from_slice(&value[value.len() - 4..]);
+                out.push(b']');
+            }
+            Action::Hash => {
+                out.push(b'[');
+                out.extend_from_slice(rule.name.as_bytes());
+                out.push(b':');
+                out.extend_from_slice(&hash_token(
+                    self.hash_key.as_deref().unwrap_or_default(),
+                    value,
+                ));
+                out.push(b']');
+            }
+            _ => {
+                out.extend_from_slice(b"[REDACTED:");
+                out.extend_from_slice(rule.name.as_bytes());
+                out.push(b']');
+            }
+        }
+        if hit.quote {
+            out.push(b'"');
+        }
+    }
+}
+
+/// The first 64 bits of HMAC-SHA256(key, value), as 16 lowercase hex digits.
+fn hash_token(key: &[u8], value: &[u8]) -> [u8; 16] {
+    use hmac::{Hmac, Mac};
+    let mut mac = match Hmac::<sha2::Sha256>::new_from_slice(key) {
+        Ok(mac) => mac,
+        // HMAC accepts keys of any length; this arm cannot run.
+        Err(_) => return [b'0'; 16],
+    };
+    mac.update(value);
+    let digest = mac.finalize().into_bytes();
+    let mut hex = [0u8; 16];
+    for (i, byte) in digest[..8].iter().enumerate() {
+        hex[2 * i] = b"0123456789abcdef"[usize::from(byte >> 4)];
+        hex[2 * i + 1] = b"0123456789abcdef"[usize::from(byte & 0xf)];
+    }
+    hex
+}
+
+/// Sorts hits and merges overlapping ones into their union, reported under the rule with the
+/// higher priority (the earlier one on a tie). Redacting the union means no part of any match
+/// survives, whichever rule "wins".
+fn resolve_overlaps(rules: &[RuleInfo], hits: &mut [Hit], merged: &mut Vec<Hit>) {
+    hits.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    for hit in hits.iter().filter(|h| h.end > h.start) {
+        match merged.last_mut() {
+            Some(last) if hit.start < last.end => {
+                last.end = last.end.max(hit.end);
+                if rules[hit.rule.index()].priority > rules[last.rule.index()].priority {
+                    last.rule = hit.rule;
+                }
+                last.quote |= hit.quote;
+                last.remove |= hit.remove;
+            }
+            _ => merged.push(*hit),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_words_handles_every_case_style() {
+        assert_eq!(split_words("first_name"), ["first", "name"]);
+        assert_eq!(split_words("firstName"), ["first", "name"]);
+        assert_eq!(split_words("FIRST-NAME"), ["first", "name"]);
+        assert_eq!(split_words("address_line1"), ["address", "line1"]);
+    }
+
+    #[test]
+    fn redactor_is_send_sync_and_unwind_safe() {
+        fn assert_traits<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+        assert_traits::<Redactor>();
+        fn assert_send<T: Send>() {}
+        assert_send::<Scratch>();
+    }
+
+    #[test]
+    fn overlapping_hits_merge_into_their_union() {
+        let rules = Redactor::new().unwrap().rules().to_vec();
+        let low = rules.iter().position(|r| r.name == "email").unwrap() as u16;
+        let high = rules.iter().position(|r| r.name == "jwt").unwrap() as u16;
+        let mut hits = vec![
+            Hit::new(5, 10, RuleId(low)),
+            Hit::new(0, 6, RuleId(high)),
+            Hit::new(12, 14, RuleId(low)),
+        ];
+        let mut merged = Vec::new();
+        resolve_overlaps(&rules, &mut hits, &mut merged);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(
+            (merged[0].start, merged[0].end, merged[0].rule),
+            (0, 10, RuleId(high))
+        );
+    }
+
+    #[test]
+    fn scratch_from_another_redactor_is_replaced() {
+        let a = Redactor::new().unwrap();
+        let b = Redactor::new().unwrap();
+        let mut scratch = a.create_scratch();
+        let mut out = Vec::new();
+        b.redact_into(b"x bob@example.com", &mut out, &mut scratch);
+        assert_eq!(out, b"x [REDACTED:email]");
+    }
+}

@@ -1,0 +1,397 @@
+//! Structural redaction of records that hold a JSON object.
+//!
+//! The walker validates the object as it goes and records edits against the original bytes, so
+//! that everything it does not redact stays byte-for-byte as it was: no re-serialisation, no
+//! reordering, no change of number formatting or whitespace. Keys are classified by name and by
+//! path; string values go through the text engine (which also finds `\"key\":\"value\"` inside
+//! them); numbers go through the byte scanners. Anything that is not valid JSON makes the caller
+//! fall back to redacting the record as text.
+
+use crate::engine::{Hit, Redactor, Scratch};
+use crate::keyvalue::{self, FieldTarget};
+use crate::Action;
+
+/// Deeper nesting than this is treated as text.
+const MAX_DEPTH: usize = 128;
+
+/// The record is not a JSON object.
+#[derive(Debug)]
+pub(crate) struct NotJson;
+
+/// A cheap first look: does the record start (after whitespace) with `{` and end with `}`?
+pub(crate) fn looks_like_object(record: &[u8]) -> bool {
+    let trimmed = record.trim_ascii();
+    trimmed.first() == Some(&b'{') && trimmed.last() == Some(&b'}')
+}
+
+/// Walks `record` and appends its hits to `scratch.hits`.
+pub(crate) fn collect(
+    redactor: &Redactor,
+    record: &[u8],
+    scratch: &mut Scratch,
+) -> Result<(), NotJson> {
+    scratch.path.clear();
+    let mut walker = Walker {
+        redactor,
+        hay: record,
+        pos: 0,
+        depth: 0,
+    };
+    walker.skip_ws();
+    walker.object(scratch)?;
+    walker.skip_ws();
+    if walker.pos != record.len() {
+        return Err(NotJson);
+    }
+    Ok(())
+}
+
+struct Walker<'r, 'h> {
+    redactor: &'r Redactor,
+    hay: &'h [u8],
+    pos: usize,
+    depth: usize,
+}
+
+impl Walker<'_, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.hay.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), NotJson> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(NotJson)
+        }
+    }
+
+    fn object(&mut self, scratch: &mut Scratch) -> Result<(), NotJson> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(NotJson);
+        }
+        self.expect(b'{')?;
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        // Where the comma before the current member is, to drop it with a last member.
+        let mut comma_before: Option<usize> = None;
+        loop {
+            self.skip_ws();
+            let member_start = self.pos;
+            let (key_start, key_end) = self.string()?;
+            self.skip_ws();
+            self.expect(b':')?;
+            self.skip_ws();
+            let key = &self.hay[key_start..key_end];
+            let target = self.classify(key, scratch);
+            match target {
+                Some(target) => {
+                    let value_start = self.pos;
+                    let is_string = self.peek() == Some(b'"');
+                    self.skip_value()?;
+                    let value_end = self.pos;
+                    self.skip_ws();
+                    let action = self.redactor.rule(target.rule).action();
+                    if action == Action::DropField {
+                        let (start, end) = if self.peek() == Some(b',') {
+                            self.pos += 1;
+                            self.skip_ws();
+                            (member_start, self.pos)
+                        } else {
+                            (comma_before.unwrap_or(member_start), value_end)
+                        };
+                        scratch.hits.push(Hit {
+                            remove: true,
+                            ..Hit::new(start, end, target.rule)
+                        });
+                    } else if is_string {
+                        let content = &self.hay[value_start + 1..value_end - 1];
+                        if !content.is_empty()
+                            && !keyvalue::is_placeholder(content)
+                            && !keyvalue::is_stand_in(content)
+                        {
+                            scratch.hits.push(Hit::new(
+                                value_start + 1,
+                                value_end - 1,
+                                target.rule,
+                            ));
+                        }
+                    } else if &self.hay[value_start..value_end] != b"null" {
+                        scratch.hits.push(Hit {
+                            quote: true,
+                            ..Hit::new(value_start, value_end, target.rule)
+                        });
+                    }
+                }
+                None => {
+                    let track_path = !self.redactor.paths.is_empty();
+                    if track_path {
+                        scratch.path.push(keyvalue::normalize_owned(key));
+                    }
+                    self.value(scratch)?;
+                    if track_path {
+                        scratch.path.pop();
+                    }
+                    self.skip_ws();
+                }
+            }
+            match self.peek() {
+                Some(b',') => {
+                    comma_before = Some(self.pos);
+                    self.pos += 1;
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => return Err(NotJson),
+            }
+        }
+    }
+
+    /// The rule for a member's key: a dotted path from the policy, else a classified key name.
+    fn classify(&self, key: &[u8], scratch: &Scratch) -> Option<FieldTarget> {
+        if !self.redactor.paths.is_empty() {
+            let norm = keyvalue::normalize_owned(key);
+            for path in &self.redactor.paths {
+                if path_matches(&path.segments, &scratch.path, &norm) {
+                    return Some(FieldTarget {
+                        rule: path.rule,
+                        credential_value: false,
+                        quoted_only: false,
+                    });
+                }
+            }
+        }
+        self.redactor.fields.classify(key)
+    }
+
+    fn array(&mut self, scratch: &mut Scratch) -> Result<(), NotJson> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(NotJson);
+        }
+        self.expect(b'[')?;
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            self.skip_ws();
+            self.value(scratch)?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => return Err(NotJson),
+            }
+        }
+    }
+
+    /// A value that is not classified: strings and numbers are scanned, containers walked.
+    fn value(&mut self, scratch: &mut Scratch) -> Result<(), NotJson> {
+        match self.peek() {
+            Some(b'{') => self.object(scratch),
+            Some(b'[') => self.array(scratch),
+            Some(b'"') => {
+                let (start, end) = self.string()?;
+                if end - start >= 3 {
+                    self.redactor
+                        .scan_text(&self.hay[start..end], start, scratch);
+                }
+                Ok(())
+            }
+            _ => {
+                let start = self.pos;
+                self.scalar()?;
+                if self.pos - start >= 8 && !self.redactor.scanners.is_empty() {
+                    let first = scratch.hits.len();
+                    self.redactor.scanners.scan(
+                        &self.hay[start..self.pos],
+                        start,
+                        &mut scratch.hits,
+                    );
+                    for hit in &mut scratch.hits[first..] {
+                        hit.quote = true;
+                        hit.start = start;
+                        hit.end = self.pos;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Skips a classified member's value, validating it.
+    fn skip_value(&mut self) -> Result<(), NotJson> {
+        match self.peek() {
+            Some(b'{' | b'[') => {
+                let open = self.depth;
+                let mut stack: Vec<u8> = Vec::new();
+                loop {
+                    match self.peek() {
+                        Some(b'"') => {
+                            self.string()?;
+                            continue;
+                        }
+                        Some(b @ (b'{' | b'[')) => stack.push(b),
+                        Some(b'}') if stack.pop() == Some(b'{') => {}
+                        Some(b']') if stack.pop() == Some(b'[') => {}
+                        Some(b'}' | b']') | None => return Err(NotJson),
+                        Some(_) => {}
+                    }
+                    self.pos += 1;
+                    if stack.is_empty() {
+                        break;
+                    }
+                    if stack.len() + open > MAX_DEPTH {
+                        return Err(NotJson);
+                    }
+                }
+                Ok(())
+            }
+            Some(b'"') => self.string().map(|_| ()),
+            _ => self.scalar(),
+        }
+    }
+
+    /// A string; returns the span of its contents (between the quotes).
+    fn string(&mut self) -> Result<(usize, usize), NotJson> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        loop {
+            let rest = &self.hay[self.pos..];
+            let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
+                return Err(NotJson);
+            };
+            if rest[..i].iter().any(|&b| b < 0x20) {
+                return Err(NotJson);
+            }
+            self.pos += i;
+            if self.hay[self.pos] == b'"' {
+                let end = self.pos;
+                self.pos += 1;
+                return Ok((start, end));
+            }
+            // An escape.
+            match self.hay.get(self.pos + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 2,
+                Some(b'u') => {
+                    let hex = self.hay.get(self.pos + 2..self.pos + 6).ok_or(NotJson)?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return Err(NotJson);
+                    }
+                    self.pos += 6;
+                }
+                _ => return Err(NotJson),
+            }
+        }
+    }
+
+    /// A number, `true`, `false` or `null`.
+    fn scalar(&mut self) -> Result<(), NotJson> {
+        let rest = &self.hay[self.pos..];
+        for literal in [&b"true"[..], b"false", b"null"] {
+            if rest.starts_with(literal) {
+                self.pos += literal.len();
+                return Ok(());
+            }
+        }
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        let digits_start = self.pos;
+        self.digits();
+        if self.pos == digits_start {
+            return Err(NotJson);
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            let frac = self.pos;
+            self.digits();
+            if self.pos == frac {
+                return Err(NotJson);
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            let exp = self.pos;
+            self.digits();
+            if self.pos == exp {
+                return Err(NotJson);
+            }
+        }
+        debug_assert!(self.pos > start);
+        Ok(())
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+    }
+}
+
+/// Whether `segments` (with `None` for `*`) match the end of the path `parents` + `key`.
+fn path_matches(segments: &[Option<Vec<u8>>], parents: &[Vec<u8>], key: &[u8]) -> bool {
+    let Some((last, init)) = segments.split_last() else {
+        return false;
+    };
+    if last.as_deref().is_some_and(|s| s != key) || init.len() > parents.len() {
+        return false;
+    }
+    let tail = &parents[parents.len() - init.len()..];
+    init.iter()
+        .zip(tail)
+        .all(|(seg, parent)| seg.as_ref().is_none_or(|s| s == parent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_matching_is_a_suffix_match_with_wildcards() {
+        let seg = |s: &str| Some(s.as_bytes().to_vec());
+        let parents = vec![b"message".to_vec(), b"customer".to_vec()];
+        assert!(path_matches(
+            &[seg("customer"), seg("name")],
+            &parents,
+            b"name"
+        ));
+        assert!(path_matches(&[None, seg("name")], &parents, b"name"));
+        assert!(!path_matches(
+            &[seg("user"), seg("name")],
+            &parents,
+            b"name"
+        ));
+        assert!(!path_matches(
+            &[None, None, None, seg("name")],
+            &parents,
+            b"name"
+        ));
+    }
+}

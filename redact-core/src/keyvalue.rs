@@ -1,0 +1,546 @@
+//! Classified keys in text: `key=value`, `key: value`, `"key": "value"`, `'key': 'value'`,
+//! `"key"=>"value"`, `Key:value` (Go `%+v`), `{ key: 'value' }` (Node), query strings and SQL
+//! comparisons, also with escaped quotes (`\"key\":\"value\"`) inside JSON strings.
+
+use crate::engine::{Hit, RuleId};
+use std::collections::HashMap;
+
+/// Longest key that is looked at; longer identifiers are not keys a rule names.
+pub(crate) const MAX_KEY: usize = 64;
+
+/// What a classified key maps to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FieldTarget {
+    pub(crate) rule: RuleId,
+    /// The value is an HTTP credential (`Bearer abc`, `a=1; b=2`): a bare value runs on over its
+    /// scheme and over `;`-separated cookie pairs.
+    pub(crate) credential_value: bool,
+    /// Only quoted values count: the values of this key are several words (an address), so a
+    /// bare word after it is prose (`client address: Connection reset`).
+    pub(crate) quoted_only: bool,
+}
+
+/// Normalised keys (ASCII lowercase, `_`, `-`, `.` removed) and the rules they belong to.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FieldTable {
+    exact: HashMap<Vec<u8>, FieldTarget>,
+    /// Longest suffix first, so that `aws_secret_access_key` wins over `access_key`.
+    suffixes: Vec<(Vec<u8>, FieldTarget)>,
+}
+
+impl FieldTable {
+    pub(crate) fn insert_exact(&mut self, key: &str, target: FieldTarget) {
+        self.exact.insert(normalize_owned(key.as_bytes()), target);
+    }
+
+    pub(crate) fn insert_suffix(&mut self, suffix: &str, target: FieldTarget) {
+        let norm = normalize_owned(suffix.as_bytes());
+        self.suffixes.retain(|(s, _)| *s != norm);
+        self.suffixes.push((norm, target));
+        self.suffixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    }
+
+    /// The rule for a raw key as it appears in a record.
+    pub(crate) fn classify(&self, raw_key: &[u8]) -> Option<FieldTarget> {
+        let mut buf = [0u8; MAX_KEY];
+        let norm = normalize(raw_key, &mut buf)?;
+        if let Some(target) = self.exact.get(norm) {
+            return Some(*target);
+        }
+        self.suffixes
+            .iter()
+            .find(|(suffix, _)| norm.ends_with(suffix))
+            .map(|(_, target)| *target)
+    }
+}
+
+/// ASCII-lowercases `key` into `buf`, dropping `_`, `-`, `.` and a leading `@`/`$`.
+/// `None` when the key is empty or longer than [`MAX_KEY`].
+pub(crate) fn normalize<'b>(key: &[u8], buf: &'b mut [u8; MAX_KEY]) -> Option<&'b [u8]> {
+    if key.len() > MAX_KEY {
+        return None;
+    }
+    let mut n = 0;
+    for &b in key {
+        if matches!(b, b'_' | b'-' | b'.' | b'@' | b'$' | b' ') {
+            continue;
+        }
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    (n > 0).then_some(&buf[..n])
+}
+
+pub(crate) fn normalize_owned(key: &[u8]) -> Vec<u8> {
+    key.iter()
+        .filter(|b| !matches!(b, b'_' | b'-' | b'.' | b'@' | b'$' | b' '))
+        .map(u8::to_ascii_lowercase)
+        .collect()
+}
+
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// The quote that opened a key or value: a plain quote, or one escaped inside a JSON string.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Quote {
+    byte: u8,
+    escaped: bool,
+}
+
+impl Quote {
+    fn len(self) -> usize {
+        1 + usize::from(self.escaped)
+    }
+
+    fn at(hay: &[u8], pos: usize) -> Option<Quote> {
+        match hay.get(pos)? {
+            b'"' | b'\'' => Some(Quote {
+                byte: hay[pos],
+                escaped: false,
+            }),
+            b'\\' => match hay.get(pos + 1)? {
+                q @ (b'"' | b'\'') => Some(Quote {
+                    byte: *q,
+                    escaped: true,
+                }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The quote that ends just before `end`, if any.
+    fn before(hay: &[u8], end: usize) -> Option<Quote> {
+        let q = *hay.get(end.checked_sub(1)?)?;
+        if q != b'"' && q != b'\'' {
+            return None;
+        }
+        let escaped = end >= 2 && hay[end - 2] == b'\\';
+        Some(Quote { byte: q, escaped })
+    }
+}
+
+/// Looks for a classified key around a keyword hit at `hit_start..hit_end` and, when the key
+/// is followed by a separator and a value, returns the value's hit. The second element is where
+/// the keyword search should resume.
+pub(crate) fn match_at(
+    table: &FieldTable,
+    hay: &[u8],
+    hit_start: usize,
+    hit_end: usize,
+) -> (Option<Hit>, usize) {
+    let mut key_start = hit_start;
+    while key_start > 0 && hit_start - key_start < MAX_KEY && is_key_byte(hay[key_start - 1]) {
+        key_start -= 1;
+    }
+    let mut key_end = hit_end;
+    while key_end < hay.len() && key_end - hit_end < MAX_KEY && is_key_byte(hay[key_end]) {
+        key_end += 1;
+    }
+    let resume = key_end.max(hit_end);
+    let Some(target) = table.classify(&hay[key_start..key_end]) else {
+        return (None, resume);
+    };
+    (value_after_key(hay, key_start, key_end, target), resume)
+}
+
+/// The value of a classified key at `key_start..key_end`, if a separator and a value follow.
+pub(crate) fn value_after_key(
+    hay: &[u8],
+    key_start: usize,
+    key_end: usize,
+    target: FieldTarget,
+) -> Option<Hit> {
+    let key_quote = Quote::before(hay, key_start);
+    let mut pos = key_end;
+    if let Some(q) = key_quote {
+        let closing = Quote::at(hay, pos)?;
+        if closing != q {
+            return None;
+        }
+        pos += q.len();
+    }
+    let in_query =
+        key_quote.is_none() && key_start > 0 && matches!(hay[key_start - 1], b'?' | b'&');
+    pos = skip_blanks(hay, pos);
+    let rest = hay.get(pos..)?;
+    let sep = if rest.starts_with(b"=>") || rest.starts_with(b":=") {
+        2
+    } else if matches!(rest.first(), Some(b'=' | b':')) {
+        1
+    } else {
+        return None;
+    };
+    if rest.get(sep) == Some(&b':') || (sep == 1 && rest.get(1) == Some(&b'=')) {
+        return None;
+    }
+    if key_quote.is_none()
+        && sep == 1
+        && rest[0] == b':'
+        && key_start > 0
+        && hay[key_start - 1] == b':'
+    {
+        // A segment of an ARN or URN (`arn:aws:secretsmanager:...:secret:name`), not a key.
+        return None;
+    }
+    pos = skip_blanks(hay, pos + sep);
+    if pos >= hay.len() {
+        return None;
+    }
+    let escaped_context = key_quote.is_some_and(|q| q.escaped);
+    if let Some(q) = Quote::at(hay, pos) {
+        if !q.escaped || escaped_context {
+            let content_start = pos + q.len();
+            let content_end = closing_quote(hay, content_start, q).unwrap_or(hay.len());
+            let value = &hay[content_start..content_end];
+            if value.is_empty() || is_placeholder(value) || is_stand_in(value) {
+                return None;
+            }
+            return Some(Hit::new(content_start, content_end, target.rule));
+        }
+    }
+    if matches!(hay[pos], b'{' | b'[') || target.quoted_only {
+        // A nested object or array: its own keys are classified one by one.
+        return None;
+    }
+    let end = bare_value_end(hay, pos, in_query, escaped_context, target.credential_value);
+    let value = &hay[pos..end];
+    if value.is_empty()
+        || is_placeholder(value)
+        || is_literal(value)
+        || is_stand_in(value)
+        || value.eq_ignore_ascii_case(&hay[key_start..key_end])
+        || is_object_description(value)
+    {
+        return None;
+    }
+    let json_key = key_quote.is_some_and(|q| q.byte == b'"' && !q.escaped);
+    let mut hit = Hit::new(pos, end, target.rule);
+    hit.quote = json_key;
+    Some(hit)
+}
+
+fn skip_blanks(hay: &[u8], mut pos: usize) -> usize {
+    let limit = pos + 8;
+    while pos < hay.len() && pos < limit && matches!(hay[pos], b' ' | b'\t') {
+        pos += 1;
+    }
+    pos
+}
+
+/// The position of the quote that closes a value opened by `q`, skipping escaped quotes.
+fn closing_quote(hay: &[u8], from: usize, q: Quote) -> Option<usize> {
+    let mut pos = from;
+    while pos < hay.len() {
+        let found = pos + memchr::memchr(q.byte, &hay[pos..])?;
+        let mut backslashes = 0;
+        while found > from + backslashes && hay[found - 1 - backslashes] == b'\\' {
+            backslashes += 1;
+        }
+        if q.escaped {
+            // `\"` closes; `\\\"` is a quote escaped one level deeper.
+            if backslashes == 1 {
+                return Some(found - 1);
+            }
+        } else if backslashes % 2 == 0 {
+            return Some(found);
+        }
+        pos = found + 1;
+    }
+    None
+}
+
+/// HTTP authentication schemes whose credentials follow after a space.
+const AUTH_SCHEMES: [&[u8]; 8] = [
+    b"bearer",
+    b"basic",
+    b"digest",
+    b"token",
+    b"negotiate",
+    b"ntlm",
+    b"apikey",
+    b"aws4-hmac-sha256",
+];
+
+fn bare_value_end(
+    hay: &[u8],
+    start: usize,
+    in_query: bool,
+    escaped: bool,
+    credential: bool,
+) -> usize {
+    let stops = |b: u8| {
+        b.is_ascii_whitespace()
+            || b == b'"'
+            || b == b';'
+            || (in_query && (b == b'&' || b == b'#'))
+            || (escaped && b == b'\\')
+    };
+    let mut end = start;
+    while end < hay.len() && !stops(hay[end]) {
+        if hay[end] == b',' && hay.get(end + 1).is_some_and(|&b| b == b' ') {
+            break;
+        }
+        end += 1;
+    }
+    if credential {
+        let word = &hay[start..end];
+        let is_scheme = AUTH_SCHEMES.iter().any(|s| word.eq_ignore_ascii_case(s));
+        if is_scheme && hay.get(end) == Some(&b' ') {
+            return bare_value_end(hay, end + 1, in_query, escaped, false);
+        }
+        if hay.get(end) == Some(&b';') {
+            // A cookie list: `a=1; b=2` is one value.
+            let next = skip_blanks(hay, end + 1);
+            if next < hay.len() && !stops(hay[next]) {
+                return bare_value_end(hay, next, in_query, escaped, true);
+            }
+        }
+    }
+    trim_unbalanced_closers(hay, start, end)
+}
+
+/// Drops trailing `,`, `)`, `]`, `}` and `'` that close something opened before the value, as in
+/// `{Password:hunter2}` or `(token=abc)`; a closer with its opener inside the value stays.
+fn trim_unbalanced_closers(hay: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start {
+        let last = hay[end - 1];
+        let opener = match last {
+            b')' => b'(',
+            b']' => b'[',
+            b'}' => b'{',
+            b',' | b'\'' => {
+                end -= 1;
+                continue;
+            }
+            _ => break,
+        };
+        let value = &hay[start..end - 1];
+        let opens = value.iter().filter(|&&b| b == opener).count();
+        let closes = value.iter().filter(|&&b| b == last).count();
+        if opens > closes {
+            break;
+        }
+        end -= 1;
+    }
+    end
+}
+
+/// A value that stands for a secret rather than being one: already masked by the program that
+/// logged it (`********`, `xxxx`, `[REDACTED]`, `<redacted>`), or a template or environment
+/// reference (`<YOUR_API_KEY>`, `${DB_PASSWORD}`, `{{ token }}`).
+pub(crate) fn is_stand_in(value: &[u8]) -> bool {
+    let wordy = |inner: &[u8]| {
+        !inner.is_empty()
+            && inner
+                .iter()
+                .all(|&b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b' ' | b'.'))
+    };
+    let masked = value.len() >= 3
+        && value
+            .iter()
+            .all(|&b| matches!(b, b'x' | b'X' | b'*' | b'#' | b'.'));
+    let enclosed = |open: &[u8], close: &[u8]| {
+        value
+            .strip_prefix(open)
+            .and_then(|v| v.strip_suffix(close))
+            .is_some_and(|inner| wordy(inner.trim_ascii()) || (open == b"${" && wordy_env(inner)))
+    };
+    masked
+        || enclosed(b"<", b">")
+        || enclosed(b"[", b"]")
+        || enclosed(b"${", b"}")
+        || enclosed(b"{{", b"}}")
+        || enclosed(b"%(", b")s")
+}
+
+/// `${VAR}` may have digits after its first letter (`${DB_PASSWORD_2}`).
+fn wordy_env(inner: &[u8]) -> bool {
+    inner
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && inner
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// How runtimes print an object rather than a value: Java's `pkg.Class@1b6d3586`, or a type
+/// name opening its fields (`AppWindowToken{9f4ef63 ...}`, `Token { kind: ... }`).
+fn is_object_description(value: &[u8]) -> bool {
+    let type_name = |name: &[u8]| {
+        name.first().is_some_and(u8::is_ascii_uppercase)
+            && name.iter().any(u8::is_ascii_lowercase)
+            && name
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+    };
+    if let Some(at) = value.iter().rposition(|&b| b == b'@') {
+        let (class, hash) = (&value[..at], &value[at + 1..]);
+        let class_name = class.rsplit(|&b| b == b'.').next().unwrap_or_default();
+        if !hash.is_empty()
+            && hash.iter().all(u8::is_ascii_hexdigit)
+            && class.contains(&b'.')
+            && type_name(class_name)
+        {
+            return true;
+        }
+    }
+    value
+        .iter()
+        .position(|&b| b == b'{')
+        .is_some_and(|brace| brace > 0 && type_name(&value[..brace]))
+}
+
+fn is_literal(value: &[u8]) -> bool {
+    matches!(
+        value,
+        b"null"
+            | b"true"
+            | b"false"
+            | b"None"
+            | b"nil"
+            | b"undefined"
+            | b"True"
+            | b"False"
+            | b"NULL"
+    )
+}
+
+/// A value that is already one of our replacements: `[REDACTED:rule]`, `[rule:****1234]` or
+/// `[rule:0123456789abcdef]`. Leaving them alone keeps redaction idempotent.
+pub(crate) fn is_placeholder(value: &[u8]) -> bool {
+    let Some(inner) = value.strip_prefix(b"[").and_then(|v| v.strip_suffix(b"]")) else {
+        return false;
+    };
+    let name_ok = |name: &[u8]| {
+        !name.is_empty()
+            && name.iter().all(|&b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'*' | b'-' | b':')
+            })
+    };
+    if let Some(rule) = inner.strip_prefix(b"REDACTED:") {
+        return name_ok(rule);
+    }
+    let Some(colon) = inner.iter().rposition(|&b| b == b':') else {
+        return false;
+    };
+    let (rule, tail) = (&inner[..colon], &inner[colon + 1..]);
+    let hashed = tail.len() == 16 && tail.iter().all(|b| b.is_ascii_hexdigit());
+    let partial = tail.starts_with(b"****") && (5..=8).contains(&tail.len());
+    name_ok(rule) && (hashed || partial)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> FieldTable {
+        let mut t = FieldTable::default();
+        let target = |n| FieldTarget {
+            rule: RuleId(n),
+            credential_value: n == 3,
+            quoted_only: false,
+        };
+        t.insert_suffix("password", target(1));
+        t.insert_exact("ssn", target(2));
+        t.insert_exact("authorization", target(3));
+        t
+    }
+
+    fn value_of(hay: &str, keyword: &str) -> Option<String> {
+        let start = hay
+            .to_ascii_lowercase()
+            .find(&keyword.to_ascii_lowercase())
+            .unwrap();
+        let (hit, _) = match_at(&table(), hay.as_bytes(), start, start + keyword.len());
+        hit.map(|h| hay[h.start..h.end].to_string())
+    }
+
+    #[test]
+    fn finds_values_in_every_key_value_shape() {
+        let cases = [
+            ("password=hunter2 user=bob", "hunter2"),
+            ("db_password: s3cr3t!", "s3cr3t!"),
+            (r#"{"password":"a\"b","x":1}"#, r#"a\"b"#),
+            (r#"{'password': 'x y'}"#, "x y"),
+            (r#"{"password"=>"rubyval"}"#, "rubyval"),
+            ("{Password:gostruct User:bob}", "gostruct"),
+            ("{Password:gostruct}", "gostruct"),
+            ("{ password: 'nodeval' }", "nodeval"),
+            ("GET /login?user=a&password=p%40ss&next=1", "p%40ss"),
+            ("WHERE password = 'sqlval'", "sqlval"),
+            (r#"msg "{\"password\":\"escaped\"}""#, "escaped"),
+            ("Server=db;Password=ado;Encrypt=true", "ado"),
+        ];
+        for (hay, want) in cases {
+            assert_eq!(value_of(hay, "password").as_deref(), Some(want), "{hay}");
+        }
+        assert_eq!(
+            value_of(r#"{"ssn":123456789}"#, "ssn").as_deref(),
+            Some("123456789")
+        );
+        assert_eq!(
+            value_of("Authorization: Bearer abc.def rest", "Authorization").as_deref(),
+            Some("Bearer abc.def")
+        );
+    }
+
+    #[test]
+    fn ignores_prose_and_other_keys() {
+        assert_eq!(value_of("Password reset requested", "Password"), None);
+        assert_eq!(value_of("passwordless login", "password"), None);
+        assert_eq!(
+            value_of(r#"{"grant_type":"password","x":1}"#, "password"),
+            None
+        );
+        assert_eq!(value_of(r#"{"password":null}"#, "password"), None);
+        assert_eq!(value_of("password=[REDACTED:password]", "password"), None);
+        assert_eq!(value_of("assn: x", "ssn"), None);
+        assert_eq!(value_of("token=Token{a64f992 x}", "token"), None);
+        assert_eq!(
+            value_of("Bad token: android.os.BinderProxy@2bd79ce", "token"),
+            None
+        );
+        assert_eq!(value_of("Token: Token { kind: X }", "Token"), None);
+        assert_eq!(value_of("password=xxxxxxxx", "password"), None);
+        for stand_in in [
+            "<YOUR_API_KEY>",
+            "[REDACTED]",
+            "${DB_PASSWORD}",
+            "{{ db_password }}",
+            "********",
+        ] {
+            assert_eq!(
+                value_of(&format!(r#"{{"password":"{stand_in}"}}"#), "password"),
+                None,
+                "{stand_in}"
+            );
+        }
+        assert_eq!(
+            value_of(
+                "arn:aws:secretsmanager:us-east-1:1:secret:prod/db-AbC",
+                "secret"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn unterminated_quoted_value_runs_to_the_end() {
+        assert_eq!(
+            value_of(r#"password="abc def"#, "password").as_deref(),
+            Some("abc def")
+        );
+    }
+
+    #[test]
+    fn placeholders_are_recognised() {
+        assert!(is_placeholder(b"[REDACTED:email]"));
+        assert!(is_placeholder(b"[credit_card:****1234]"));
+        assert!(is_placeholder(b"[email:0123456789abcdef]"));
+        assert!(!is_placeholder(b"[hunter2]"));
+        assert!(!is_placeholder(b"[a:b]"));
+    }
+}

@@ -1,0 +1,94 @@
+//! IPv6 and colon-separated MAC addresses, found from a `:`.
+
+use super::{is_word, ScannerSet};
+use crate::engine::Hit;
+use std::net::Ipv6Addr;
+
+fn is_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
+/// `colon` is the position of a `:`. Returns where scanning resumes.
+pub(super) fn scan_at(set: &ScannerSet, hay: &[u8], colon: usize, out: &mut Vec<Hit>) -> usize {
+    let prev = if colon > 0 { hay[colon - 1] } else { b' ' };
+    let next = hay.get(colon + 1).copied().unwrap_or(b' ');
+    if !(is_hex(prev) || is_hex(next) || next == b':') {
+        return colon + 1;
+    }
+    let mut start = colon;
+    while start > 0 && colon - start < 40 && (is_hex(hay[start - 1]) || hay[start - 1] == b':') {
+        start -= 1;
+    }
+    if start > 0 && (is_word(hay[start - 1]) || hay[start - 1] == b'.') {
+        // Glued to a word (`std::io`, `arn:aws:...`): not an address.
+        return skip_run(hay, colon);
+    }
+    let mut end = colon;
+    while end < hay.len()
+        && end - start < 45
+        && (is_hex(hay[end]) || hay[end] == b':' || hay[end] == b'.')
+    {
+        end += 1;
+    }
+    if let Some(rule) = set.ipv6 {
+        // A trailing `:` or `.` may be punctuation (`for fe80::1: ...`): try without it too.
+        let mut candidate_end = end;
+        for _ in 0..3 {
+            let glued = candidate_end < hay.len()
+                && (is_word(hay[candidate_end]) || hay[candidate_end] == b'.');
+            if !glued && candidate_end > colon && is_ipv6(&hay[start..candidate_end]) {
+                out.push(Hit::new(start, candidate_end, rule));
+                return candidate_end;
+            }
+            if candidate_end > colon + 1 && matches!(hay[candidate_end - 1], b':' | b'.') {
+                candidate_end -= 1;
+            } else {
+                break;
+            }
+        }
+    }
+    if let Some(rule) = set.mac_address {
+        if let Some(mac_end) = mac_at(hay, start, b':') {
+            out.push(Hit::new(start, mac_end, rule));
+            return mac_end;
+        }
+    }
+    end.max(colon + 1)
+}
+
+fn skip_run(hay: &[u8], from: usize) -> usize {
+    let mut i = from + 1;
+    while i < hay.len() && (is_hex(hay[i]) || hay[i] == b':') {
+        i += 1;
+    }
+    i
+}
+
+/// A parsed IPv6 address with at least two hex digits, so that `::` alone or `a::b` in prose
+/// does not count; IPv4-mapped forms are accepted.
+fn is_ipv6(candidate: &[u8]) -> bool {
+    let hex_digits = candidate.iter().filter(|b| b.is_ascii_hexdigit()).count();
+    let colons = candidate.iter().filter(|&&b| b == b':').count();
+    if hex_digits < 2 || colons < 2 {
+        return false;
+    }
+    let full = colons == 7 || memchr::memmem::find(candidate, b"::").is_some();
+    full && std::str::from_utf8(candidate)
+        .ok()
+        .and_then(|s| s.parse::<Ipv6Addr>().ok())
+        .is_some()
+}
+
+/// Six hex pairs separated by `sep`, starting at `start`, not glued to a word on either side.
+pub(super) fn mac_at(hay: &[u8], start: usize, sep: u8) -> Option<usize> {
+    let end = start + 17;
+    let candidate = hay.get(start..end)?;
+    let shaped =
+        candidate
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| if i % 3 == 2 { b == sep } else { is_hex(b) });
+    let left_ok = start == 0 || !(is_word(hay[start - 1]) || hay[start - 1] == sep);
+    let right_ok = hay.get(end).is_none_or(|&b| !(is_word(b) || b == sep));
+    (shaped && left_ok && right_ok).then_some(end)
+}

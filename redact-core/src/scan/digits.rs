@@ -1,0 +1,290 @@
+//! One pass over a run of digit groups decides whether it is a card number, an SSN, a phone
+//! number, an IPv4 address or the digits of an IBAN; everything else is skipped whole.
+
+use super::colon::mac_at;
+use super::{is_word, ScannerSet};
+use crate::engine::Hit;
+use crate::validate::{iban_length, iban_mod97, luhn_digits, ssn_parts_valid};
+use std::net::Ipv4Addr;
+
+const MAX_GROUPS: usize = 8;
+
+/// Digit groups and what separates them, e.g. `(818) 992-1165` or `4111 1111 1111 1111`.
+struct Groups {
+    /// `(start, end)` of each group of digits.
+    spans: [(usize, usize); MAX_GROUPS],
+    len: usize,
+}
+
+impl Groups {
+    fn parse(hay: &[u8], start: usize) -> Groups {
+        let mut spans = [(0, 0); MAX_GROUPS];
+        let mut len = 0;
+        let mut pos = start;
+        loop {
+            let group_start = pos;
+            while pos < hay.len() && hay[pos].is_ascii_digit() {
+                pos += 1;
+            }
+            spans[len] = (group_start, pos);
+            len += 1;
+            if len == MAX_GROUPS {
+                break;
+            }
+            match separator_len(&hay[pos..]) {
+                Some(sep) => pos += sep,
+                None => break,
+            }
+        }
+        Groups { spans, len }
+    }
+
+    fn digits(&self, k: usize) -> usize {
+        self.spans[..k].iter().map(|(s, e)| e - s).sum()
+    }
+
+    fn group_len(&self, i: usize) -> usize {
+        self.spans[i].1 - self.spans[i].0
+    }
+
+    fn end(&self, k: usize) -> usize {
+        self.spans[k - 1].1
+    }
+
+    /// The bytes between group `i` and group `i + 1`.
+    fn sep<'h>(&self, hay: &'h [u8], i: usize) -> &'h [u8] {
+        &hay[self.spans[i].1..self.spans[i + 1].0]
+    }
+
+    /// Whether a match made of the first `k` groups ends cleanly: either the groups go on after a
+    /// space (a separate token), or the whole run ends and no word or number is glued to it.
+    fn clean_end(&self, hay: &[u8], k: usize) -> bool {
+        if k < self.len {
+            return self.sep(hay, k - 1).first() == Some(&b' ');
+        }
+        let end = self.end(k);
+        match hay.get(end) {
+            None => true,
+            Some(&b) if is_word(b) => false,
+            Some(&b'.' | &b'-' | &b',') => !hay.get(end + 1).is_some_and(u8::is_ascii_digit),
+            Some(_) => true,
+        }
+    }
+}
+
+/// Separators that may stand between the digit groups of one number.
+fn separator_len(rest: &[u8]) -> Option<usize> {
+    let digit_at = |i: usize| rest.get(i).is_some_and(u8::is_ascii_digit);
+    match rest {
+        [b' ' | b'-' | b'.' | b'(' | b')', ..] if digit_at(1) => Some(1),
+        [b' ', b'(', ..] | [b')', b' ' | b'-', ..] if digit_at(2) => Some(2),
+        _ => None,
+    }
+}
+
+/// `start` is the first digit of a run. Returns where scanning resumes.
+pub(super) fn scan_at(set: &ScannerSet, hay: &[u8], start: usize, out: &mut Vec<Hit>) -> usize {
+    let prev = if start > 0 { hay[start - 1] } else { b' ' };
+    if let Some(rule) = set.mac_address {
+        if hay.get(start + 2) == Some(&b'-') {
+            if let Some(end) = mac_at(hay, start, b'-') {
+                out.push(Hit::new(start, end, rule));
+                return end;
+            }
+        }
+    }
+    if prev.is_ascii_alphabetic() {
+        if let Some(rule) = set.iban {
+            if let Some(end) = iban_at(hay, start) {
+                out.push(Hit::new(start - 2, end, rule));
+                return end;
+            }
+        }
+        return skip_word(hay, start);
+    }
+    let before_prev = if start > 1 { hay[start - 2] } else { b' ' };
+    if prev == b'_' || prev == b'.' || (prev == b'-' && is_word(before_prev)) {
+        return skip_word(hay, start);
+    }
+    let groups = Groups::parse(hay, start);
+    let resume = groups.end(groups.len);
+    if let Some((match_start, end, rule)) = classify(set, hay, start, prev, before_prev, &groups) {
+        out.push(Hit::new(match_start, end, rule));
+        return end;
+    }
+    resume
+}
+
+fn skip_word(hay: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < hay.len() && is_word(hay[i]) {
+        i += 1;
+    }
+    i
+}
+
+fn classify(
+    set: &ScannerSet,
+    hay: &[u8],
+    start: usize,
+    prev: u8,
+    before_prev: u8,
+    g: &Groups,
+) -> Option<(usize, usize, crate::engine::RuleId)> {
+    let mut lens = [0usize; MAX_GROUPS];
+    for (i, len) in lens.iter_mut().enumerate().take(g.len) {
+        *len = g.group_len(i);
+    }
+    let seps_are = |k: usize, sep: &[u8]| (0..k.saturating_sub(1)).all(|i| g.sep(hay, i) == sep);
+    let opened_by = |b: u8| prev == b && !is_word(before_prev);
+
+    if let Some(rule) = set.us_ssn {
+        if g.len >= 3 && lens[..3] == [3, 2, 4] && seps_are(3, b"-") && g.clean_end(hay, 3) {
+            let [a, b, c] = [0, 1, 2].map(|i| &hay[g.spans[i].0..g.spans[i].1]);
+            if ssn_parts_valid(a, b, c) && prev != b'+' {
+                return Some((start, g.end(3), rule));
+            }
+        }
+    }
+    if let Some(rule) = set.ipv4 {
+        if g.len >= 4
+            && seps_are(4, b".")
+            && lens[..4].iter().all(|&l| l <= 3)
+            && g.clean_end(hay, 4)
+        {
+            let text = std::str::from_utf8(&hay[start..g.end(4)]).ok()?;
+            if text.parse::<Ipv4Addr>().is_ok() {
+                return Some((start, g.end(4), rule));
+            }
+        }
+    }
+    if let Some(rule) = set.credit_card {
+        if prev != b'+' {
+            for k in (1..=g.len.min(6)).rev() {
+                let digits = g.digits(k);
+                if !(13..=19).contains(&digits) {
+                    continue;
+                }
+                let uniform = k == 1 || seps_are(k, b" ") || seps_are(k, b"-");
+                let shaped = k == 1 || lens[..k].iter().all(|&l| (3..=6).contains(&l));
+                let text = &hay[start..g.end(k)];
+                if uniform
+                    && shaped
+                    && g.clean_end(hay, k)
+                    && issuer_matches(text, digits)
+                    && luhn_digits(text)
+                {
+                    return Some((start, g.end(k), rule));
+                }
+            }
+        }
+    }
+    if let Some(rule) = set.phone_number {
+        // E.164: +CC followed by the national number, 8 to 15 digits in all.
+        if opened_by(b'+') {
+            let digits = g.digits(g.len);
+            let separators_ok = (0..g.len.saturating_sub(1)).all(|i| {
+                matches!(
+                    g.sep(hay, i),
+                    b" " | b"-" | b"." | b" (" | b"(" | b")" | b") " | b")-"
+                )
+            });
+            if (8..=15).contains(&digits) && separators_ok && g.clean_end(hay, g.len) {
+                return Some((start - 1, g.end(g.len), rule));
+            }
+        }
+        // North American national formats: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX.
+        if g.len >= 3 && lens[..3] == [3, 3, 4] && g.clean_end(hay, 3) {
+            let npa_ok = (b'2'..=b'9').contains(&hay[g.spans[0].0]);
+            let nxx_ok = (b'2'..=b'9').contains(&hay[g.spans[1].0]);
+            let (s0, s1) = (g.sep(hay, 0), g.sep(hay, 1));
+            let parenthesised = opened_by(b'(')
+                && matches!(s0, b")" | b") " | b")-")
+                && matches!(s1, b"-" | b" " | b".");
+            let plain =
+                !matches!(prev, b'(' | b'+' | b'-') && s0 == s1 && matches!(s0, b"-" | b".");
+            if npa_ok && nxx_ok && (parenthesised || plain) {
+                let match_start = if parenthesised { start - 1 } else { start };
+                return Some((match_start, g.end(3), rule));
+            }
+        }
+    }
+    None
+}
+
+/// Known issuer prefixes and lengths: Visa, Mastercard, American Express, Discover, JCB,
+/// Diners Club and UnionPay. `text` starts with a digit.
+fn issuer_matches(text: &[u8], digits: usize) -> bool {
+    let mut lead = [0u32; 6];
+    let mut n = 0;
+    for &b in text {
+        if b.is_ascii_digit() {
+            lead[n] = u32::from(b - b'0');
+            n += 1;
+            if n == 6 {
+                break;
+            }
+        }
+    }
+    let prefix = |k: usize| lead[..k].iter().fold(0, |acc, d| acc * 10 + d);
+    let (p1, p2, p3, p4, p6) = (prefix(1), prefix(2), prefix(3), prefix(4), prefix(6));
+    match digits {
+        _ if p1 == 4 => matches!(digits, 13 | 16 | 19),
+        16 if (51..=55).contains(&p2) || (2221..=2720).contains(&p4) => true,
+        15 if p2 == 34 || p2 == 37 => true,
+        16..=19
+            if p4 == 6011
+                || p2 == 65
+                || (644..=649).contains(&p3)
+                || (622126..=622925).contains(&p6) =>
+        {
+            true
+        }
+        16..=19 if (3528..=3589).contains(&p4) || p2 == 62 => true,
+        14..=19 if (300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39 => true,
+        _ => false,
+    }
+}
+
+/// An IBAN whose check digits start at `digits_start` (the country code is the two uppercase
+/// letters before it). Accepts the compact form and groups of four separated by single spaces.
+fn iban_at(hay: &[u8], digits_start: usize) -> Option<usize> {
+    if digits_start < 2 {
+        return None;
+    }
+    let country = [hay[digits_start - 2], hay[digits_start - 1]];
+    if digits_start > 2 && is_word(hay[digits_start - 3]) {
+        return None;
+    }
+    let expected = iban_length(country)?;
+    let mut compact = [0u8; 34];
+    compact[..2].copy_from_slice(&country);
+    let mut n = 2;
+    let mut pos = digits_start;
+    let mut since_space = 2;
+    while n < expected && pos < hay.len() {
+        let b = hay[pos];
+        if b.is_ascii_digit() || b.is_ascii_uppercase() {
+            compact[n] = b;
+            n += 1;
+            since_space += 1;
+            pos += 1;
+        } else if b == b' '
+            && since_space == 4
+            && pos + 1 < hay.len()
+            && hay[pos + 1].is_ascii_alphanumeric()
+        {
+            since_space = 0;
+            pos += 1;
+        } else {
+            break;
+        }
+    }
+    if n != expected || !compact[2..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if hay.get(pos).is_some_and(|&b| is_word(b)) {
+        return None;
+    }
+    iban_mod97(&compact[..n]).then_some(pos)
+}

@@ -1,0 +1,79 @@
+//! E-mail addresses, found from their `@` (or `%40`, `\u0040`) outwards.
+
+use super::ScannerSet;
+use crate::engine::Hit;
+
+fn is_local(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
+}
+
+fn is_label(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+/// `at` is the position of the `@` sign, written with `width` bytes. Returns where scanning
+/// resumes.
+pub(super) fn scan_at(
+    set: &ScannerSet,
+    hay: &[u8],
+    at: usize,
+    width: usize,
+    out: &mut Vec<Hit>,
+) -> usize {
+    let Some(rule) = set.email else {
+        return at + width;
+    };
+    let mut start = at;
+    while start > 0 && at - start < 64 && is_local(hay[start - 1]) {
+        start -= 1;
+    }
+    while start < at && hay[start] == b'.' {
+        start += 1;
+    }
+    if start == at || (start > 0 && is_local(hay[start - 1])) {
+        return at + width;
+    }
+    // `scheme://user:password@host` is a URL's userinfo, not an address; the credential rule
+    // owns it. An address later in a URL (`?email=a@b.com`) is still one.
+    let token_start = hay[..start]
+        .iter()
+        .rposition(|&b| b.is_ascii_whitespace() || b == b'"' || b == b'\'')
+        .map_or(0, |p| p + 1);
+    if let Some(scheme_end) = memchr::memmem::rfind(&hay[token_start..start], b"://") {
+        let userinfo = &hay[token_start + scheme_end + 3..start];
+        if !userinfo
+            .iter()
+            .any(|b| matches!(b, b'/' | b'?' | b'#' | b'&' | b'='))
+        {
+            return at + width;
+        }
+    }
+    let domain_start = at + width;
+    let mut end = domain_start;
+    let mut labels = 0;
+    let mut last_label_start = end;
+    loop {
+        let label_start = end;
+        while end < hay.len() && is_label(hay[end]) && end - domain_start < 253 {
+            end += 1;
+        }
+        if end == label_start {
+            // An empty label: step back over the dot that led here.
+            end = label_start.saturating_sub(1).max(domain_start);
+            break;
+        }
+        labels += 1;
+        last_label_start = label_start;
+        if end + 1 < hay.len() && hay[end] == b'.' && is_label(hay[end + 1]) {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    let tld = &hay[last_label_start..end];
+    if labels < 2 || tld.len() < 2 || !tld.iter().all(u8::is_ascii_alphabetic) {
+        return at + width;
+    }
+    out.push(Hit::new(start, end, rule));
+    end
+}

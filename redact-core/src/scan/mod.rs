@@ -1,0 +1,135 @@
+//! Byte scanners for the PII that has no literal anchor: one loop over the record that stops
+//! only at digits, `@`, `%`, `\` and `:`, and hands each stop to the scanner that owns it.
+
+mod colon;
+mod digits;
+mod email;
+
+use crate::engine::{Hit, RuleId};
+
+/// Which scanners run, and under which rule each reports.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ScannerSet {
+    pub(crate) email: Option<RuleId>,
+    pub(crate) credit_card: Option<RuleId>,
+    pub(crate) us_ssn: Option<RuleId>,
+    pub(crate) phone_number: Option<RuleId>,
+    pub(crate) iban: Option<RuleId>,
+    pub(crate) ipv4: Option<RuleId>,
+    pub(crate) ipv6: Option<RuleId>,
+    pub(crate) mac_address: Option<RuleId>,
+}
+
+/// The names a catalog entry may give in `scanner = "..."`.
+pub(crate) const SCANNER_NAMES: [&str; 8] = [
+    "email",
+    "credit_card",
+    "us_ssn",
+    "phone_number",
+    "iban",
+    "ipv4",
+    "ipv6",
+    "mac_address",
+];
+
+const NONE: u8 = 0;
+const DIGIT: u8 = 1;
+const AT: u8 = 2;
+const PERCENT: u8 = 3;
+const BACKSLASH: u8 = 4;
+const COLON: u8 = 5;
+
+/// What each byte means to the scan loop.
+static CLASS: [u8; 256] = {
+    let mut table = [NONE; 256];
+    let mut b = b'0';
+    while b <= b'9' {
+        table[b as usize] = DIGIT;
+        b += 1;
+    }
+    table[b'@' as usize] = AT;
+    table[b'%' as usize] = PERCENT;
+    table[b'\\' as usize] = BACKSLASH;
+    table[b':' as usize] = COLON;
+    table
+};
+
+impl ScannerSet {
+    /// Assigns `rule` to the scanner called `name`. Returns false for an unknown name.
+    pub(crate) fn assign(&mut self, name: &str, rule: RuleId) -> bool {
+        let slot = match name {
+            "email" => &mut self.email,
+            "credit_card" => &mut self.credit_card,
+            "us_ssn" => &mut self.us_ssn,
+            "phone_number" => &mut self.phone_number,
+            "iban" => &mut self.iban,
+            "ipv4" => &mut self.ipv4,
+            "ipv6" => &mut self.ipv6,
+            "mac_address" => &mut self.mac_address,
+            _ => return false,
+        };
+        *slot = Some(rule);
+        true
+    }
+
+    fn digits_enabled(&self) -> bool {
+        self.credit_card.is_some()
+            || self.us_ssn.is_some()
+            || self.phone_number.is_some()
+            || self.iban.is_some()
+            || self.ipv4.is_some()
+            || self.mac_address.is_some()
+    }
+
+    fn colon_enabled(&self) -> bool {
+        self.ipv6.is_some() || self.mac_address.is_some()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        !self.digits_enabled() && !self.colon_enabled() && self.email.is_none()
+    }
+
+    /// Appends every match in `hay` to `out`, with offsets shifted by `base`.
+    pub(crate) fn scan(&self, hay: &[u8], base: usize, out: &mut Vec<Hit>) {
+        let digits_on = self.digits_enabled();
+        let colon_on = self.colon_enabled();
+        let email_on = self.email.is_some();
+        let first = out.len();
+        let mut i = 0;
+        let n = hay.len();
+        while i < n {
+            let class = CLASS[hay[i] as usize];
+            if class == NONE {
+                i += 1;
+                continue;
+            }
+            i = match class {
+                DIGIT if digits_on => digits::scan_at(self, hay, i, out),
+                AT if email_on => email::scan_at(self, hay, i, 1, out),
+                PERCENT if email_on && hay[i + 1..].starts_with(b"40") => {
+                    email::scan_at(self, hay, i, 3, out)
+                }
+                BACKSLASH if email_on && hay[i + 1..].starts_with(b"u0040") => {
+                    email::scan_at(self, hay, i, 6, out)
+                }
+                COLON if colon_on => colon::scan_at(self, hay, i, out),
+                _ => i + 1,
+            };
+        }
+        if base != 0 {
+            for hit in &mut out[first..] {
+                hit.start += base;
+                hit.end += base;
+            }
+        }
+    }
+}
+
+/// A letter, digit or underscore: a byte that glues a candidate to a word.
+#[inline]
+pub(crate) fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+#[cfg(test)]
+mod tests;

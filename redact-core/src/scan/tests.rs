@@ -1,0 +1,100 @@
+use super::*;
+
+fn all_scanners() -> ScannerSet {
+    let mut set = ScannerSet::default();
+    for (i, name) in SCANNER_NAMES.iter().enumerate() {
+        set.assign(name, RuleId(i as u16));
+    }
+    set
+}
+
+fn found(hay: &str) -> Vec<(String, &'static str)> {
+    let mut hits = Vec::new();
+    all_scanners().scan(hay.as_bytes(), 0, &mut hits);
+    hits.iter()
+        .map(|h| {
+            (
+                hay[h.start..h.end].to_string(),
+                SCANNER_NAMES[h.rule.index()],
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn numbers_are_classified_by_shape_and_checksum() {
+    assert_eq!(
+        found("card 4111 1111 1111 1111."),
+        [("4111 1111 1111 1111".into(), "credit_card")]
+    );
+    assert_eq!(found("ssn 123-45-6789"), [("123-45-6789".into(), "us_ssn")]);
+    assert_eq!(
+        found("call (415) 555-2671 now"),
+        [("(415) 555-2671".into(), "phone_number")]
+    );
+    assert_eq!(
+        found("call +44 20 7946 0958"),
+        [("+44 20 7946 0958".into(), "phone_number")]
+    );
+    assert_eq!(
+        found("from 192.168.10.1:443"),
+        [("192.168.10.1".into(), "ipv4")]
+    );
+    assert_eq!(
+        found("GB82 WEST 1234 5698 7654 32"),
+        [("GB82 WEST 1234 5698 7654 32".into(), "iban")]
+    );
+}
+
+#[test]
+fn look_alikes_are_left_alone() {
+    for hay in [
+        "2026-11-23 10:00:08.123Z",
+        "version 1.2.3",
+        "1.2.3.4.5",
+        "4111 1111 1111 1112",
+        "epoch 1795386079143",
+        "blk_-4111111111111111",
+        "uuid 3b947f10-76b1-4c0c-b86d-87c1b6ebd93d",
+        "000-12-3456 and 123-00-4567",
+        "std::vector",
+        "arn:aws:iam::123456789012:role/x",
+        "took 12:30:45",
+    ] {
+        assert_eq!(found(hay), [], "{hay}");
+    }
+}
+
+#[test]
+fn addresses_are_parsed() {
+    assert_eq!(
+        found("x-forwarded-for: 2600:1f18:7fe9:a334:215c:be9f:477e:afd0"),
+        [("2600:1f18:7fe9:a334:215c:be9f:477e:afd0".into(), "ipv6")]
+    );
+    assert_eq!(
+        found("peer [fe80::1ff:fe23:4567:890a]:8080"),
+        [("fe80::1ff:fe23:4567:890a".into(), "ipv6")]
+    );
+    assert_eq!(
+        found("hw 00:1a:2b:3c:4d:5e up"),
+        [("00:1a:2b:3c:4d:5e".into(), "mac_address")]
+    );
+}
+
+#[test]
+fn emails_in_every_encoding() {
+    assert_eq!(
+        found("to <ann.lee+x@mail.example.co.uk>"),
+        [("ann.lee+x@mail.example.co.uk".into(), "email")]
+    );
+    assert_eq!(
+        found("q=ann%40example.com&x=1"),
+        [("ann%40example.com".into(), "email")]
+    );
+    assert_eq!(
+        found(r"ann\u0040example.com"),
+        [(r"ann\u0040example.com".into(), "email")]
+    );
+    assert_eq!(found("postgres://u:pa55@db.example.com/x"), []);
+    assert_eq!(found("user@localhost"), []);
+}

@@ -1,0 +1,139 @@
+//! Quality of the default policy on the shared corpora: recall of labeled sensitive values and
+//! survival of look-alikes on `corpus/dev`, and no redaction but addresses on `corpus/loghub`.
+
+use lambda_redact_tests::{corpus_dir, load_dev, load_loghub};
+use redact_core::Redactor;
+use std::collections::BTreeMap;
+
+#[derive(Default)]
+struct Tally {
+    total: usize,
+    ok: usize,
+}
+
+impl Tally {
+    fn add(&mut self, ok: bool) {
+        self.total += 1;
+        self.ok += usize::from(ok);
+    }
+    fn rate(&self) -> f64 {
+        if self.total == 0 {
+            1.0
+        } else {
+            self.ok as f64 / self.total as f64
+        }
+    }
+}
+
+#[test]
+fn dev_corpus_recall_and_look_alikes_kept() {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("SKIPPED: ../shared/corpus is not here (set LAMBDA_REDACT_CORPUS); the rule tables still run");
+        return;
+    };
+    let dev = load_dev(&corpus).expect("read corpus/dev");
+    assert_eq!(
+        dev.lines.len(),
+        dev.labels.len(),
+        "one label entry per line"
+    );
+    let redactor = Redactor::new().expect("default redactor");
+    let mut recall: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut kept = Tally::default();
+    let mut misses = Vec::new();
+    let mut damaged = Vec::new();
+    for labels in &dev.labels {
+        let line = &dev.lines[labels.line - 1];
+        let out = redactor.redact(line.as_bytes());
+        let out = String::from_utf8_lossy(&out);
+        for s in &labels.sensitive {
+            let gone = !out.contains(s.value.as_str());
+            recall.entry(s.kind.clone()).or_default().add(gone);
+            if !gone && misses.len() < 40 {
+                misses.push(format!(
+                    "{} line {}: {:?}\n    out: {}",
+                    s.kind, labels.line, s.value, out
+                ));
+            }
+        }
+        for b in &labels.benign {
+            let survived = out.contains(b.as_str());
+            kept.add(survived);
+            if !survived && damaged.len() < 40 {
+                damaged.push(format!("line {}: {:?}\n    out: {}", labels.line, b, out));
+            }
+        }
+    }
+    let mut all = Tally::default();
+    println!("{:<36} {:>7} {:>9}", "kind", "labels", "recall");
+    for (kind, t) in &recall {
+        println!("{kind:<36} {:>7} {:>8.2}%", t.total, 100.0 * t.rate());
+        all.total += t.total;
+        all.ok += t.ok;
+    }
+    println!(
+        "recall: {:.3}% of {} sensitive values",
+        100.0 * all.rate(),
+        all.total
+    );
+    println!(
+        "look-alikes kept: {:.3}% of {} benign values",
+        100.0 * kept.rate(),
+        kept.total
+    );
+    for m in &misses {
+        println!("MISSED {m}");
+    }
+    for d in &damaged {
+        println!("DAMAGED {d}");
+    }
+    assert!(
+        all.rate() >= 0.995,
+        "recall {:.3}% < 99.5%",
+        100.0 * all.rate()
+    );
+    assert!(
+        kept.rate() >= 0.995,
+        "look-alikes kept {:.3}% < 99.5%",
+        100.0 * kept.rate()
+    );
+}
+
+#[test]
+fn loghub_only_addresses_are_redacted() {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("SKIPPED: ../shared/corpus is not here (set LAMBDA_REDACT_CORPUS)");
+        return;
+    };
+    let redactor = Redactor::new().expect("default redactor");
+    let allowed = ["ipv4_address", "ipv6_address", "email"];
+    let mut by_rule: BTreeMap<String, u64> = BTreeMap::new();
+    let mut offenders = Vec::new();
+    for (name, text) in load_loghub(&corpus).expect("read corpus/loghub") {
+        let mut scratch = redactor.create_scratch();
+        let mut out = Vec::new();
+        for line in text.lines() {
+            out.clear();
+            redactor.redact_into(line.as_bytes(), &mut out, &mut scratch);
+            for (rule, n) in scratch.findings().iter() {
+                let rule_name = redactor.rule(rule).name();
+                *by_rule.entry(rule_name.to_string()).or_default() += n;
+                if !allowed.contains(&rule_name) && offenders.len() < 30 {
+                    offenders.push(format!(
+                        "{name}: {rule_name}: {line}\n    -> {}",
+                        String::from_utf8_lossy(&out)
+                    ));
+                }
+            }
+        }
+    }
+    println!("loghub redactions by rule: {by_rule:?}");
+    for o in &offenders {
+        println!("FALSE POSITIVE {o}");
+    }
+    assert!(
+        offenders.is_empty(),
+        "{} redactions other than addresses on loghub",
+        offenders.len()
+    );
+}
