@@ -24,7 +24,10 @@ fn main() {
         .current_dir(&root)
         .status()
         .expect("run cargo build");
-    assert!(status.success(), "cargo build --release -p lambda-redact failed");
+    assert!(
+        status.success(),
+        "cargo build --release -p lambda-redact failed"
+    );
     let binary = root.join("target").join("release").join("lambda-redact");
 
     let mut one_pass = Vec::new();
@@ -57,10 +60,15 @@ fn main() {
         let output = child.wait_with_output().expect("wait for lambda-redact");
         feed.join().expect("feeder thread").expect("write stdin");
         let seconds = started.elapsed().as_secs_f64();
-        assert!(output.status.success(), "lambda-redact failed: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "lambda-redact failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let lines_out = output.stdout.iter().filter(|&&b| b == b'\n').count();
         assert_eq!(lines_in, lines_out, "line count changed");
-        let stats: serde_json::Value = serde_json::from_slice(&output.stderr).expect("stats JSON on stderr");
+        let stats: serde_json::Value =
+            serde_json::from_slice(&output.stderr).expect("stats JSON on stderr");
         peak_rss_kb = peak_rss_kb.max(stats["peak_rss_kb"].as_u64().unwrap_or(0));
         rates.push(input.len() as f64 / seconds / 1e6);
     }

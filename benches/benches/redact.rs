@@ -12,7 +12,12 @@ use lambda_redact_benches::{total_bytes, Inputs, SequentialRegexes};
 use redact_core::Redactor;
 use std::hint::black_box;
 
-fn redact_all(redactor: &Redactor, lines: &[Vec<u8>], scratch: &mut redact_core::Scratch, out: &mut Vec<u8>) -> u64 {
+fn redact_all(
+    redactor: &Redactor,
+    lines: &[Vec<u8>],
+    scratch: &mut redact_core::Scratch,
+    out: &mut Vec<u8>,
+) -> u64 {
     let mut redactions = 0;
     for line in lines {
         out.clear();
@@ -22,7 +27,10 @@ fn redact_all(redactor: &Redactor, lines: &[Vec<u8>], scratch: &mut redact_core:
 }
 
 fn baseline_all(baseline: &SequentialRegexes, lines: &[Vec<u8>]) -> u64 {
-    lines.iter().map(|l| u64::from(matches!(baseline.redact(l), std::borrow::Cow::Owned(_)))).sum()
+    lines
+        .iter()
+        .map(|l| u64::from(matches!(baseline.redact(l), std::borrow::Cow::Owned(_))))
+        .sum()
 }
 
 fn benches(c: &mut Criterion) {
@@ -34,7 +42,11 @@ fn benches(c: &mut Criterion) {
     let baseline = SequentialRegexes::new();
     let mut scratch = redactor.create_scratch();
     let mut out = Vec::with_capacity(1 << 16);
-    for (name, lines) in [("text", &inputs.text), ("json", &inputs.json), ("loghub", &inputs.loghub)] {
+    for (name, lines) in [
+        ("text", &inputs.text),
+        ("json", &inputs.json),
+        ("loghub", &inputs.loghub),
+    ] {
         let found = redact_all(&redactor, lines, &mut scratch, &mut out);
         let changed = baseline_all(&baseline, lines);
         println!(
@@ -43,14 +55,25 @@ fn benches(c: &mut Criterion) {
             total_bytes(lines),
             baseline.len()
         );
-        assert!(found > 0 || name == "loghub", "redact-core found nothing in {name}");
+        assert!(
+            found > 0 || name == "loghub",
+            "redact-core found nothing in {name}"
+        );
     }
-    for (name, lines) in [("text", &inputs.text), ("json", &inputs.json), ("loghub", &inputs.loghub)] {
+    for (name, lines) in [
+        ("text", &inputs.text),
+        ("json", &inputs.json),
+        ("loghub", &inputs.loghub),
+    ] {
         let mut group = c.benchmark_group(name);
         group.throughput(Throughput::Bytes(total_bytes(lines)));
         group.sample_size(10);
-        group.bench_function("redact_core", |b| b.iter(|| black_box(redact_all(&redactor, lines, &mut scratch, &mut out))));
-        group.bench_function("sequential_regex_baseline", |b| b.iter(|| black_box(baseline_all(&baseline, lines))));
+        group.bench_function("redact_core", |b| {
+            b.iter(|| black_box(redact_all(&redactor, lines, &mut scratch, &mut out)))
+        });
+        group.bench_function("sequential_regex_baseline", |b| {
+            b.iter(|| black_box(baseline_all(&baseline, lines)))
+        });
         group.finish();
     }
 }

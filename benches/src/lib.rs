@@ -15,16 +15,34 @@ pub struct SequentialRegexes {
 
 /// One regex per kind, as a typical shipper configuration lists them.
 const BASELINE_RULES: [(&str, &str); 24] = [
-    ("private_key", r"-----BEGIN[ A-Z0-9]*PRIVATE KEY-----(?s:.)*?-----END[ A-Z0-9]*PRIVATE KEY-----"),
-    ("jwt", r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"),
+    (
+        "private_key",
+        r"-----BEGIN[ A-Z0-9]*PRIVATE KEY-----(?s:.)*?-----END[ A-Z0-9]*PRIVATE KEY-----",
+    ),
+    (
+        "jwt",
+        r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*",
+    ),
     ("aws_access_key_id", r"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b"),
-    ("aws_session_token", r"(?:FwoGZXIvYXdzE|IQoJb3JpZ2luX2Vj)[A-Za-z0-9/+=]{40,}"),
-    ("github_token", r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})"),
+    (
+        "aws_session_token",
+        r"(?:FwoGZXIvYXdzE|IQoJb3JpZ2luX2Vj)[A-Za-z0-9/+=]{40,}",
+    ),
+    (
+        "github_token",
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})",
+    ),
     ("slack_token", r"\bxox[bpaosr]-[A-Za-z0-9-]{10,}"),
-    ("slack_webhook", r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+"),
+    (
+        "slack_webhook",
+        r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+",
+    ),
     ("stripe_key", r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}"),
     ("google_api_key", r"\bAIza[0-9A-Za-z_-]{35,}"),
-    ("sendgrid_api_key", r"\bSG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}"),
+    (
+        "sendgrid_api_key",
+        r"\bSG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}",
+    ),
     ("npm_token", r"\bnpm_[A-Za-z0-9]{36,}"),
     ("bearer_token", r"(?i)bearer\s+[A-Za-z0-9._~+/-]{8,}=*"),
     ("basic_auth", r"(?i)basic\s+[A-Za-z0-9+/]{8,}={0,2}"),
@@ -40,10 +58,19 @@ const BASELINE_RULES: [(&str, &str); 24] = [
     ("email", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
     ("credit_card", r"\b(?:\d[ -]?){12,18}\d\b"),
     ("us_ssn", r"\b\d{3}-\d{2}-\d{4}\b"),
-    ("phone_number", r"(?:\+\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b"),
-    ("iban", r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"),
+    (
+        "phone_number",
+        r"(?:\+\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b",
+    ),
+    (
+        "iban",
+        r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b",
+    ),
     ("ipv4_address", r"\b(?:\d{1,3}\.){3}\d{1,3}\b"),
-    ("ipv6_address", r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b"),
+    (
+        "ipv6_address",
+        r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b",
+    ),
     ("mac_address", r"\b(?:[0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}\b"),
 ];
 
@@ -53,8 +80,10 @@ impl SequentialRegexes {
         let rules = BASELINE_RULES
             .iter()
             .map(|(name, pattern)| {
-                let regex = Regex::new(pattern).unwrap_or_else(|e| panic!("baseline rule {name}: {e}"));
-                let replacement: &'static [u8] = Box::leak(format!("[REDACTED:{name}]").into_bytes().into_boxed_slice());
+                let regex =
+                    Regex::new(pattern).unwrap_or_else(|e| panic!("baseline rule {name}: {e}"));
+                let replacement: &'static [u8] =
+                    Box::leak(format!("[REDACTED:{name}]").into_bytes().into_boxed_slice());
                 (regex, replacement)
             })
             .collect();
@@ -112,7 +141,11 @@ impl Inputs {
         let loghub = lambda_redact_tests::load_loghub(&corpus)
             .ok()?
             .into_iter()
-            .flat_map(|(_, text)| text.lines().map(|l| l.as_bytes().to_vec()).collect::<Vec<_>>())
+            .flat_map(|(_, text)| {
+                text.lines()
+                    .map(|l| l.as_bytes().to_vec())
+                    .collect::<Vec<_>>()
+            })
             .collect();
         Some(Inputs { text, json, loghub })
     }

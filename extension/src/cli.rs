@@ -10,7 +10,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser, Debug)]
-#[command(name = "lambda-redact", version, about = "Redact secrets and personal data from AWS Lambda logs")]
+#[command(
+    name = "lambda-redact",
+    version,
+    about = "Redact secrets and personal data from AWS Lambda logs"
+)]
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
@@ -91,12 +95,19 @@ fn redact(config: Option<PathBuf>, stats: bool) -> Result<ExitCode> {
     let mut out = Vec::with_capacity(4096);
     loop {
         line.clear();
-        let n = input.by_ref().read_until(b'\n', &mut line).context("reading stdin")?;
+        let n = input
+            .by_ref()
+            .read_until(b'\n', &mut line)
+            .context("reading stdin")?;
         if n == 0 {
             break;
         }
         let had_newline = line.last() == Some(&b'\n');
-        let record = if had_newline { &line[..line.len() - 1] } else { &line[..] };
+        let record = if had_newline {
+            &line[..line.len() - 1]
+        } else {
+            &line[..]
+        };
         out.clear();
         redact_record(&redactor, record, &mut out, &mut scratch, &mut totals);
         out.push(b'\n');
@@ -121,7 +132,9 @@ fn redact_record(
     totals.bytes_in += record.len() as u64;
     let start = out.len();
     // Redaction cannot fail, but a bug must not let a record through raw: fail closed.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| redactor.redact_into(record, out, scratch)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        redactor.redact_into(record, out, scratch)
+    }));
     match result {
         Ok(outcome) => {
             totals.findings.merge(scratch.findings());
@@ -150,7 +163,11 @@ fn summary_json(redactor: &Redactor, totals: &Totals, seconds: f64) -> String {
         .filter(|(_, n)| *n > 0)
         .map(|(c, n)| (c.to_string(), (*n).into()))
         .collect();
-    let mb_per_s = if seconds > 0.0 { totals.bytes_in as f64 / seconds / 1e6 } else { 0.0 };
+    let mb_per_s = if seconds > 0.0 {
+        totals.bytes_in as f64 / seconds / 1e6
+    } else {
+        0.0
+    };
     serde_json::json!({
         "records": totals.records,
         "records_changed": totals.changed,
@@ -188,13 +205,29 @@ fn rules(config: Option<PathBuf>, markdown: bool) -> Result<ExitCode> {
         writeln!(out, "| rule | kind | classification | action | finds |")?;
         writeln!(out, "|---|---|---|---|---|")?;
     } else {
-        writeln!(out, "{:<28} {:<12} {:<13} {:<11} description", "rule", "kind", "classification", "action")?;
+        writeln!(
+            out,
+            "{:<28} {:<12} {:<13} {:<11} description",
+            "rule", "kind", "classification", "action"
+        )?;
     }
     for rule in redactor.rules() {
-        let action = if rule.enabled() { rule.action().as_str() } else { "off" };
+        let action = if rule.enabled() {
+            rule.action().as_str()
+        } else {
+            "off"
+        };
         if markdown {
             let finds = rule.description().replace('|', "\\|");
-            writeln!(out, "| `{}` | {} | {} | {} | {} |", rule.name(), rule.kind().as_str(), rule.classification(), action, finds)?;
+            writeln!(
+                out,
+                "| `{}` | {} | {} | {} | {} |",
+                rule.name(),
+                rule.kind().as_str(),
+                rule.classification(),
+                action,
+                finds
+            )?;
         } else {
             writeln!(
                 out,
@@ -220,9 +253,16 @@ fn check(config: PathBuf) -> Result<ExitCode> {
                 .build()
                 .context("cannot build the redactor")?;
             let enabled = redactor.rules().iter().filter(|r| r.enabled()).count();
-            println!("{}: ok ({} rules run, {} off)", config.display(), enabled, redactor.rules().len() - enabled);
+            println!(
+                "{}: ok ({} rules run, {} off)",
+                config.display(),
+                enabled,
+                redactor.rules().len() - enabled
+            );
             if policy.uses_hash() {
-                let var = policy.hash_key_env().unwrap_or(config::DEFAULT_HASH_KEY_ENV);
+                let var = policy
+                    .hash_key_env()
+                    .unwrap_or(config::DEFAULT_HASH_KEY_ENV);
                 println!("note: the policy hashes; the key is read from ${var} at run time");
             }
             Ok(ExitCode::SUCCESS)

@@ -19,12 +19,16 @@ pub(crate) fn policy_path(explicit: Option<&Path>) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("LAMBDA_REDACT_CONFIG").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(path));
     }
-    DEFAULT_POLICY_PATHS.iter().map(PathBuf::from).find(|p| p.is_file())
+    DEFAULT_POLICY_PATHS
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
 }
 
 /// Reads and checks a policy file; errors name the file and the line.
 pub(crate) fn load_policy(path: &Path) -> Result<Policy> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read policy file {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read policy file {}", path.display()))?;
     Policy::from_toml(&text).with_context(|| format!("invalid policy file {}", path.display()))
 }
 

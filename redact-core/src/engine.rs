@@ -875,6 +875,7 @@ impl Redactor {
         if let Some(gate) = &self.gate {
             scratch.armed.iter_mut().for_each(|a| *a = false);
             let mut pos = 0;
+            let mut fields_blocked_until = 0;
             while pos < hay.len() {
                 let Some(m) = gate.find(aho_corasick::Input::new(hay).span(pos..hay.len())) else {
                     break;
@@ -890,9 +891,15 @@ impl Redactor {
                         break;
                     }
                 }
-                if !matched && trigger.field {
+                // Keys inside a value that is already redacted whole need no second look (and
+                // must not stretch a match past the value's closing quote); token rules still
+                // run there, so that a token is reported under its own rule.
+                if !matched && trigger.field && m.start() >= fields_blocked_until {
                     let (hit, resume) = keyvalue::match_at(&self.fields, hay, m.start(), m.end());
-                    scratch.hits.extend(hit);
+                    if let Some(hit) = hit {
+                        fields_blocked_until = hit.end;
+                        scratch.hits.push(hit);
+                    }
                     next = next.max(resume);
                 }
                 for &c in &trigger.custom {
@@ -929,7 +936,7 @@ impl Redactor {
                 at = if m.end() > at { m.end() } else { at + 1 };
             }
         }
-        self.scanners.scan(hay, 0, &mut scratch.hits);
+        self.scanners.scan(hay, 0, &mut scratch.hits, first);
         if base != 0 {
             for hit in &mut scratch.hits[first..] {
                 hit.start += base;
@@ -1043,19 +1050,23 @@ fn hash_token(key: &[u8], value: &[u8]) -> [u8; 16] {
     hex
 }
 
-/// Sorts hits and merges overlapping ones into their union, reported under the rule with the
+/// Sorts hits and merges overlapping (or touching) ones into their union, reported under the rule with the
 /// higher priority (the earlier one on a tie). Redacting the union means no part of any match
 /// survives, whichever rule "wins".
 fn resolve_overlaps(rules: &[RuleInfo], hits: &mut [Hit], merged: &mut Vec<Hit>) {
     hits.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     for hit in hits.iter().filter(|h| h.end > h.start) {
         match merged.last_mut() {
-            Some(last) if hit.start < last.end => {
+            Some(last) if hit.start <= last.end => {
+                // A quoted placeholder stands for exactly the bare value it replaces; a wider
+                // union is written as it is.
+                if hit.end > last.end {
+                    last.quote = hit.quote && hit.start == last.start;
+                }
                 last.end = last.end.max(hit.end);
                 if rules[hit.rule.index()].priority > rules[last.rule.index()].priority {
                     last.rule = hit.rule;
                 }
-                last.quote |= hit.quote;
                 last.remove |= hit.remove;
             }
             _ => merged.push(*hit),

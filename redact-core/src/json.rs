@@ -215,8 +215,13 @@ impl Walker<'_, '_> {
             Some(b'"') => {
                 let (start, end) = self.string()?;
                 if end - start >= 3 {
+                    let first = scratch.hits.len();
                     self.redactor
                         .scan_text(&self.hay[start..end], start, scratch);
+                    let escaped = memchr::memchr(b'\\', &self.hay[start..end]).is_some();
+                    if escaped && scratch.hits.len() > first {
+                        align_to_escapes(self.hay, start, end, &mut scratch.hits[first..]);
+                    }
                 }
                 Ok(())
             }
@@ -225,10 +230,12 @@ impl Walker<'_, '_> {
                 self.scalar()?;
                 if self.pos - start >= 8 && !self.redactor.scanners.is_empty() {
                     let first = scratch.hits.len();
+                    let prior = scratch.hits.len();
                     self.redactor.scanners.scan(
                         &self.hay[start..self.pos],
                         start,
                         &mut scratch.hits,
+                        prior,
                     );
                     for hit in &mut scratch.hits[first..] {
                         hit.quote = true;
@@ -352,6 +359,30 @@ impl Walker<'_, '_> {
         while self.peek().is_some_and(|b| b.is_ascii_digit()) {
             self.pos += 1;
         }
+    }
+}
+
+/// Widens hits inside a JSON string so that none starts or ends inside an escape sequence
+/// (`\"`, `\u00e9`): a placeholder written there would leave a dangling backslash and break
+/// the JSON.
+fn align_to_escapes(hay: &[u8], start: usize, end: usize, hits: &mut [Hit]) {
+    let mut i = start;
+    while i < end {
+        if hay[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let len = if hay.get(i + 1) == Some(&b'u') { 6 } else { 2 };
+        let seq_end = (i + len).min(end);
+        for hit in hits.iter_mut() {
+            if hit.start > i && hit.start < seq_end {
+                hit.start = i;
+            }
+            if hit.end > i && hit.end < seq_end {
+                hit.end = seq_end;
+            }
+        }
+        i = seq_end;
     }
 }
 

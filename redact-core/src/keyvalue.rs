@@ -39,7 +39,9 @@ struct Entry {
 
 impl Default for FieldTable {
     fn default() -> Self {
-        FieldTable { by_last_byte: vec![Vec::new(); 256] }
+        FieldTable {
+            by_last_byte: vec![Vec::new(); 256],
+        }
     }
 }
 
@@ -56,7 +58,11 @@ impl FieldTable {
         let Some(&last) = key.last() else { return };
         let bucket = &mut self.by_last_byte[usize::from(last)];
         bucket.retain(|e| !(e.key == key && e.suffix == suffix));
-        bucket.push(Entry { key, suffix, target });
+        bucket.push(Entry {
+            key,
+            suffix,
+            target,
+        });
         // Exact keys first, then suffixes longest first, so that `aws_secret_access_key`
         // wins over `access_key`.
         bucket.sort_by(|a, b| a.suffix.cmp(&b.suffix).then(b.key.len().cmp(&a.key.len())));
@@ -70,7 +76,13 @@ impl FieldTable {
         let bucket = &self.by_last_byte[usize::from(last)];
         bucket
             .iter()
-            .find(|e| if e.suffix { norm.ends_with(&e.key) } else { norm == e.key.as_slice() })
+            .find(|e| {
+                if e.suffix {
+                    norm.ends_with(&e.key)
+                } else {
+                    norm == e.key.as_slice()
+                }
+            })
             .map(|e| e.target)
     }
 }
@@ -174,13 +186,11 @@ pub(crate) fn value_after_key(
     key_end: usize,
     target: FieldTarget,
 ) -> Option<Hit> {
-    let key_quote = Quote::before(hay, key_start);
+    // A quote before the key counts only if the same quote closes it; otherwise the key is
+    // bare text inside someone else's string (`msg='token: abc'`).
+    let key_quote = Quote::before(hay, key_start).filter(|&q| Quote::at(hay, key_end) == Some(q));
     let mut pos = key_end;
     if let Some(q) = key_quote {
-        let closing = Quote::at(hay, pos)?;
-        if closing != q {
-            return None;
-        }
         pos += q.len();
     }
     let in_query =
@@ -212,7 +222,7 @@ pub(crate) fn value_after_key(
     }
     let escaped_context = key_quote.is_some_and(|q| q.escaped);
     if let Some(q) = Quote::at(hay, pos) {
-        if !q.escaped || escaped_context {
+        {
             let content_start = pos + q.len();
             let content_end = closing_quote(hay, content_start, q).unwrap_or(hay.len());
             let value = &hay[content_start..content_end];
@@ -222,11 +232,24 @@ pub(crate) fn value_after_key(
             return Some(Hit::new(content_start, content_end, target.rule));
         }
     }
+    if matches!(hay[pos], b',' | b';' | b'}' | b']' | b')' | b'&') {
+        // An empty value.
+        return None;
+    }
     if matches!(hay[pos], b'{' | b'[') || target.quoted_only {
         // A nested object or array: its own keys are classified one by one.
         return None;
     }
-    let end = bare_value_end(hay, pos, in_query, escaped_context, target.credential_value);
+    let end = if key_quote.is_some() {
+        // After a quoted key (JSON, Python, Ruby) an unquoted value is a number or a literal.
+        let len = hay[pos..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_'))
+            .count();
+        pos + len
+    } else {
+        bare_value_end(hay, pos, in_query, escaped_context, target.credential_value)
+    };
     let value = &hay[pos..end];
     if value.is_empty()
         || is_placeholder(value)

@@ -26,6 +26,9 @@ pub enum Validator {
     BasicAuth,
     /// An IPv4 or IPv6 address that the standard library parses.
     IpAddress,
+    /// Looks like a generated credential rather than a word: letters and digits mixed, or at
+    /// least 24 characters long (`expires_in` after `Bearer` is not a token).
+    TokenLike,
 }
 
 impl Validator {
@@ -38,6 +41,7 @@ impl Validator {
             Validator::Jwt => "jwt",
             Validator::BasicAuth => "basic_auth",
             Validator::IpAddress => "ip_address",
+            Validator::TokenLike => "token_like",
         }
     }
 
@@ -53,6 +57,7 @@ impl Validator {
                 .ok()
                 .and_then(|s| s.parse::<std::net::IpAddr>().ok())
                 .is_some(),
+            Validator::TokenLike => token_like(candidate),
         }
     }
 }
@@ -68,11 +73,12 @@ impl FromStr for Validator {
             Validator::Jwt,
             Validator::BasicAuth,
             Validator::IpAddress,
+            Validator::TokenLike,
         ]
         .into_iter()
         .find(|v| v.as_str() == s)
         .ok_or_else(|| {
-            format!("unknown validator '{s}' (expected luhn, iban, us_ssn, jwt, basic_auth, ip_address)")
+            format!("unknown validator '{s}' (expected luhn, iban, us_ssn, jwt, basic_auth, ip_address, token_like)")
         })
     }
 }
@@ -185,6 +191,12 @@ fn jwt(text: &[u8]) -> bool {
         }
         None => false,
     }
+}
+
+fn token_like(text: &[u8]) -> bool {
+    let digits = text.iter().any(u8::is_ascii_digit);
+    let letters = text.iter().any(u8::is_ascii_alphabetic);
+    (digits && letters) || text.len() >= 24
 }
 
 fn basic_auth(text: &[u8]) -> bool {

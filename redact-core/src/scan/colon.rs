@@ -1,6 +1,6 @@
 //! IPv6 and colon-separated MAC addresses, found from a `:`.
 
-use super::{is_word, ScannerSet};
+use super::{is_word, Covered, ScannerSet};
 use crate::engine::Hit;
 use std::net::Ipv6Addr;
 
@@ -9,7 +9,13 @@ fn is_hex(b: u8) -> bool {
 }
 
 /// `colon` is the position of a `:`. Returns where scanning resumes.
-pub(super) fn scan_at(set: &ScannerSet, hay: &[u8], colon: usize, out: &mut Vec<Hit>) -> usize {
+pub(super) fn scan_at(
+    set: &ScannerSet,
+    hay: &[u8],
+    colon: usize,
+    out: &mut Vec<Hit>,
+    covered: &Covered,
+) -> usize {
     let prev = if colon > 0 { hay[colon - 1] } else { b' ' };
     let next = hay.get(colon + 1).copied().unwrap_or(b' ');
     if !(is_hex(prev) || is_hex(next) || next == b':') {
@@ -19,7 +25,8 @@ pub(super) fn scan_at(set: &ScannerSet, hay: &[u8], colon: usize, out: &mut Vec<
     while start > 0 && colon - start < 40 && (is_hex(hay[start - 1]) || hay[start - 1] == b':') {
         start -= 1;
     }
-    if start > 0 && (is_word(hay[start - 1]) || hay[start - 1] == b'.') {
+    let before = covered.byte_before(hay, start);
+    if is_word(before) || before == b'.' {
         // Glued to a word (`std::io`, `arn:aws:...`): not an address.
         return skip_run(hay, colon);
     }
@@ -48,7 +55,7 @@ pub(super) fn scan_at(set: &ScannerSet, hay: &[u8], colon: usize, out: &mut Vec<
         }
     }
     if let Some(rule) = set.mac_address {
-        if let Some(mac_end) = mac_at(hay, start, b':') {
+        if let Some(mac_end) = mac_at(hay, start, b':', covered) {
             out.push(Hit::new(start, mac_end, rule));
             return mac_end;
         }
@@ -80,15 +87,15 @@ fn is_ipv6(candidate: &[u8]) -> bool {
 }
 
 /// Six hex pairs separated by `sep`, starting at `start`, not glued to a word on either side.
-pub(super) fn mac_at(hay: &[u8], start: usize, sep: u8) -> Option<usize> {
+pub(super) fn mac_at(hay: &[u8], start: usize, sep: u8, covered: &Covered) -> Option<usize> {
     let end = start + 17;
     let candidate = hay.get(start..end)?;
-    let shaped =
-        candidate
-            .iter()
-            .enumerate()
-            .all(|(i, &b)| if i % 3 == 2 { b == sep } else { is_hex(b) });
-    let left_ok = start == 0 || !(is_word(hay[start - 1]) || hay[start - 1] == sep);
+    let shaped = candidate
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| if i % 3 == 2 { b == sep } else { is_hex(b) });
+    let before = covered.byte_before(hay, start);
+    let left_ok = !(is_word(before) || before == sep);
     let right_ok = hay.get(end).is_none_or(|&b| !(is_word(b) || b == sep));
     (shaped && left_ok && right_ok).then_some(end)
 }

@@ -2,7 +2,7 @@
 //! number, an IPv4 address or the digits of an IBAN; everything else is skipped whole.
 
 use super::colon::mac_at;
-use super::{is_word, ScannerSet};
+use super::{is_word, Covered, ScannerSet};
 use crate::engine::Hit;
 use crate::validate::{iban_length, iban_mod97, luhn_digits, ssn_parts_valid};
 use std::net::Ipv4Addr;
@@ -83,11 +83,17 @@ fn separator_len(rest: &[u8]) -> Option<usize> {
 }
 
 /// `start` is the first digit of a run. Returns where scanning resumes.
-pub(super) fn scan_at(set: &ScannerSet, hay: &[u8], start: usize, out: &mut Vec<Hit>) -> usize {
-    let prev = if start > 0 { hay[start - 1] } else { b' ' };
+pub(super) fn scan_at(
+    set: &ScannerSet,
+    hay: &[u8],
+    start: usize,
+    out: &mut Vec<Hit>,
+    covered: &Covered,
+) -> usize {
+    let prev = covered.byte_before(hay, start);
     if let Some(rule) = set.mac_address {
         if hay.get(start + 2) == Some(&b'-') {
-            if let Some(end) = mac_at(hay, start, b'-') {
+            if let Some(end) = mac_at(hay, start, b'-', covered) {
                 out.push(Hit::new(start, end, rule));
                 return end;
             }
@@ -95,14 +101,18 @@ pub(super) fn scan_at(set: &ScannerSet, hay: &[u8], start: usize, out: &mut Vec<
     }
     if prev.is_ascii_alphabetic() {
         if let Some(rule) = set.iban {
-            if let Some(end) = iban_at(hay, start) {
+            if let Some(end) = iban_at(hay, start, covered) {
                 out.push(Hit::new(start - 2, end, rule));
                 return end;
             }
         }
         return skip_word(hay, start);
     }
-    let before_prev = if start > 1 { hay[start - 2] } else { b' ' };
+    let before_prev = if start > 0 {
+        covered.byte_before(hay, start - 1)
+    } else {
+        b' '
+    };
     if prev == b'_' || prev == b'.' || (prev == b'-' && is_word(before_prev)) {
         return skip_word(hay, start);
     }
@@ -248,12 +258,12 @@ fn issuer_matches(text: &[u8], digits: usize) -> bool {
 
 /// An IBAN whose check digits start at `digits_start` (the country code is the two uppercase
 /// letters before it). Accepts the compact form and groups of four separated by single spaces.
-fn iban_at(hay: &[u8], digits_start: usize) -> Option<usize> {
+fn iban_at(hay: &[u8], digits_start: usize, covered: &Covered) -> Option<usize> {
     if digits_start < 2 {
         return None;
     }
     let country = [hay[digits_start - 2], hay[digits_start - 1]];
-    if digits_start > 2 && is_word(hay[digits_start - 3]) {
+    if is_word(covered.byte_before(hay, digits_start - 2)) {
         return None;
     }
     let expected = iban_length(country)?;

@@ -1,6 +1,6 @@
 //! E-mail addresses, found from their `@` (or `%40`, `\u0040`) outwards.
 
-use super::ScannerSet;
+use super::{Covered, ScannerSet};
 use crate::engine::Hit;
 
 fn is_local(b: u8) -> bool {
@@ -19,18 +19,19 @@ pub(super) fn scan_at(
     at: usize,
     width: usize,
     out: &mut Vec<Hit>,
+    covered: &Covered,
 ) -> usize {
     let Some(rule) = set.email else {
         return at + width;
     };
     let mut start = at;
-    while start > 0 && at - start < 64 && is_local(hay[start - 1]) {
+    while at - start < 64 && is_local(covered.byte_before(hay, start)) {
         start -= 1;
     }
     while start < at && hay[start] == b'.' {
         start += 1;
     }
-    if start == at || (start > 0 && is_local(hay[start - 1])) {
+    if start == at || is_local(covered.byte_before(hay, start)) {
         return at + width;
     }
     // `scheme://user:password@host` is a URL's userinfo, not an address; the credential rule

@@ -89,8 +89,14 @@ impl ScannerSet {
         !self.digits_enabled() && !self.colon_enabled() && self.email.is_none()
     }
 
-    /// Appends every match in `hay` to `out`, with offsets shifted by `base`.
-    pub(crate) fn scan(&self, hay: &[u8], base: usize, out: &mut Vec<Hit>) {
+    /// Appends every match in `hay` to `out`, with offsets shifted by `base`. Hits already in
+    /// `out[prior_from..]` (from the keyword gate, in `hay` coordinates) count as redacted
+    /// when scanners look at the bytes before a candidate.
+    pub(crate) fn scan(&self, hay: &[u8], base: usize, out: &mut Vec<Hit>, prior_from: usize) {
+        let mut covered = Covered {
+            prior: out[prior_from..].iter().map(|h| (h.start, h.end)).collect(),
+            last: (0, 0),
+        };
         let digits_on = self.digits_enabled();
         let colon_on = self.colon_enabled();
         let email_on = self.email.is_some();
@@ -103,24 +109,67 @@ impl ScannerSet {
                 i += 1;
                 continue;
             }
+            if let Some(end) = covered.prior_end(i) {
+                // Already matched by a keyword rule: scan on after it, as a second pass over the
+                // redacted text would.
+                i = end;
+                continue;
+            }
             i = match class {
-                DIGIT if digits_on => digits::scan_at(self, hay, i, out),
-                AT if email_on => email::scan_at(self, hay, i, 1, out),
+                DIGIT if digits_on => digits::scan_at(self, hay, i, out, &covered),
+                AT if email_on => email::scan_at(self, hay, i, 1, out, &covered),
                 PERCENT if email_on && hay[i + 1..].starts_with(b"40") => {
-                    email::scan_at(self, hay, i, 3, out)
+                    email::scan_at(self, hay, i, 3, out, &covered)
                 }
                 BACKSLASH if email_on && hay[i + 1..].starts_with(b"u0040") => {
-                    email::scan_at(self, hay, i, 6, out)
+                    email::scan_at(self, hay, i, 6, out, &covered)
                 }
-                COLON if colon_on => colon::scan_at(self, hay, i, out),
+                COLON if colon_on => colon::scan_at(self, hay, i, out, &covered),
                 _ => i + 1,
             };
+            if let Some(last) = out.last() {
+                if out.len() > first {
+                    covered.last = (last.start, last.end);
+                }
+            }
         }
         if base != 0 {
             for hit in &mut out[first..] {
                 hit.start += base;
                 hit.end += base;
             }
+        }
+    }
+}
+
+/// Spans already matched. The byte before a candidate reads as a space when it is inside one,
+/// as it will after redaction (placeholders end in `]`), so that a second pass over redacted
+/// output finds exactly what the first did: redaction stays idempotent.
+pub(crate) struct Covered {
+    prior: Vec<(usize, usize)>,
+    last: (usize, usize),
+}
+
+impl Covered {
+    fn contains(&self, pos: usize) -> bool {
+        (self.last.0 <= pos && pos < self.last.1)
+            || self.prior.iter().any(|&(s, e)| s <= pos && pos < e)
+    }
+
+    /// The end of the keyword-rule match that covers `pos`, if one does.
+    fn prior_end(&self, pos: usize) -> Option<usize> {
+        self.prior
+            .iter()
+            .find(|&&(s, e)| s <= pos && pos < e)
+            .map(|&(_, e)| e)
+    }
+
+    /// The byte before `pos`, or a space at the start or inside a match.
+    pub(crate) fn byte_before(&self, hay: &[u8], pos: usize) -> u8 {
+        if pos == 0 || self.contains(pos - 1) {
+            b' '
+        } else {
+            hay[pos - 1]
         }
     }
 }

@@ -10,7 +10,7 @@ fn all_scanners() -> ScannerSet {
 
 fn found(hay: &str) -> Vec<(String, &'static str)> {
     let mut hits = Vec::new();
-    all_scanners().scan(hay.as_bytes(), 0, &mut hits);
+    all_scanners().scan(hay.as_bytes(), 0, &mut hits, 0);
     hits.iter()
         .map(|h| {
             (

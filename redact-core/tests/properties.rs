@@ -1,0 +1,130 @@
+//! Property tests: redaction never panics, is idempotent, and keeps JSON records valid JSON.
+
+use proptest::prelude::*;
+use redact_core::Redactor;
+use std::sync::OnceLock;
+
+fn redactor() -> &'static Redactor {
+    static REDACTOR: OnceLock<Redactor> = OnceLock::new();
+    REDACTOR.get_or_init(|| Redactor::new().expect("default redactor"))
+}
+
+/// Pieces of log lines that exercise every scanner and key/value shape.
+const TOKENS: &[&str] = &[
+    "password=hunter2!",
+    "\"password\":\"p@ss w0rd\"",
+    "'secret': 'abc123'",
+    "token: tok_12345678",
+    "Bearer abcdef123456",
+    "Authorization: Basic dXNlcjpwYXNz",
+    "ssn=123-45-6789",
+    "\"cvv\":123",
+    "bob@example.com",
+    "ann%40example.com",
+    "ann\\u0040example.com",
+    "4111 1111 1111 1111",
+    "4111",
+    "123-45-6789",
+    "+1 (415) 555-2671",
+    "(415) 555-2671",
+    "192.168.0.1",
+    "2001:db8::1",
+    "00:1a:2b:3c:4d:5e",
+    "GB82 WEST 1234 5698 7654 32",
+    "AKIAABCDEFGHIJKLMNOP",
+    "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+    "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----",
+    "postgres://u:p4ss@h/db",
+    "{\"user\":{\"first_name\":\"Ann\",\"dob\":\"1990-01-31\"}}",
+    "{\\\"password\\\":\\\"x1\\\"}",
+    "[REDACTED:email]",
+    "null",
+    "0",
+    "99",
+    "2026-11-23T10:00:08.123Z",
+    "é",
+    "\u{1F600}",
+    "x",
+    "Ab9",
+    "-",
+    ":",
+];
+
+/// Separators between tokens, as log formats put them.
+const SEPARATORS: &[&str] = &[" ", "  ", "\t", ", ", "; ", " | ", " - ", " "];
+
+fn log_like() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        (
+            prop::sample::select(TOKENS),
+            prop::sample::select(SEPARATORS),
+        ),
+        0..30,
+    )
+    .prop_map(|parts| {
+        parts
+            .into_iter()
+            .flat_map(|(token, sep)| [token, sep])
+            .collect::<String>()
+            .into_bytes()
+    })
+}
+
+/// Arbitrary glue of the same pieces, with no separators: must never panic.
+fn glued() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(prop::sample::select(TOKENS), 0..30)
+        .prop_map(|parts| parts.concat().into_bytes())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn never_panics_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = redactor().redact(&bytes);
+    }
+
+    #[test]
+    fn never_panics_on_glued_fragments(input in glued()) {
+        let _ = redactor().redact(&input);
+    }
+
+    #[test]
+    fn idempotent_on_log_like_input(input in log_like()) {
+        let once = redactor().redact(&input).into_owned();
+        let twice = redactor().redact(&once).into_owned();
+        prop_assert_eq!(String::from_utf8_lossy(&once), String::from_utf8_lossy(&twice));
+    }
+
+    #[test]
+    fn idempotent_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let once = redactor().redact(&bytes).into_owned();
+        let twice = redactor().redact(&once).into_owned();
+        prop_assert_eq!(once, twice);
+    }
+
+    #[test]
+    fn json_objects_stay_valid_json(
+        members in prop::collection::vec(
+            (prop::sample::select(&["password", "msg", "ssn", "user", "firstName", "ip", "n", "card_number", "nested"][..]), log_like()),
+            0..8,
+        ),
+        number in any::<i64>(),
+    ) {
+        let mut object = serde_json::Map::new();
+        for (key, value) in members {
+            let value = String::from_utf8_lossy(&value).into_owned();
+            let value = match key {
+                "n" => serde_json::json!(number),
+                "nested" => serde_json::json!({ "password": value, "list": [value, number] }),
+                _ => serde_json::json!(value),
+            };
+            object.insert(key.to_string(), value);
+        }
+        let line = serde_json::to_vec(&serde_json::Value::Object(object)).unwrap();
+        let out = redactor().redact(&line);
+        let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&out);
+        prop_assert!(parsed.is_ok(), "not JSON: {}", String::from_utf8_lossy(&out));
+    }
+}

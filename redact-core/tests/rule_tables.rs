@@ -1,0 +1,99 @@
+//! Per-rule tables (`tests/data/rule_cases.toml`): true positives with their exact expected
+//! output, and near misses that must come back unchanged. Every built-in rule must have both.
+
+use redact_core::{Redactor, RuleKind};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+#[derive(Deserialize)]
+struct Tables {
+    case: Vec<Case>,
+    near_miss: Vec<NearMiss>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    rule: String,
+    input: String,
+    expect: String,
+}
+
+#[derive(Deserialize)]
+struct NearMiss {
+    rule: String,
+    input: String,
+}
+
+fn tables() -> Tables {
+    toml::from_str(include_str!("data/rule_cases.toml")).expect("rule_cases.toml parses")
+}
+
+#[test]
+fn every_builtin_rule_has_cases_and_near_misses() {
+    let redactor = Redactor::new().unwrap();
+    let t = tables();
+    let with_case: BTreeSet<&str> = t.case.iter().map(|c| c.rule.as_str()).collect();
+    let with_near: BTreeSet<&str> = t.near_miss.iter().map(|c| c.rule.as_str()).collect();
+    for rule in redactor.rules() {
+        if matches!(
+            rule.kind(),
+            RuleKind::Pattern | RuleKind::Scanner | RuleKind::Field
+        ) {
+            assert!(
+                with_case.contains(rule.name()),
+                "no true-positive case for {}",
+                rule.name()
+            );
+            assert!(
+                with_near.contains(rule.name()),
+                "no near miss for {}",
+                rule.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn true_positives_are_redacted_exactly() {
+    let redactor = Redactor::new().unwrap();
+    let mut failures = Vec::new();
+    for case in tables().case {
+        let out = redactor.redact(case.input.as_bytes());
+        let out = String::from_utf8_lossy(&out);
+        if out != case.expect {
+            failures.push(format!(
+                "{}:\n   input: {}\n  expect: {}\n     got: {}",
+                case.rule, case.input, case.expect, out
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn near_misses_are_left_alone() {
+    let redactor = Redactor::new().unwrap();
+    let mut failures = Vec::new();
+    for case in tables().near_miss {
+        let out = redactor.redact(case.input.as_bytes());
+        if *out != *case.input.as_bytes() {
+            failures.push(format!(
+                "{}:\n  input: {}\n    got: {}",
+                case.rule,
+                case.input,
+                String::from_utf8_lossy(&out)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} near misses were redacted:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
