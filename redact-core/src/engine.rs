@@ -682,17 +682,16 @@ fn compile(rule: &str, pattern: &str, allow_unicode: bool) -> Result<Regex, Buil
             .syntax(syntax::Config::new().utf8(false).unicode(unicode))
             .configure(Regex::config().utf8_empty(false))
             .build(pattern)
+            .map_err(|e| e.to_string())
+    };
+    let invalid = |message: String| BuildError::InvalidRegex {
+        rule: rule.to_string(),
+        message,
     };
     match build(false) {
         Ok(regex) => Ok(regex),
-        Err(_) if allow_unicode => build(true).map_err(|e| BuildError::InvalidRegex {
-            rule: rule.to_string(),
-            message: e.to_string(),
-        }),
-        Err(e) => Err(BuildError::InvalidRegex {
-            rule: rule.to_string(),
-            message: e.to_string(),
-        }),
+        Err(_) if allow_unicode => build(true).map_err(invalid),
+        Err(message) => Err(invalid(message)),
     }
 }
 

@@ -137,3 +137,65 @@ fn loghub_only_addresses_are_redacted() {
         offenders.len()
     );
 }
+
+/// Every JSON line of the dev corpus comes out as valid JSON with the same keys in the same
+/// order, and every value the redactor did not touch is unchanged: the only differences are
+/// string values that now hold a placeholder.
+#[test]
+fn json_lines_stay_valid_json_with_untouched_fields_unchanged() {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("SKIPPED: ../shared/corpus is not here (set LAMBDA_REDACT_CORPUS)");
+        return;
+    };
+    let dev = load_dev(&corpus).expect("read corpus/dev");
+    let redactor = Redactor::new().expect("default redactor");
+    let mut json_lines = 0;
+    let mut changed_values = 0;
+    for (i, line) in dev.lines.iter().enumerate() {
+        let Ok(before) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if !before.is_object() {
+            continue;
+        }
+        json_lines += 1;
+        let out = redactor.redact(line.as_bytes());
+        let after: serde_json::Value = serde_json::from_slice(&out).unwrap_or_else(|e| {
+            panic!(
+                "line {}: output is not JSON ({e}): {}",
+                i + 1,
+                String::from_utf8_lossy(&out)
+            )
+        });
+        changed_values += compare(&before, &after, &format!("line {}", i + 1));
+    }
+    println!("{json_lines} JSON lines, {changed_values} values redacted, all else unchanged");
+    assert!(json_lines > 1000 && changed_values > 1000);
+}
+
+/// Walks both values; returns how many leaves differ, panicking on any difference that is not
+/// a string holding a placeholder.
+fn compare(before: &serde_json::Value, after: &serde_json::Value, at: &str) -> usize {
+    use serde_json::Value;
+    match (before, after) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys_a: Vec<&String> = a.keys().collect();
+            let keys_b: Vec<&String> = b.keys().collect();
+            assert_eq!(keys_a, keys_b, "{at}: keys changed");
+            a.iter()
+                .map(|(k, v)| compare(v, &b[k], &format!("{at}.{k}")))
+                .sum()
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            assert_eq!(a.len(), b.len(), "{at}: array length changed");
+            a.iter()
+                .zip(b)
+                .enumerate()
+                .map(|(i, (x, y))| compare(x, y, &format!("{at}[{i}]")))
+                .sum()
+        }
+        (x, y) if x == y => 0,
+        (_, Value::String(s)) if s.contains("[REDACTED:") || s.contains(":****") => 1,
+        (x, y) => panic!("{at}: {x} became {y} without a placeholder"),
+    }
+}
