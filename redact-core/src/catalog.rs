@@ -29,6 +29,9 @@ pub(crate) struct PatternSpec {
     pub(crate) boundary: Option<String>,
     #[serde(default)]
     pub(crate) validator: Option<String>,
+    /// Logs write the keywords in any case (`Bearer`, `BEARER`): look for every spelling.
+    #[serde(default)]
+    pub(crate) ignore_case: bool,
     #[serde(default)]
     pub(crate) priority: Option<u8>,
 }

@@ -143,8 +143,6 @@ struct CustomMatcher {
 struct Trigger {
     /// Pattern matchers to try, anchored at the keyword, in order.
     patterns: Vec<usize>,
-    /// The keyword is (part of) a classified key.
-    field: bool,
     /// Custom rules this keyword arms.
     custom: Vec<usize>,
 }
@@ -378,8 +376,10 @@ impl Compiler {
                 validator,
             });
             for keyword in &spec.keywords {
-                let t = c.trigger(keyword.as_bytes());
-                c.triggers[t].patterns.push(index);
+                for variant in case_variants(keyword, spec.ignore_case) {
+                    let t = c.trigger(variant.as_bytes());
+                    c.triggers[t].patterns.push(index);
+                }
             }
         }
         for spec in &catalog.scanner {
@@ -419,11 +419,9 @@ impl Compiler {
             };
             for key in &spec.keys {
                 c.fields.insert_exact(key, target);
-                c.key_keywords(key);
             }
             for suffix in &spec.suffixes {
                 c.fields.insert_suffix(suffix, target);
-                c.key_keywords(suffix);
             }
         }
         c.add_policy_rules()?;
@@ -472,25 +470,13 @@ impl Compiler {
     }
 
     fn trigger(&mut self, keyword: &[u8]) -> usize {
-        let lower = keyword.to_ascii_lowercase();
-        if let Some(&t) = self.keywords.get(&lower) {
+        if let Some(&t) = self.keywords.get(keyword) {
             return t;
         }
         self.triggers.push(Trigger::default());
-        self.keywords.insert(lower, self.triggers.len() - 1);
+        self.keywords
+            .insert(keyword.to_vec(), self.triggers.len() - 1);
         self.triggers.len() - 1
-    }
-
-    /// Gate keywords for a key: its words joined by `_`, `-` and nothing, which with ASCII
-    /// case-insensitivity covers snake_case, kebab-case, camelCase and SCREAMING_CASE.
-    fn key_keywords(&mut self, key: &str) {
-        let words = split_words(key);
-        let mut variants = vec![words.join("_"), words.join("-"), words.concat()];
-        variants.dedup();
-        for v in variants {
-            let t = self.trigger(v.as_bytes());
-            self.triggers[t].field = true;
-        }
     }
 
     fn add_policy_rules(&mut self) -> Result<(), BuildError> {
@@ -548,8 +534,10 @@ impl Compiler {
                         message: "empty keyword".into(),
                     });
                 }
-                let t = self.trigger(keyword.as_bytes());
-                self.triggers[t].custom.push(index);
+                for variant in case_variants(keyword, true) {
+                    let t = self.trigger(variant.as_bytes());
+                    self.triggers[t].custom.push(index);
+                }
             }
         }
         let fields = self.policy.fields().to_vec();
@@ -584,7 +572,6 @@ impl Compiler {
             match segments.as_slice() {
                 [plain] => {
                     self.fields.insert_exact(plain, target);
-                    self.key_keywords(plain);
                 }
                 // `*.key` is `key` below the top level; in text, where depth is unknown, it is
                 // honoured everywhere (failing closed).
@@ -594,7 +581,6 @@ impl Compiler {
                         rule,
                     });
                     self.fields.insert_exact(last, target);
-                    self.key_keywords(last);
                 }
                 _ => self.paths.push(PathRule {
                     segments: segments
@@ -641,7 +627,6 @@ impl Compiler {
         } else {
             Some(
                 AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
                     .match_kind(MatchKind::LeftmostLongest)
                     .kind(Some(AhoCorasickKind::DFA))
                     .build(&patterns)
@@ -695,29 +680,22 @@ fn compile(rule: &str, pattern: &str, allow_unicode: bool) -> Result<Regex, Buil
     }
 }
 
-/// Splits `first_name`, `first-name`, `firstName` and `FIRST_NAME` into lowercase words.
-fn split_words(key: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut prev_lower = false;
-    for ch in key.chars() {
-        if matches!(ch, '_' | '-' | '.' | ' ') {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            prev_lower = false;
-            continue;
+/// The spellings of a keyword the gate looks for. The gate is case-sensitive, which keeps it
+/// on its SIMD prefilter; keywords that logs write in any case (`Bearer`, `bearer`, `BEARER`)
+/// are listed as written, lowercase, UPPERCASE and Capitalised.
+fn case_variants(keyword: &str, ignore_case: bool) -> Vec<String> {
+    let mut variants = vec![keyword.to_string()];
+    if ignore_case {
+        let lower = keyword.to_ascii_lowercase();
+        let mut capitalised = lower.clone();
+        if let Some(first) = capitalised.get_mut(..1) {
+            first.make_ascii_uppercase();
         }
-        if ch.is_ascii_uppercase() && prev_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
-        current.push(ch.to_ascii_lowercase());
+        variants.extend([lower, keyword.to_ascii_uppercase(), capitalised]);
+        variants.sort();
+        variants.dedup();
     }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    variants
 }
 
 impl Redactor {
@@ -874,37 +852,38 @@ impl Redactor {
         if let Some(gate) = &self.gate {
             scratch.armed.iter_mut().for_each(|a| *a = false);
             let mut pos = 0;
-            let mut fields_blocked_until = 0;
             while pos < hay.len() {
                 let Some(m) = gate.find(aho_corasick::Input::new(hay).span(pos..hay.len())) else {
                     break;
                 };
                 let trigger = &self.triggers[m.pattern().as_usize()];
                 let mut next = m.end();
-                let mut matched = false;
                 for &p in &trigger.patterns {
                     if let Some((hit, whole_end)) = self.try_pattern(p, hay, m.start(), scratch) {
                         scratch.hits.push(hit);
                         next = next.max(whole_end);
-                        matched = true;
                         break;
                     }
-                }
-                // Keys inside a value that is already redacted whole need no second look (and
-                // must not stretch a match past the value's closing quote); token rules still
-                // run there, so that a token is reported under its own rule.
-                if !matched && trigger.field && m.start() >= fields_blocked_until {
-                    let (hit, resume) = keyvalue::match_at(&self.fields, hay, m.start(), m.end());
-                    if let Some(hit) = hit {
-                        fields_blocked_until = hit.end;
-                        scratch.hits.push(hit);
-                    }
-                    next = next.max(resume);
                 }
                 for &c in &trigger.custom {
                     scratch.armed[c] = true;
                 }
                 pos = next;
+            }
+        }
+        if !self.fields.is_empty() {
+            // Classified keys: every `:` and `=` is a possible separator; the key before it is
+            // read backwards and looked up. Separators inside a value already taken are skipped,
+            // so that a match never stretches past that value's closing quote.
+            let mut taken_until = 0;
+            for sep in memchr::memchr2_iter(b':', b'=', hay) {
+                if sep < taken_until {
+                    continue;
+                }
+                if let Some(hit) = keyvalue::match_separator(&self.fields, hay, sep) {
+                    taken_until = hit.end;
+                    scratch.hits.push(hit);
+                }
             }
         }
         for (i, matcher) in self.custom.iter().enumerate() {
@@ -1076,14 +1055,6 @@ fn resolve_overlaps(rules: &[RuleInfo], hits: &mut [Hit], merged: &mut Vec<Hit>)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn split_words_handles_every_case_style() {
-        assert_eq!(split_words("first_name"), ["first", "name"]);
-        assert_eq!(split_words("firstName"), ["first", "name"]);
-        assert_eq!(split_words("FIRST-NAME"), ["first", "name"]);
-        assert_eq!(split_words("address_line1"), ["address", "line1"]);
-    }
 
     #[test]
     fn redactor_is_send_sync_and_unwind_safe() {

@@ -68,6 +68,17 @@ impl FieldTable {
         bucket.sort_by(|a, b| a.suffix.cmp(&b.suffix).then(b.key.len().cmp(&a.key.len())));
     }
 
+    /// Whether a key ending in `byte` can be classified at all (one table read): most
+    /// separators in a log line follow keys that no rule names.
+    pub(crate) fn may_end_a_key(&self, byte: u8) -> bool {
+        !self.by_last_byte[usize::from(byte.to_ascii_lowercase())].is_empty()
+    }
+
+    /// Whether no key is classified.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_last_byte.iter().all(Vec::is_empty)
+    }
+
     /// The rule for a raw key as it appears in a record.
     pub(crate) fn classify(&self, raw_key: &[u8]) -> Option<FieldTarget> {
         let mut buf = [0u8; MAX_KEY];
@@ -155,28 +166,32 @@ impl Quote {
     }
 }
 
-/// Looks for a classified key around a keyword hit at `hit_start..hit_end` and, when the key
-/// is followed by a separator and a value, returns the value's hit. The second element is where
-/// the keyword search should resume.
-pub(crate) fn match_at(
-    table: &FieldTable,
-    hay: &[u8],
-    hit_start: usize,
-    hit_end: usize,
-) -> (Option<Hit>, usize) {
-    let mut key_start = hit_start;
-    while key_start > 0 && hit_start - key_start < MAX_KEY && is_key_byte(hay[key_start - 1]) {
-        key_start -= 1;
+/// Looks for a classified key just before the separator (`:` or `=`) at `sep`: back over
+/// blanks and a closing quote to the key's last byte, then over the key. Returns the value's hit
+/// when the key is classified and a value follows.
+pub(crate) fn match_separator(table: &FieldTable, hay: &[u8], sep: usize) -> Option<Hit> {
+    let mut p = sep;
+    while p > 0 && sep - p < 8 && matches!(hay[p - 1], b' ' | b'\t') {
+        p -= 1;
     }
-    let mut key_end = hit_end;
-    while key_end < hay.len() && key_end - hit_end < MAX_KEY && is_key_byte(hay[key_end]) {
-        key_end += 1;
+    if p > 0 && matches!(hay[p - 1], b'"' | b'\'') {
+        p -= 1;
+        if p > 0 && hay[p - 1] == b'\\' {
+            p -= 1;
+        }
     }
-    let resume = key_end.max(hit_end);
-    let Some(target) = table.classify(&hay[key_start..key_end]) else {
-        return (None, resume);
-    };
-    (value_after_key(hay, key_start, key_end, target), resume)
+    let key_end = p;
+    if key_end == 0 || !table.may_end_a_key(hay[key_end - 1]) {
+        return None;
+    }
+    while p > 0 && key_end - p < MAX_KEY && is_key_byte(hay[p - 1]) {
+        p -= 1;
+    }
+    if p == key_end || (p > 0 && is_key_byte(hay[p - 1])) {
+        return None;
+    }
+    let target = table.classify(&hay[p..key_end])?;
+    value_after_key(hay, p, key_end, target)
 }
 
 /// The value of a classified key at `key_start..key_end`, if a separator and a value follow.
@@ -493,13 +508,17 @@ mod tests {
         t
     }
 
+    /// The value found after `keyword`, trying every separator after it as the scanner does.
     fn value_of(hay: &str, keyword: &str) -> Option<String> {
         let start = hay
             .to_ascii_lowercase()
             .find(&keyword.to_ascii_lowercase())
             .unwrap();
-        let (hit, _) = match_at(&table(), hay.as_bytes(), start, start + keyword.len());
-        hit.map(|h| hay[h.start..h.end].to_string())
+        let bytes = hay.as_bytes();
+        (start + keyword.len()..hay.len())
+            .filter(|&i| matches!(bytes[i], b':' | b'='))
+            .find_map(|sep| match_separator(&table(), bytes, sep))
+            .map(|h| hay[h.start..h.end].to_string())
     }
 
     #[test]
