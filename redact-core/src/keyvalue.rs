@@ -28,6 +28,9 @@ pub(crate) struct FieldTarget {
 pub(crate) struct FieldTable {
     /// Exact keys and suffixes, bucketed by last byte; suffixes longest first.
     by_last_byte: Vec<Vec<Entry>>,
+    /// One bit per pair of last two normalised bytes that ends some key or suffix: most keys
+    /// in a record (`timestamp`, `requestId`, `level`) are rejected by this bit alone.
+    tail_pairs: Vec<u64>,
 }
 
 #[derive(Clone, Debug)]
@@ -41,6 +44,7 @@ impl Default for FieldTable {
     fn default() -> Self {
         FieldTable {
             by_last_byte: vec![Vec::new(); 256],
+            tail_pairs: vec![0; 65536 / 64],
         }
     }
 }
@@ -56,6 +60,13 @@ impl FieldTable {
 
     fn insert(&mut self, key: Vec<u8>, suffix: bool, target: FieldTarget) {
         let Some(&last) = key.last() else { return };
+        let before_last = if key.len() >= 2 {
+            key[key.len() - 2]
+        } else {
+            0
+        };
+        let pair = tail_pair(before_last, last);
+        self.tail_pairs[pair / 64] |= 1 << (pair % 64);
         let bucket = &mut self.by_last_byte[usize::from(last)];
         bucket.retain(|e| !(e.key == key && e.suffix == suffix));
         bucket.push(Entry {
@@ -81,6 +92,17 @@ impl FieldTable {
 
     /// The rule for a raw key as it appears in a record.
     pub(crate) fn classify(&self, raw_key: &[u8]) -> Option<FieldTarget> {
+        let mut tail = raw_key
+            .iter()
+            .rev()
+            .filter(|b| !is_dropped(**b))
+            .map(u8::to_ascii_lowercase);
+        let last = tail.next()?;
+        let before_last = tail.next().unwrap_or(0);
+        let pair = tail_pair(before_last, last);
+        if self.tail_pairs[pair / 64] & (1 << (pair % 64)) == 0 {
+            return None;
+        }
         let mut buf = [0u8; MAX_KEY];
         let norm = normalize(raw_key, &mut buf)?;
         let last = *norm.last()?;
@@ -98,6 +120,15 @@ impl FieldTable {
     }
 }
 
+fn tail_pair(before_last: u8, last: u8) -> usize {
+    usize::from(before_last) << 8 | usize::from(last)
+}
+
+/// Bytes that normalisation removes from keys.
+fn is_dropped(b: u8) -> bool {
+    matches!(b, b'_' | b'-' | b'.' | b'@' | b'$' | b' ')
+}
+
 /// ASCII-lowercases `key` into `buf`, dropping `_`, `-`, `.` and a leading `@`/`$`.
 /// `None` when the key is empty or longer than [`MAX_KEY`].
 pub(crate) fn normalize<'b>(key: &[u8], buf: &'b mut [u8; MAX_KEY]) -> Option<&'b [u8]> {
@@ -106,7 +137,7 @@ pub(crate) fn normalize<'b>(key: &[u8], buf: &'b mut [u8; MAX_KEY]) -> Option<&'
     }
     let mut n = 0;
     for &b in key {
-        if matches!(b, b'_' | b'-' | b'.' | b'@' | b'$' | b' ') {
+        if is_dropped(b) {
             continue;
         }
         buf[n] = b.to_ascii_lowercase();
@@ -117,7 +148,7 @@ pub(crate) fn normalize<'b>(key: &[u8], buf: &'b mut [u8; MAX_KEY]) -> Option<&'
 
 pub(crate) fn normalize_owned(key: &[u8]) -> Vec<u8> {
     key.iter()
-        .filter(|b| !matches!(b, b'_' | b'-' | b'.' | b'@' | b'$' | b' '))
+        .filter(|b| !is_dropped(**b))
         .map(u8::to_ascii_lowercase)
         .collect()
 }

@@ -116,6 +116,18 @@ pub(super) fn scan_at(
     if prev == b'_' || prev == b'.' || (prev == b'-' && is_word(before_prev)) {
         return skip_word(hay, start);
     }
+    // A run glued to a letter on its right (`8f5c2a8e`, `250ms`) ends no number we look for.
+    let run_end = start
+        + hay[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+    if hay
+        .get(run_end)
+        .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
+    {
+        return skip_word(hay, run_end);
+    }
     let groups = Groups::parse(hay, start);
     let resume = groups.end(groups.len);
     if let Some((match_start, end, rule)) = classify(set, hay, start, prev, before_prev, &groups) {

@@ -104,11 +104,11 @@ impl ScannerSet {
         let mut i = 0;
         let n = hay.len();
         while i < n {
-            let class = CLASS[hay[i] as usize];
-            if class == NONE {
-                i += 1;
-                continue;
+            match hay[i..].iter().position(|&b| CLASS[usize::from(b)] != NONE) {
+                Some(skip) => i += skip,
+                None => break,
             }
+            let class = CLASS[usize::from(hay[i])];
             if let Some(end) = covered.prior_end(i) {
                 // Already matched by a keyword rule: scan on after it, as a second pass over the
                 // redacted text would.
