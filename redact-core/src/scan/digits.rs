@@ -128,6 +128,10 @@ pub(super) fn scan_at(
     {
         return skip_word(hay, run_end);
     }
+    // A lone group of digits is only ever a match as a card number (13+ digits) or after `+`.
+    if run_end - start < 13 && prev != b'+' && separator_len(&hay[run_end..]).is_none() {
+        return run_end;
+    }
     let groups = Groups::parse(hay, start);
     let resume = groups.end(groups.len);
     if let Some((match_start, end, rule)) = classify(set, hay, start, prev, before_prev, &groups) {
@@ -156,6 +160,14 @@ fn classify(
     let mut lens = [0usize; MAX_GROUPS];
     for (i, len) in lens.iter_mut().enumerate().take(g.len) {
         *len = g.group_len(i);
+    }
+    // Most runs of groups are dates, times and versions: rule every shape out at once.
+    let maybe_ssn = g.len >= 3 && lens[..3] == [3, 2, 4];
+    let maybe_nanp = g.len >= 3 && lens[..3] == [3, 3, 4];
+    let maybe_ipv4 = g.len >= 4 && lens[..4].iter().all(|&l| l <= 3);
+    let maybe_card = g.digits(g.len) >= 13;
+    if !(maybe_ssn || maybe_nanp || maybe_ipv4 || maybe_card || prev == b'+') {
+        return None;
     }
     let seps_are = |k: usize, sep: &[u8]| (0..k.saturating_sub(1)).all(|i| g.sep(hay, i) == sep);
     let opened_by = |b: u8| prev == b && !is_word(before_prev);
