@@ -344,32 +344,24 @@ impl Compiler {
                 .as_deref()
                 .map(|v| {
                     v.parse::<Validator>()
-                        .map_err(|message| BuildError::InvalidRule {
-                            rule: spec.name.clone(),
-                            message,
-                        })
+                        .map_err(|message| invalid_rule(&spec.name, message))
                 })
                 .transpose()?;
             let regex = compile(&spec.name, &spec.regex, false)?;
             let boundary = spec.boundary.as_deref().unwrap_or("none");
             if !matches!(boundary, "none" | "left" | "right" | "both") {
-                return Err(BuildError::InvalidRule {
-                    rule: spec.name.clone(),
-                    message: format!("unknown boundary '{boundary}'"),
-                });
+                return Err(invalid_rule(
+                    &spec.name,
+                    format!("unknown boundary '{boundary}'"),
+                ));
             }
             if spec.keywords.is_empty() {
-                return Err(BuildError::InvalidRule {
-                    rule: spec.name.clone(),
-                    message: "a pattern rule needs keywords".into(),
-                });
+                return Err(invalid_rule(&spec.name, "a pattern rule needs keywords"));
             }
             let index = c.patterns.len();
             c.patterns.push(PatternMatcher {
                 rule,
-                secret_group: regex
-                    .group_info()
-                    .to_index(regex_automata::PatternID::ZERO, "secret"),
+                secret_group: secret_group(&regex),
                 regex,
                 left_boundary: matches!(boundary, "left" | "both"),
                 right_boundary: matches!(boundary, "right" | "both"),
@@ -385,10 +377,10 @@ impl Compiler {
         for spec in &catalog.scanner {
             let class = parse_class(&spec.name, &spec.classification)?;
             if !SCANNER_NAMES.contains(&spec.scanner.as_str()) {
-                return Err(BuildError::InvalidRule {
-                    rule: spec.name.clone(),
-                    message: format!("unknown scanner '{}'", spec.scanner),
-                });
+                return Err(invalid_rule(
+                    &spec.name,
+                    format!("unknown scanner '{}'", spec.scanner),
+                ));
             }
             if let Some(rule) = c.add_rule(
                 &spec.name,
@@ -450,10 +442,8 @@ impl Compiler {
             .rule_action(name)
             .unwrap_or(self.policy.action_for(classification));
         let enabled = action != Action::Keep && !(builtin && self.policy.is_disabled(name));
-        let id = u16::try_from(self.rules.len()).map_err(|_| BuildError::InvalidRule {
-            rule: name.to_string(),
-            message: "too many rules".into(),
-        })?;
+        let id =
+            u16::try_from(self.rules.len()).map_err(|_| invalid_rule(name, "too many rules"))?;
         self.rules.push(RuleInfo {
             name: name.to_string(),
             description: description.to_string(),
@@ -488,10 +478,10 @@ impl Compiler {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
             {
-                return Err(BuildError::InvalidRule {
-                    rule: spec.name.clone(),
-                    message: "names use letters, digits, '_', '-' and '.'".into(),
-                });
+                return Err(invalid_rule(
+                    &spec.name,
+                    "names use letters, digits, '_', '-' and '.'",
+                ));
             }
             let description = spec
                 .description
@@ -512,27 +502,22 @@ impl Compiler {
             };
             let regex = compile(&spec.name, &spec.regex, true)?;
             if regex.is_match(Input::new(b"")) {
-                return Err(BuildError::InvalidRule {
-                    rule: spec.name.clone(),
-                    message: "the regex matches the empty string".into(),
-                });
+                return Err(invalid_rule(
+                    &spec.name,
+                    "the regex matches the empty string",
+                ));
             }
             let index = self.custom.len();
             self.custom.push(CustomMatcher {
                 rule,
-                secret_group: regex
-                    .group_info()
-                    .to_index(regex_automata::PatternID::ZERO, "secret"),
+                secret_group: secret_group(&regex),
                 regex,
                 validator: spec.validator,
                 gated: !spec.keywords.is_empty(),
             });
             for keyword in &spec.keywords {
                 if keyword.is_empty() {
-                    return Err(BuildError::InvalidRule {
-                        rule: spec.name.clone(),
-                        message: "empty keyword".into(),
-                    });
+                    return Err(invalid_rule(&spec.name, "empty keyword"));
                 }
                 for variant in case_variants(keyword, true) {
                     let t = self.trigger(variant.as_bytes());
@@ -543,10 +528,10 @@ impl Compiler {
         let fields = self.policy.fields().to_vec();
         for (class, key) in &fields {
             if !crate::policy::valid_field_key(key) {
-                return Err(BuildError::InvalidRule {
-                    rule: format!("field:{key}"),
-                    message: "not a key or dotted path".into(),
-                });
+                return Err(invalid_rule(
+                    &format!("field:{key}"),
+                    "not a key or dotted path",
+                ));
             }
             let name = format!("field:{key}");
             if self.rules.iter().any(|r| r.name == name) {
@@ -650,13 +635,23 @@ impl Compiler {
     }
 }
 
+fn invalid_rule(rule: &str, message: impl Into<String>) -> BuildError {
+    BuildError::InvalidRule {
+        rule: rule.to_string(),
+        message: message.into(),
+    }
+}
+
+/// The index of the capture group named `secret`, which limits what a rule redacts.
+fn secret_group(regex: &Regex) -> Option<usize> {
+    regex
+        .group_info()
+        .to_index(regex_automata::PatternID::ZERO, "secret")
+}
+
 fn parse_class(rule: &str, name: &str) -> Result<Classification, BuildError> {
-    name.parse().map_err(
-        |e: crate::classification::UnknownName| BuildError::InvalidRule {
-            rule: rule.to_string(),
-            message: e.to_string(),
-        },
-    )
+    name.parse()
+        .map_err(|e: crate::classification::UnknownName| invalid_rule(rule, e.to_string()))
 }
 
 /// Compiles a rule's regex over bytes. Built-in rules are written for ASCII (Unicode off keeps
