@@ -78,7 +78,7 @@ fn glued() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
 
     #[test]
     fn never_panics_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
@@ -126,5 +126,24 @@ proptest! {
         let out = redactor().redact(&line);
         let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&out);
         prop_assert!(parsed.is_ok(), "not JSON: {}", String::from_utf8_lossy(&out));
+    }
+}
+
+/// Cases the property tests found, kept as plain tests.
+#[test]
+fn idempotent_on_found_cases() {
+    for input in [
+        "+1 (415) 555-2671 4111 2001:db8::1 ",
+        "123-45-6789+1 (415) 555-2671%40password=",
+        "'secret': '\"cvv\":,'secret': '",
+        "token: +1 (415) 555-2671-password=",
+    ] {
+        let once = redactor().redact(input.as_bytes()).into_owned();
+        let twice = redactor().redact(&once).into_owned();
+        assert_eq!(
+            String::from_utf8_lossy(&once),
+            String::from_utf8_lossy(&twice),
+            "{input}"
+        );
     }
 }

@@ -214,17 +214,22 @@ fn classify(
         }
     }
     if let Some(rule) = set.phone_number {
-        // E.164: +CC followed by the national number, 8 to 15 digits in all.
+        // E.164: +CC followed by the national number, 8 to 15 digits in all. The longest run
+        // of groups that fits wins, so that what follows a number (another number, an address)
+        // does not decide whether it is one.
         if opened_by(b'+') {
-            let digits = g.digits(g.len);
-            let separators_ok = (0..g.len.saturating_sub(1)).all(|i| {
-                matches!(
-                    g.sep(hay, i),
-                    b" " | b"-" | b"." | b" (" | b"(" | b")" | b") " | b")-"
-                )
-            });
-            if (8..=15).contains(&digits) && separators_ok && g.clean_end(hay, g.len) {
-                return Some((start - 1, g.end(g.len), rule));
+            let separators_ok = |k: usize| {
+                (0..k.saturating_sub(1)).all(|i| {
+                    matches!(
+                        g.sep(hay, i),
+                        b" " | b"-" | b"." | b" (" | b"(" | b")" | b") " | b")-"
+                    )
+                })
+            };
+            for k in (1..=g.len).rev() {
+                if (8..=15).contains(&g.digits(k)) && separators_ok(k) && g.clean_end(hay, k) {
+                    return Some((start - 1, g.end(k), rule));
+                }
             }
         }
         // North American national formats: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX.
