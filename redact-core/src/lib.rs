@@ -6,9 +6,12 @@
 //! (it is `Send + Sync` and immutable). Each record — a log line, text or JSON — goes through
 //! one pass:
 //!
-//! * an Aho-Corasick **keyword gate** finds the literal anchors of the token rules (`AKIA`,
-//!   `ghp_`, `eyJ`, `Bearer`, `-----BEGIN `...) and the names of classified keys (`password`,
-//!   `ssn`, `first_name`...); only at those positions does a rule's regex run, anchored;
+//! * an Aho-Corasick **keyword gate** (SIMD-prefiltered) finds the literal anchors of the token
+//!   rules (`AKIA`, `ghp_`, `eyJ`, `Bearer`, `-----BEGIN `...); only at those positions does a
+//!   rule's regex run, anchored;
+//! * **classified keys** (`password`, `ssn`, `first_name`...) are found from the separators:
+//!   at each `:` and `=` the key before it is read backwards and looked up, in every key/value
+//!   shape logs use (JSON, escaped JSON, Python, Ruby, Node, Go, logfmt, query strings, SQL);
 //! * purpose-built **byte scanners** find what has no literal anchor: e-mails from `@`, card
 //!   numbers, SSNs, phone numbers and IPv4 addresses from one look at each run of digits,
 //!   IBANs, IPv6 and MAC addresses; each candidate is validated (Luhn, mod-97, parsing);

@@ -8,7 +8,8 @@ use toml::Spanned;
 
 /// A user-defined rule: a regex, the keywords that gate it, and a classification.
 ///
-/// The regex runs only on records that contain one of its keywords (ASCII case-insensitive).
+/// The regex runs only on records that contain one of its keywords, written as given, in
+/// lowercase, in UPPERCASE or Capitalised.
 /// A rule without keywords runs on every record: give keywords whenever the pattern has a
 /// literal part. A capture group named `secret` limits the redaction to that group.
 ///
