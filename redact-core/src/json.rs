@@ -95,6 +95,14 @@ impl Walker<'_, '_> {
             self.expect(b':')?;
             self.skip_ws();
             let key = &self.hay[key_start..key_end];
+            // Keys can be data too (a map keyed by e-mail or IP address); only keys with a
+            // digit, `@`, `%` or `:` can hold what the scanners find, so only those are scanned.
+            if key
+                .iter()
+                .any(|&b| b.is_ascii_digit() || matches!(b, b'@' | b'%' | b':'))
+            {
+                self.scan_string(key_start, key_end, scratch);
+            }
             let target = self.classify(key, scratch);
             match target {
                 Some(target) => {
@@ -214,15 +222,7 @@ impl Walker<'_, '_> {
             Some(b'[') => self.array(scratch),
             Some(b'"') => {
                 let (start, end) = self.string()?;
-                if end - start >= 3 {
-                    let first = scratch.hits.len();
-                    self.redactor
-                        .scan_text(&self.hay[start..end], start, scratch);
-                    let escaped = memchr::memchr(b'\\', &self.hay[start..end]).is_some();
-                    if escaped && scratch.hits.len() > first {
-                        align_to_escapes(self.hay, start, end, &mut scratch.hits[first..]);
-                    }
-                }
+                self.scan_string(start, end, scratch);
                 Ok(())
             }
             _ => {
@@ -245,6 +245,20 @@ impl Walker<'_, '_> {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// Runs the text engine over a string's contents, keeping escapes whole.
+    fn scan_string(&self, start: usize, end: usize, scratch: &mut Scratch) {
+        if end - start < 3 {
+            return;
+        }
+        let first = scratch.hits.len();
+        self.redactor
+            .scan_text(&self.hay[start..end], start, scratch);
+        let escaped = memchr::memchr(b'\\', &self.hay[start..end]).is_some();
+        if escaped && scratch.hits.len() > first {
+            align_to_escapes(self.hay, start, end, &mut scratch.hits[first..]);
         }
     }
 

@@ -3,6 +3,9 @@
 use super::{Covered, ScannerSet};
 use crate::engine::Hit;
 
+/// How far back from an address a `scheme://` may start for the address to be a URL's userinfo.
+const USERINFO_WINDOW: usize = 128;
+
 fn is_local(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
 }
@@ -36,10 +39,13 @@ pub(super) fn scan_at(
     }
     // `scheme://user:password@host` is a URL's userinfo, not an address; the credential rule
     // owns it. An address later in a URL (`?email=a@b.com`) is still one.
-    let token_start = hay[..start]
+    // Only the last stretch before the address is looked at, so that a long line of `@`s stays
+    // linear.
+    let window = start.saturating_sub(USERINFO_WINDOW);
+    let token_start = hay[window..start]
         .iter()
         .rposition(|&b| b.is_ascii_whitespace() || b == b'"' || b == b'\'')
-        .map_or(0, |p| p + 1);
+        .map_or(window, |p| window + p + 1);
     if let Some(scheme_end) = memchr::memmem::rfind(&hay[token_start..start], b"://") {
         let userinfo = &hay[token_start + scheme_end + 3..start];
         if !userinfo

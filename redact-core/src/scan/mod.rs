@@ -94,7 +94,7 @@ impl ScannerSet {
     /// when scanners look at the bytes before a candidate.
     pub(crate) fn scan(&self, hay: &[u8], base: usize, out: &mut Vec<Hit>, prior_from: usize) {
         let mut covered = Covered {
-            prior: out[prior_from..].iter().map(|h| (h.start, h.end)).collect(),
+            prior: merged_spans(&out[prior_from..]),
             last: (0, 0),
         };
         let digits_on = self.digits_enabled();
@@ -151,17 +151,20 @@ pub(crate) struct Covered {
 }
 
 impl Covered {
+    /// The merged span that contains `pos`, found by binary search (a record can hold many).
+    fn prior_span(&self, pos: usize) -> Option<(usize, usize)> {
+        let after = self.prior.partition_point(|&(start, _)| start <= pos);
+        let &(start, end) = self.prior.get(after.checked_sub(1)?)?;
+        (start <= pos && pos < end).then_some((start, end))
+    }
+
     fn contains(&self, pos: usize) -> bool {
-        (self.last.0 <= pos && pos < self.last.1)
-            || self.prior.iter().any(|&(s, e)| s <= pos && pos < e)
+        (self.last.0 <= pos && pos < self.last.1) || self.prior_span(pos).is_some()
     }
 
     /// The end of the keyword-rule match that covers `pos`, if one does.
     fn prior_end(&self, pos: usize) -> Option<usize> {
-        self.prior
-            .iter()
-            .find(|&&(s, e)| s <= pos && pos < e)
-            .map(|&(_, e)| e)
+        self.prior_span(pos).map(|(_, end)| end)
     }
 
     /// The byte before `pos`, or a space at the start or inside a match.
@@ -172,6 +175,20 @@ impl Covered {
             hay[pos - 1]
         }
     }
+}
+
+/// The spans of `hits`, sorted and merged so that they can be binary-searched.
+fn merged_spans(hits: &[Hit]) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
 }
 
 /// A letter, digit or underscore: a byte that glues a candidate to a word.
