@@ -867,11 +867,11 @@ impl Redactor {
             }
         }
         if !self.fields.is_empty() {
-            // Classified keys: every `:` and `=` is a possible separator; the key before it is
+            // Classified keys: every `:`, `=` and `>` is a possible separator; the key before it is
             // read backwards and looked up. Separators inside a value already taken are skipped,
             // so that a match never stretches past that value's closing quote.
             let mut taken_until = 0;
-            for sep in memchr::memchr2_iter(b':', b'=', hay) {
+            for sep in memchr::memchr3_iter(b':', b'=', b'>', hay) {
                 if sep < taken_until {
                     continue;
                 }

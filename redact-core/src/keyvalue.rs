@@ -197,7 +197,8 @@ impl Quote {
     }
 }
 
-/// Looks for a classified key just before the separator (`:` or `=`) at `sep`: back over
+/// Looks for a classified key just before the separator (`:`, `=`, or the `>` closing an XML
+/// start tag) at `sep`: back over
 /// blanks and a closing quote to the key's last byte, then over the key. Returns the value's hit
 /// when the key is classified and a value follows.
 pub(crate) fn match_separator(table: &FieldTable, hay: &[u8], sep: usize) -> Option<Hit> {
@@ -222,7 +223,35 @@ pub(crate) fn match_separator(table: &FieldTable, hay: &[u8], sep: usize) -> Opt
         return None;
     }
     let target = table.classify(&hay[p..key_end])?;
+    if hay[sep] == b'>' {
+        return element_value(hay, p, key_end, sep, target);
+    }
     value_after_key(hay, p, key_end, target)
+}
+
+/// The text of an XML element whose tag is classified, `<password>hunter2</password>`: from
+/// after `>` to the end tag.
+fn element_value(
+    hay: &[u8],
+    key_start: usize,
+    key_end: usize,
+    gt: usize,
+    target: FieldTarget,
+) -> Option<Hit> {
+    if key_end != gt || key_start == 0 || hay[key_start - 1] != b'<' {
+        return None;
+    }
+    let start = gt + 1;
+    // The text must be closed by an end tag: `<password> element missing` is prose.
+    let end = start + memchr::memchr(b'<', &hay[start..])?;
+    if hay.get(end + 1) != Some(&b'/') {
+        return None;
+    }
+    let value = hay[start..end].trim_ascii();
+    if value.is_empty() || is_placeholder(value) || is_stand_in(value) {
+        return None;
+    }
+    Some(Hit::new(start, end, target.rule))
 }
 
 /// The value of a classified key at `key_start..key_end`, if a separator and a value follow.
