@@ -92,14 +92,21 @@ impl FieldTable {
 
     /// The rule for a raw key as it appears in a record.
     pub(crate) fn classify(&self, raw_key: &[u8]) -> Option<FieldTarget> {
-        let mut tail = raw_key
-            .iter()
-            .rev()
-            .filter(|b| !is_dropped(**b))
-            .map(u8::to_ascii_lowercase);
-        let last = tail.next()?;
-        let before_last = tail.next().unwrap_or(0);
-        let pair = tail_pair(before_last, last);
+        let pair = match raw_key {
+            // The common case: a key ending in two letters or digits.
+            [.., a, b] if !is_dropped(*a) && !is_dropped(*b) => {
+                tail_pair(a.to_ascii_lowercase(), b.to_ascii_lowercase())
+            }
+            _ => {
+                let mut tail = raw_key
+                    .iter()
+                    .rev()
+                    .filter(|b| !is_dropped(**b))
+                    .map(u8::to_ascii_lowercase);
+                let last = tail.next()?;
+                tail_pair(tail.next().unwrap_or(0), last)
+            }
+        };
         if self.tail_pairs[pair / 64] & (1 << (pair % 64)) == 0 {
             return None;
         }
