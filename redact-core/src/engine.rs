@@ -202,6 +202,7 @@ pub struct Scratch {
     armed: Vec<bool>,
     findings: Findings,
     pub(crate) path: Vec<Vec<u8>>,
+    pub(crate) key_cache: keyvalue::KeyCache,
 }
 
 impl std::fmt::Debug for Scratch {
@@ -756,6 +757,7 @@ impl Redactor {
             armed: vec![false; self.custom.len()],
             findings: Findings::new(),
             path: Vec::new(),
+            key_cache: keyvalue::KeyCache::default(),
         }
     }
 

@@ -171,7 +171,7 @@ impl Walker<'_, '_> {
     }
 
     /// The rule for a member's key: a dotted path from the policy, else a classified key name.
-    fn classify(&self, key: &[u8], scratch: &Scratch) -> Option<FieldTarget> {
+    fn classify(&self, key: &[u8], scratch: &mut Scratch) -> Option<FieldTarget> {
         if !self.redactor.paths.is_empty() {
             let norm = keyvalue::normalize_owned(key);
             for path in &self.redactor.paths {
@@ -184,7 +184,7 @@ impl Walker<'_, '_> {
                 }
             }
         }
-        self.redactor.fields.classify(key)
+        scratch.key_cache.classify(&self.redactor.fields, key)
     }
 
     fn array(&mut self, scratch: &mut Scratch) -> Result<(), NotJson> {

@@ -127,6 +127,59 @@ impl FieldTable {
     }
 }
 
+/// Remembers how recent keys were classified. JSON records repeat the same keys (`timestamp`,
+/// `level`, `requestId`...) record after record; a hit costs a hash and a compare instead of a
+/// normalisation and a table search. Keys are stored and compared whole, never by hash alone.
+#[derive(Clone, Debug)]
+pub(crate) struct KeyCache {
+    slots: Vec<CachedKey>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct CachedKey {
+    len: u8,
+    key: [u8; KeyCache::MAX_CACHED],
+    target: Option<FieldTarget>,
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        let empty = CachedKey {
+            len: u8::MAX,
+            key: [0; KeyCache::MAX_CACHED],
+            target: None,
+        };
+        KeyCache {
+            slots: vec![empty; KeyCache::SLOTS],
+        }
+    }
+}
+
+impl KeyCache {
+    const SLOTS: usize = 256;
+    const MAX_CACHED: usize = 32;
+
+    /// `table.classify(key)`, remembered.
+    pub(crate) fn classify(&mut self, table: &FieldTable, key: &[u8]) -> Option<FieldTarget> {
+        if key.len() > Self::MAX_CACHED {
+            return table.classify(key);
+        }
+        // FNV-1a: only picks the slot.
+        let hash = key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        let slot = &mut self.slots[(hash as usize) % Self::SLOTS];
+        if usize::from(slot.len) == key.len() && slot.key[..key.len()] == *key {
+            return slot.target;
+        }
+        let target = table.classify(key);
+        slot.len = key.len() as u8;
+        slot.key[..key.len()].copy_from_slice(key);
+        slot.target = target;
+        target
+    }
+}
+
 fn tail_pair(before_last: u8, last: u8) -> usize {
     usize::from(before_last) << 8 | usize::from(last)
 }
@@ -663,6 +716,30 @@ mod tests {
             value_of(r#"password="abc def"#, "password").as_deref(),
             Some("abc def")
         );
+    }
+
+    #[test]
+    fn key_cache_answers_as_the_table_does() {
+        let table = table();
+        let mut cache = KeyCache::default();
+        let keys: Vec<String> = (0..2000)
+            .map(|i| match i % 4 {
+                0 => format!("key{i}"),
+                1 => "db_password".to_string(),
+                2 => format!("SSN{}", i % 3),
+                _ => "x".repeat(40),
+            })
+            .collect();
+        for _ in 0..2 {
+            for key in &keys {
+                let cached = cache.classify(&table, key.as_bytes()).map(|t| t.rule);
+                assert_eq!(
+                    cached,
+                    table.classify(key.as_bytes()).map(|t| t.rule),
+                    "{key}"
+                );
+            }
+        }
     }
 
     #[test]
