@@ -126,10 +126,7 @@ impl Walker<'_, '_> {
                         });
                     } else if is_string {
                         let content = &self.hay[value_start + 1..value_end - 1];
-                        if !content.is_empty()
-                            && !keyvalue::is_placeholder(content)
-                            && !keyvalue::is_stand_in(content)
-                        {
+                        if !content.is_empty() && !keyvalue::is_stand_in(content) {
                             scratch.hits.push(Hit::new(
                                 value_start + 1,
                                 value_end - 1,
@@ -173,9 +170,18 @@ impl Walker<'_, '_> {
     /// The rule for a member's key: a dotted path from the policy, else a classified key name.
     fn classify(&self, key: &[u8], scratch: &mut Scratch) -> Option<FieldTarget> {
         if !self.redactor.paths.is_empty() {
-            let norm = keyvalue::normalize_owned(key);
+            // Normalised on the stack; only keys longer than MAX_KEY allocate.
+            let mut buf = [0u8; keyvalue::MAX_KEY];
+            let owned;
+            let norm = match keyvalue::normalize(key, &mut buf) {
+                Some(norm) => norm,
+                None => {
+                    owned = keyvalue::normalize_owned(key);
+                    &owned
+                }
+            };
             for path in &self.redactor.paths {
-                if path_matches(&path.segments, &scratch.path, &norm) {
+                if path_matches(&path.segments, &scratch.path, norm) {
                     return Some(FieldTarget {
                         rule: path.rule,
                         credential_value: false,

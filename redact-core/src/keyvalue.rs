@@ -308,7 +308,7 @@ fn element_value(
         return None;
     }
     let value = hay[start..end].trim_ascii();
-    if value.is_empty() || is_placeholder(value) || is_stand_in(value) {
+    if value.is_empty() || is_stand_in(value) {
         return None;
     }
     Some(Hit::new(start, end, target.rule))
@@ -361,7 +361,7 @@ pub(crate) fn value_after_key(
             let content_start = pos + q.len();
             let content_end = closing_quote(hay, content_start, q).unwrap_or(hay.len());
             let value = &hay[content_start..content_end];
-            if value.is_empty() || is_placeholder(value) || is_stand_in(value) {
+            if value.is_empty() || is_stand_in(value) {
                 return None;
             }
             return Some(Hit::new(content_start, content_end, target.rule));
@@ -387,7 +387,6 @@ pub(crate) fn value_after_key(
     };
     let value = &hay[pos..end];
     if value.is_empty()
-        || is_placeholder(value)
         || is_literal(value)
         || is_stand_in(value)
         || value.eq_ignore_ascii_case(&hay[key_start..key_end])
@@ -507,10 +506,15 @@ fn trim_unbalanced_closers(hay: &[u8], start: usize, mut end: usize) -> usize {
     end
 }
 
-/// A value that stands for a secret rather than being one: already masked by the program that
-/// logged it (`********`, `xxxx`, `[REDACTED]`, `<redacted>`), or a template or environment
-/// reference (`<YOUR_API_KEY>`, `${DB_PASSWORD}`, `{{ token }}`).
+/// A value that stands for a secret rather than being one: one of our own placeholders (so that
+/// redaction is idempotent), a value already masked by the program that logged it
+/// (`********`, `xxxx`, `[REDACTED]`, `<redacted>`), or a template or environment reference
+/// (`<YOUR_API_KEY>`, `${DB_PASSWORD}`, `{{ token }}`).
 pub(crate) fn is_stand_in(value: &[u8]) -> bool {
+    is_placeholder(value) || is_masked_or_template(value)
+}
+
+fn is_masked_or_template(value: &[u8]) -> bool {
     let wordy = |inner: &[u8]| {
         !inner.is_empty()
             && inner
@@ -589,7 +593,7 @@ fn is_literal(value: &[u8]) -> bool {
 
 /// A value that is already one of our replacements: `[REDACTED:rule]`, `[rule:****1234]` or
 /// `[rule:0123456789abcdef]`. Leaving them alone keeps redaction idempotent.
-pub(crate) fn is_placeholder(value: &[u8]) -> bool {
+fn is_placeholder(value: &[u8]) -> bool {
     let Some(inner) = value.strip_prefix(b"[").and_then(|v| v.strip_suffix(b"]")) else {
         return false;
     };
