@@ -1,7 +1,7 @@
 //! Quality of the default policy on the shared corpora: recall of labeled sensitive values and
 //! survival of look-alikes on `corpus/dev`, and no redaction but addresses on `corpus/loghub`.
 
-use lambda_redact_tests::{corpus_dir, load_dev, load_loghub};
+use lambda_redact_tests::{corpus_or_skip, load_dev, load_loghub};
 use redact_core::Redactor;
 use std::collections::BTreeMap;
 
@@ -27,8 +27,7 @@ impl Tally {
 
 #[test]
 fn dev_corpus_recall_and_look_alikes_kept() {
-    let Some(corpus) = corpus_dir() else {
-        eprintln!("SKIPPED: ../shared/corpus is not here (set LAMBDA_REDACT_CORPUS); the rule tables still run");
+    let Some(corpus) = corpus_or_skip() else {
         return;
     };
     let dev = load_dev(&corpus).expect("read corpus/dev");
@@ -101,8 +100,7 @@ fn dev_corpus_recall_and_look_alikes_kept() {
 
 #[test]
 fn loghub_only_addresses_are_redacted() {
-    let Some(corpus) = corpus_dir() else {
-        eprintln!("SKIPPED: ../shared/corpus is not here (set LAMBDA_REDACT_CORPUS)");
+    let Some(corpus) = corpus_or_skip() else {
         return;
     };
     let redactor = Redactor::new().expect("default redactor");
@@ -143,8 +141,7 @@ fn loghub_only_addresses_are_redacted() {
 /// string values that now hold a placeholder.
 #[test]
 fn json_lines_stay_valid_json_with_untouched_fields_unchanged() {
-    let Some(corpus) = corpus_dir() else {
-        eprintln!("SKIPPED: ../shared/corpus is not here (set LAMBDA_REDACT_CORPUS)");
+    let Some(corpus) = corpus_or_skip() else {
         return;
     };
     let dev = load_dev(&corpus).expect("read corpus/dev");
