@@ -314,11 +314,12 @@ impl Policy {
             }
         }
 
-        // Compile it now, so that a policy that loads is one that runs.
+        // Check it as a build would (custom rules compiled, every name resolved), so that a policy
+        // that loads is one that runs.
         let trial = crate::Redactor::builder()
             .policy(policy.clone())
             .hash_key(b"policy check".to_vec())
-            .build();
+            .check();
         if let Err(err) = trial {
             let line = err
                 .rule()
