@@ -1,7 +1,8 @@
 //! The command line: `redact`, `rules`, `check`, and extension mode when run by Lambda.
 
 use crate::config;
-use anyhow::{bail, Context, Result};
+use crate::redaction::{redact_fail_closed, EngineError};
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use redact_core::{Findings, Redactor};
 use std::io::{BufRead, BufWriter, Read, Write};
@@ -56,13 +57,13 @@ pub(crate) fn run() -> Result<ExitCode> {
         Some(Command::Redact { config, stats }) => redact(config, stats),
         Some(Command::Rules { config, markdown }) => rules(config, markdown),
         Some(Command::Check { config }) => check(config),
-        None if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() => {
-            bail!("extension mode is not available in this build yet; use the `redact` subcommand")
-        }
-        None => {
-            eprintln!("lambda-redact: no command given (try `lambda-redact --help`)");
-            Ok(ExitCode::from(2))
-        }
+        None => match std::env::var("AWS_LAMBDA_RUNTIME_API") {
+            Ok(runtime_api) if !runtime_api.is_empty() => crate::extension::run(&runtime_api),
+            _ => {
+                eprintln!("lambda-redact: no command given (try `lambda-redact --help`)");
+                Ok(ExitCode::from(2))
+            }
+        },
     }
 }
 
@@ -77,9 +78,6 @@ struct Totals {
     engine_errors: u64,
     findings: Findings,
 }
-
-/// What replaces a record the engine could not process: never the record itself.
-const ENGINE_ERROR_PLACEHOLDER: &[u8] = b"[REDACTED:engine_error]";
 
 fn redact(config: Option<PathBuf>, stats: bool) -> Result<ExitCode> {
     let (policy, _) = config::resolve_policy(config.as_deref())?;
@@ -131,22 +129,13 @@ fn redact_record(
     totals.records += 1;
     totals.bytes_in += record.len() as u64;
     let start = out.len();
-    // Redaction cannot fail, but a bug must not let a record through raw: fail closed.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        redactor.redact_into(record, out, scratch)
-    }));
-    match result {
+    match redact_fail_closed(redactor, record, out, scratch) {
         Ok(outcome) => {
             totals.findings.merge(scratch.findings());
             totals.changed += u64::from(outcome.redactions > 0);
             totals.dropped += u64::from(outcome.dropped);
         }
-        Err(_) => {
-            out.truncate(start);
-            out.extend_from_slice(ENGINE_ERROR_PLACEHOLDER);
-            totals.engine_errors += 1;
-            *scratch = redactor.create_scratch();
-        }
+        Err(EngineError) => totals.engine_errors += 1,
     }
     totals.bytes_out += (out.len() - start) as u64;
 }

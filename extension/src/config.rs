@@ -42,14 +42,23 @@ pub(crate) fn resolve_policy(explicit: Option<&Path>) -> Result<(Policy, Option<
 
 /// Builds the redactor, reading the hash key from the environment when the policy hashes.
 pub(crate) fn build_redactor(policy: &Policy) -> Result<Redactor> {
-    let mut builder = Redactor::builder().policy(policy.clone());
+    let mut key = None;
     if policy.uses_hash() {
         let var = policy.hash_key_env().unwrap_or(DEFAULT_HASH_KEY_ENV);
-        let key = std::env::var(var).unwrap_or_default();
-        if key.is_empty() {
+        let value = std::env::var(var).unwrap_or_default();
+        if value.is_empty() {
             bail!("the policy uses the 'hash' action: set the hash key in the environment variable {var}");
         }
-        builder = builder.hash_key(key.into_bytes());
+        key = Some(value.into_bytes());
+    }
+    build_redactor_with_key(policy, key)
+}
+
+/// Builds the redactor with a hash key obtained elsewhere.
+pub(crate) fn build_redactor_with_key(policy: &Policy, key: Option<Vec<u8>>) -> Result<Redactor> {
+    let mut builder = Redactor::builder().policy(policy.clone());
+    if let Some(key) = key {
+        builder = builder.hash_key(key);
     }
     builder.build().context("cannot build the redactor")
 }

@@ -3,6 +3,17 @@
 
 mod cli;
 mod config;
+mod extension;
+mod keys;
+mod lifecycle;
+mod logging;
+mod metrics;
+mod pipeline;
+mod redaction;
+mod settings;
+mod sink;
+mod spill;
+mod telemetry;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,356 @@
+//! The pipeline: telemetry batches in, redacted lines batched out to the sink, flushed at the
+//! end of each invocation, when a batch is full or old, and at SHUTDOWN.
+//!
+//! One task owns the redactor's scratch, the open batch, the sink and the spill, and takes its
+//! inputs from one bounded channel in arrival order: records of a request keep their order,
+//! and a full channel holds the listener back (backpressure, not memory growth).
+
+pub(crate) mod batcher;
+pub(crate) mod shipped;
+
+use crate::logging::{log_debug, log_error, log_warn, LOG_PREFIX};
+use crate::metrics::{DropReason, Stats};
+use crate::sink::Sink;
+use crate::spill::Spill;
+use crate::telemetry::events::{parse_batch, Event};
+use batcher::{Batch, Batcher};
+use redact_core::Findings;
+use shipped::{Shipped, Shipper};
+use simd_json::prelude::*;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+
+/// How many finished invocations are remembered, for an INVOKE that arrives after its own
+/// `platform.runtimeDone` (the two travel different roads).
+const REMEMBERED_INVOCATIONS: usize = 16;
+
+/// The longest wait for late telemetry at SHUTDOWN.
+const SHUTDOWN_DRAIN: Duration = Duration::from_millis(300);
+
+/// What the pipeline is told, in order.
+#[derive(Debug)]
+pub(crate) enum Input {
+    /// A Telemetry API POST body.
+    Telemetry(Vec<u8>),
+    /// An INVOKE began; `done` fires once its `platform.runtimeDone` has been seen and its
+    /// records flushed.
+    Invoke {
+        request_id: String,
+        done: oneshot::Sender<()>,
+    },
+    /// SHUTDOWN: flush everything by `deadline`, then answer with the summary line.
+    Shutdown {
+        deadline: Instant,
+        done: oneshot::Sender<String>,
+    },
+}
+
+/// The pipeline's settings.
+#[derive(Clone, Debug)]
+pub(crate) struct PipelineConfig {
+    pub(crate) batch_max_age: Duration,
+    pub(crate) flush_timeout: Duration,
+    pub(crate) extension_logs: bool,
+    /// The telemetry schema version in use, for the summary.
+    pub(crate) schema: Arc<std::sync::Mutex<String>>,
+}
+
+pub(crate) struct Pipeline {
+    shipper: Shipper,
+    batcher: Batcher,
+    sink: Sink,
+    spill: Option<Spill>,
+    stats: Arc<Stats>,
+    findings: Findings,
+    config: PipelineConfig,
+    current_request: Option<String>,
+    finished: VecDeque<String>,
+    waiter: Option<(String, oneshot::Sender<()>)>,
+    line: Vec<u8>,
+    /// After SHUTDOWN, undelivered records cannot wait for a later redrive.
+    shutting_down: bool,
+}
+
+impl Pipeline {
+    pub(crate) fn new(
+        shipper: Shipper,
+        sink: Sink,
+        spill: Option<Spill>,
+        stats: Arc<Stats>,
+        config: PipelineConfig,
+    ) -> Pipeline {
+        Pipeline {
+            shipper,
+            batcher: Batcher::new(),
+            sink,
+            spill,
+            stats,
+            findings: Findings::new(),
+            config,
+            current_request: None,
+            finished: VecDeque::new(),
+            waiter: None,
+            line: Vec::with_capacity(4096),
+            shutting_down: false,
+        }
+    }
+
+    /// Runs until SHUTDOWN (or until every sender is gone).
+    pub(crate) async fn run(mut self, mut inputs: mpsc::Receiver<Input>) {
+        loop {
+            let age_due = self
+                .batcher
+                .opened_at()
+                .map(|opened| Instant::from_std(opened) + self.config.batch_max_age);
+            let input = tokio::select! {
+                input = inputs.recv() => input,
+                () = sleep_until(age_due), if age_due.is_some() => {
+                    log_debug!("flushing a batch that reached its maximum age");
+                    self.flush(self.flush_deadline()).await;
+                    continue;
+                }
+            };
+            match input {
+                Some(Input::Telemetry(body)) => self.ingest(body).await,
+                Some(Input::Invoke { request_id, done }) => self.invoke(request_id, done).await,
+                Some(Input::Shutdown { deadline, done }) => {
+                    self.shutdown(deadline, &mut inputs).await;
+                    let _ = done.send(self.summary());
+                    return;
+                }
+                None => {
+                    self.flush(self.flush_deadline()).await;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn flush_deadline(&self) -> Instant {
+        Instant::now() + self.config.flush_timeout
+    }
+
+    /// Redacts and batches every event of one POST body.
+    async fn ingest(&mut self, mut body: Vec<u8>) {
+        Stats::add(&self.stats.bodies, 1);
+        let size = body.len();
+        let batch = match parse_batch(&mut body) {
+            Ok(batch) => batch,
+            Err(err) => {
+                // Never echoed: it may be anything, secrets included.
+                self.stats.count_drop(DropReason::NotTelemetry, 1);
+                log_warn!("dropped a {size}-byte telemetry body: {err:?}");
+                return;
+            }
+        };
+        let Some(events) = batch.as_array() else {
+            return;
+        };
+        for element in events {
+            let event = Event::read(element);
+            if event.kind == "extension" && (!self.config.extension_logs || is_own_log(&event)) {
+                continue;
+            }
+            if event.kind == "platform.start" {
+                if let Some(id) = event.request_id() {
+                    self.current_request = Some(id.to_string());
+                }
+            }
+            self.line.clear();
+            let shipped = self.shipper.ship(
+                &event,
+                self.current_request.as_deref(),
+                &self.stats,
+                &mut self.findings,
+                &mut self.line,
+            );
+            match shipped {
+                Shipped::Dropped => self.stats.count_drop(DropReason::Policy, 1),
+                Shipped::Line => {
+                    if let Some(full) = self.batcher.push(&self.line) {
+                        self.send(full, self.flush_deadline()).await;
+                    }
+                }
+            }
+            if event.kind == "platform.runtimeDone" {
+                if let Some(id) = event.request_id() {
+                    self.invocation_done(id).await;
+                }
+            }
+        }
+    }
+
+    /// The end of an invocation: flush, then release the lifecycle loop if it waits for it.
+    async fn invocation_done(&mut self, request_id: &str) {
+        self.flush(self.flush_deadline()).await;
+        if self.finished.len() == REMEMBERED_INVOCATIONS {
+            self.finished.pop_front();
+        }
+        self.finished.push_back(request_id.to_string());
+        if self.waiter.as_ref().is_some_and(|(id, _)| id == request_id) {
+            if let Some((_, done)) = self.waiter.take() {
+                let _ = done.send(());
+            }
+        }
+    }
+
+    async fn invoke(&mut self, request_id: String, done: oneshot::Sender<()>) {
+        // Leftovers of an invocation whose runtimeDone never came, and spilled batches: the
+        // function is running now, so delivering them keeps nobody waiting.
+        self.flush(self.flush_deadline()).await;
+        self.redrive(self.flush_deadline()).await;
+        if self.finished.contains(&request_id) {
+            let _ = done.send(());
+        } else {
+            self.current_request = Some(request_id.clone());
+            self.waiter = Some((request_id, done));
+        }
+    }
+
+    async fn shutdown(&mut self, deadline: Instant, inputs: &mut mpsc::Receiver<Input>) {
+        // The last invocation's telemetry may still be on its way.
+        let drain_until = deadline.min(
+            Instant::now()
+                + SHUTDOWN_DRAIN.min(deadline.saturating_duration_since(Instant::now()) / 4),
+        );
+        loop {
+            tokio::select! {
+                input = inputs.recv() => match input {
+                    Some(Input::Telemetry(body)) => self.ingest(body).await,
+                    Some(_) => {}
+                    None => break,
+                },
+                () = tokio::time::sleep_until(drain_until) => break,
+            }
+        }
+        self.shutting_down = true;
+        self.flush(deadline).await;
+        self.redrive(deadline).await;
+        if let Some(spill) = &mut self.spill {
+            // What is still spilled will not outlive the sandbox.
+            while let Some((path, text)) = spill.oldest() {
+                let lines = Batch::count_lines(&[text]);
+                self.stats.count_drop(DropReason::ShutdownDeadline, lines);
+                spill.remove(&path);
+            }
+        }
+    }
+
+    async fn flush(&mut self, deadline: Instant) {
+        if let Some(batch) = self.batcher.take() {
+            self.send(batch, deadline).await;
+        }
+    }
+
+    /// Sends one batch; what the sink cannot take by `deadline` is spilled (or, at SHUTDOWN,
+    /// counted as dropped).
+    async fn send(&mut self, batch: Batch, deadline: Instant) {
+        Stats::add(&self.stats.batches, 1);
+        let undelivered = self
+            .sink
+            .deliver(batch.records, deadline, &self.stats)
+            .await;
+        if !undelivered.is_empty() {
+            self.keep_for_later(undelivered);
+        }
+    }
+
+    fn keep_for_later(&mut self, records: Vec<Vec<u8>>) {
+        let lines = Batch::count_lines(&records);
+        if self.shutting_down {
+            log_error!("{lines} records undelivered at the SHUTDOWN deadline");
+            self.stats.count_drop(DropReason::ShutdownDeadline, lines);
+            return;
+        }
+        let spilled = match &mut self.spill {
+            Some(spill) => spill.write(&records),
+            None => Err(anyhow::anyhow!("no spill directory")),
+        };
+        match spilled {
+            Ok(()) => {
+                Stats::add(&self.stats.spilled, lines);
+                log_warn!("sink unavailable: spilled {lines} records for a later redrive");
+            }
+            Err(err) => {
+                self.stats.count_drop(DropReason::SpillFull, lines);
+                log_error!("dropped {lines} undeliverable records: {err:#}");
+            }
+        }
+    }
+
+    /// Resends spilled batches, oldest first, while the sink takes them and time remains.
+    async fn redrive(&mut self, deadline: Instant) {
+        while Instant::now() < deadline {
+            let Some((path, text)) = self.spill.as_ref().and_then(Spill::oldest) else {
+                return;
+            };
+            let mut leftovers = Vec::new();
+            for batch in Batch::from_ndjson(&text) {
+                let lines = batch.lines;
+                let undelivered = self
+                    .sink
+                    .deliver(batch.records, deadline, &self.stats)
+                    .await;
+                Stats::add(
+                    &self.stats.redriven,
+                    lines - Batch::count_lines(&undelivered),
+                );
+                leftovers.extend(undelivered);
+            }
+            if let Some(spill) = &mut self.spill {
+                spill.remove(&path);
+            }
+            if !leftovers.is_empty() {
+                // Back to the spill (it just made room), and try again at the next opportunity.
+                let lines = Batch::count_lines(&leftovers);
+                let rewritten = match &mut self.spill {
+                    Some(spill) => spill.write(&leftovers),
+                    None => Err(anyhow::anyhow!("no spill directory")),
+                };
+                if let Err(err) = rewritten {
+                    self.stats.count_drop(DropReason::SpillFull, lines);
+                    log_error!("dropped {lines} undeliverable records: {err:#}");
+                }
+                return;
+            }
+        }
+    }
+
+    fn summary(&self) -> String {
+        let schema = self
+            .config
+            .schema
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default();
+        self.stats
+            .summary(self.shipper.redactor(), &self.findings, &schema)
+    }
+}
+
+async fn sleep_until(due: Option<Instant>) {
+    match due {
+        Some(due) => tokio::time::sleep_until(due).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Our own log lines, which reach the `extension` stream like any extension's.
+fn is_own_log(event: &Event<'_, '_>) -> bool {
+    let Some(record) = event.record else {
+        return false;
+    };
+    if let Some(text) = record.as_str() {
+        return text.starts_with(LOG_PREFIX);
+    }
+    let named_ours = ["name", "extension", "extensionName", "logger"]
+        .iter()
+        .any(|key| record.get_str(*key) == Some(crate::lifecycle::EXTENSION_NAME));
+    let message_ours = record
+        .get_str("message")
+        .is_some_and(|m| m.starts_with(LOG_PREFIX));
+    named_ours || message_ours
+}
