@@ -1,5 +1,12 @@
 //! Shared helpers for lambda-redact's cross-crate tests and benchmarks: where the shared
-//! corpora are, and how to read the labeled dev corpus.
+//! corpora are, how to read the labeled dev corpus, and the real peers (and the one stand-in)
+//! that the end-to-end tests run the extension against.
+
+pub mod fake_lambda;
+pub mod fault_proxy;
+pub mod http;
+pub mod peers;
+pub mod telemetry;
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
