@@ -117,6 +117,12 @@ impl Settings {
                 bail!("LAMBDA_REDACT_EXTENSION_LOGS: expected true or false, got {other:?}")
             }
         };
+        if extension_logs && sink == SinkKind::Stdout {
+            bail!(
+                "LAMBDA_REDACT_EXTENSION_LOGS=true needs a sink other than stdout: the extension \
+                 would receive its own output as extension logs"
+            );
+        }
         let buffering = Buffering {
             max_items: number(
                 &get,
@@ -247,6 +253,7 @@ mod tests {
             ("LAMBDA_REDACT_LOG", "loud"),
             ("LAMBDA_REDACT_SINK", "kafka"),
             ("LAMBDA_REDACT_EXTENSION_LOGS", "maybe"),
+            ("LAMBDA_REDACT_EXTENSION_LOGS", "true"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err().to_string();
             assert!(err.contains(var), "{var}={value}: {err}");

@@ -342,3 +342,26 @@ async fn the_hash_key_comes_from_secrets_manager_or_ssm_and_never_leaves() {
     );
     assert_eq!(tokens[0].len(), 16);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stream_that_does_not_exist_spills_at_once_instead_of_retrying() {
+    let wrong = [(
+        "LAMBDA_REDACT_FIREHOSE_STREAM",
+        "no-such-stream".to_string(),
+    )];
+    let mut stack = stack("firehose-wrong-stream", &wrong).await;
+    let held = stack.invocation(0, 100, 50).await;
+    // The default flush timeout is 2 s: a configuration error must not use it up.
+    assert!(
+        held < Duration::from_millis(500),
+        "the function waited {held:?}"
+    );
+    let summary = stack.shutdown(Duration::from_secs(1));
+    assert_eq!(summary["retries"], 0, "{summary}");
+    assert_eq!(summary["spilled"], 102, "{summary}");
+    assert!(stack
+        .extension
+        .process
+        .output()
+        .contains("PutRecordBatch to no-such-stream failed: ResourceNotFoundException"));
+}

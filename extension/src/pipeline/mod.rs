@@ -354,3 +354,32 @@ fn is_own_log(event: &Event<'_, '_>) -> bool {
         .is_some_and(|m| m.starts_with(LOG_PREFIX));
     named_ours || message_ours
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::telemetry::events::parse_batch;
+
+    fn own(body: &str) -> Vec<bool> {
+        let mut body = body.as_bytes().to_vec();
+        let batch = parse_batch(&mut body).unwrap();
+        batch
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| is_own_log(&Event::read(e)))
+            .collect()
+    }
+
+    #[test]
+    fn our_own_log_lines_are_recognised_in_the_extension_stream() {
+        let verdicts = own(
+            r#"[{"type":"extension","record":"[lambda-redact] WARN sink unavailable"},
+                {"type":"extension","record":"[other-ext] started"},
+                {"type":"extension","record":{"name":"lambda-redact","message":"x"}},
+                {"type":"extension","record":{"message":"[lambda-redact] INFO ready in 9 ms"}},
+                {"type":"extension","record":{"name":"datadog","message":"flushed"}}]"#,
+        );
+        assert_eq!(verdicts, [true, false, true, true, false]);
+    }
+}

@@ -1,7 +1,7 @@
 //! Amazon Data Firehose `PutRecordBatch`, resending exactly the entries that failed.
 
 use super::Backoff;
-use crate::logging::{log_debug, log_warn};
+use crate::logging::{log_debug, log_error, log_warn};
 use crate::metrics::Stats;
 use aws_sdk_firehose::error::ProvideErrorMetadata;
 use aws_sdk_firehose::primitives::Blob;
@@ -76,8 +76,21 @@ impl FirehoseSink {
                     );
                 }
                 Ok(Err(err)) => {
-                    let code = err.code().unwrap_or("transport");
-                    log_warn!("firehose: PutRecordBatch failed ({code}); retrying");
+                    let code = err.code();
+                    if !is_transient(code) {
+                        // A wrong stream name or missing permission will not heal in the
+                        // next seconds: do not hold the function; spill and try later.
+                        log_error!(
+                            "firehose: PutRecordBatch to {} failed: {}",
+                            self.stream,
+                            code.unwrap_or("?")
+                        );
+                        return pending;
+                    }
+                    log_warn!(
+                        "firehose: PutRecordBatch failed ({}); retrying",
+                        code.unwrap_or("transport error")
+                    );
                 }
                 Err(_elapsed) => return pending,
             }
@@ -88,6 +101,24 @@ impl FirehoseSink {
             }
             tokio::time::sleep(delay).await;
         }
+    }
+}
+
+/// Whether a failed call is worth resending within the same flush: throttling, server-side
+/// failures and transport errors (no error code) are; configuration errors are not.
+fn is_transient(code: Option<&str>) -> bool {
+    match code {
+        None => true,
+        Some(code) => matches!(
+            code,
+            "ServiceUnavailableException"
+                | "ThrottlingException"
+                | "LimitExceededException"
+                | "InternalFailure"
+                | "InternalServerError"
+                | "RequestTimeout"
+                | "RequestTimeoutException"
+        ),
     }
 }
 
@@ -102,5 +133,14 @@ mod tests {
             stream_name("arn:aws:firehose:eu-west-1:123456789012:deliverystream/redacted-logs"),
             "redacted-logs"
         );
+    }
+
+    #[test]
+    fn only_transient_failures_are_resent_at_once() {
+        assert!(is_transient(None));
+        assert!(is_transient(Some("ServiceUnavailableException")));
+        assert!(!is_transient(Some("ResourceNotFoundException")));
+        assert!(!is_transient(Some("AccessDeniedException")));
+        assert!(!is_transient(Some("InvalidArgumentException")));
     }
 }

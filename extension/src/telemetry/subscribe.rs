@@ -101,8 +101,10 @@ mod tests {
 
     #[test]
     fn the_request_follows_the_telemetry_api() {
-        let settings = Settings::from_lookup(|name| {
-            (name == "LAMBDA_REDACT_EXTENSION_LOGS").then(|| "true".to_string())
+        let settings = Settings::from_lookup(|name| match name {
+            "LAMBDA_REDACT_EXTENSION_LOGS" => Some("true".to_string()),
+            "LAMBDA_REDACT_SINK" => Some("file".to_string()),
+            _ => None,
         })
         .unwrap();
         let body: serde_json::Value =
