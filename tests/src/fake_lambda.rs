@@ -7,11 +7,11 @@
 //! INVOKE or SHUTDOWN event; `PUT /2022-07-01/telemetry` subscribes; the error reports are
 //! `POST /2020-01-01/extension/{init,exit}/error` with `Lambda-Extension-Function-Error-Type`.
 
+use crate::http::{body_bytes, spawn_server};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
@@ -71,18 +71,7 @@ impl FakeLambdaApi {
             events: tokio::sync::Mutex::new(receiver),
             changed: Notify::new(),
         });
-        let serving = shared.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let shared = serving.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |r| handle(r, shared.clone()));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        spawn_server(listener, shared.clone(), |r, s| Box::pin(handle(r, s)));
         FakeLambdaApi {
             port,
             shared,
@@ -163,12 +152,7 @@ async fn handle(
     let name = header("Lambda-Extension-Name");
     let identifier = header("Lambda-Extension-Identifier");
     let error_type = header("Lambda-Extension-Function-Error-Type");
-    let body = request
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
+    let body = body_bytes(request.into_body()).await;
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let record = |f: &dyn Fn(&mut ApiLog)| {
         if let Ok(mut log) = shared.log.lock() {

@@ -6,12 +6,13 @@
 //! A failed entry is really not delivered: the proxy forwards only the other entries to moto
 //! and merges moto's answer back into one response, in the original order.
 
+use crate::http::{body_bytes, spawn_server};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::convert::Infallible;
@@ -78,18 +79,7 @@ impl FaultProxy {
             failed_once: Mutex::new(HashSet::new()),
             client: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
         });
-        let serving = state.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let state = serving.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |r| handle(r, state.clone()));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        spawn_server(listener, state.clone(), |r, s| Box::pin(handle(r, s)));
         FaultProxy { port, state }
     }
 
@@ -140,11 +130,7 @@ async fn handle(
     state: Arc<State>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = request.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
+    let body = body_bytes(body).await;
     let target = parts
         .headers
         .get("x-amz-target")
@@ -210,12 +196,7 @@ async fn handle(
         if response.status() != StatusCode::OK {
             return Ok(response);
         }
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map(|b| b.to_bytes())
-            .unwrap_or_default();
+        let body = body_bytes(response.into_body()).await;
         let answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         upstream_entries = answer["RequestResponses"]
             .as_array()
@@ -275,12 +256,7 @@ async fn forward(
     match state.client.request(request).await {
         Ok(response) => {
             let (parts, body) = response.into_parts();
-            let body = body
-                .collect()
-                .await
-                .map(|b| b.to_bytes())
-                .unwrap_or_default();
-            Response::from_parts(parts, Full::new(body))
+            Response::from_parts(parts, Full::new(body_bytes(body).await))
         }
         Err(_) => service_unavailable(),
     }

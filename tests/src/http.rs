@@ -5,6 +5,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::{Method, Request};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
+use std::sync::Arc;
 
 /// A response: status, headers and body.
 #[derive(Debug)]
@@ -74,3 +75,39 @@ pub async fn post_telemetry(port: u16, batch: &[u8]) -> u16 {
         Err(err) => panic!("cannot POST telemetry to port {port}: {err}"),
     }
 }
+
+/// A whole body, or an empty one if it breaks off.
+pub async fn body_bytes<B: hyper::body::Body>(body: B) -> Bytes {
+    body.collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default()
+}
+
+/// Serves HTTP/1.1 on `listener`, one task per connection, until the runtime ends.
+pub fn spawn_server<S, F>(listener: tokio::net::TcpListener, state: Arc<S>, handler: F)
+where
+    S: Send + Sync + 'static,
+    F: Fn(Request<hyper::body::Incoming>, Arc<S>) -> HandlerFuture + Copy + Send + Sync + 'static,
+{
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |r| handler(r, state.clone()));
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+}
+
+/// What a [`spawn_server`] handler returns.
+pub type HandlerFuture = std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+                Output = Result<hyper::Response<Full<Bytes>>, std::convert::Infallible>,
+            > + Send,
+    >,
+>;
