@@ -177,7 +177,7 @@ async fn aws_settings() -> aws_config::SdkConfig {
 impl Running {
     async fn event_loop(self, api: &ExtensionsApi) -> Result<ExitCode> {
         loop {
-            let event = match api.next().await {
+            let event = match next_event(api).await {
                 Ok(event) => event,
                 Err(err) => return Ok(fatal(api, "Extension.NextFailed", err).await),
             };
@@ -230,6 +230,26 @@ impl Running {
                     }
                     return Ok(ExitCode::SUCCESS);
                 }
+            }
+        }
+    }
+}
+
+/// `/event/next`, tried a few times: a blip in the local API must not end the extension (and
+/// with it the execution environment), a broken API must.
+async fn next_event(api: &ExtensionsApi) -> Result<NextEvent> {
+    const ATTEMPTS: u32 = 3;
+    let mut backoff =
+        crate::sink::Backoff::new(Duration::from_millis(50), Duration::from_millis(200));
+    let mut attempt = 1;
+    loop {
+        match api.next().await {
+            Ok(event) => return Ok(event),
+            Err(err) if attempt == ATTEMPTS => return Err(err),
+            Err(err) => {
+                log_warn!("event/next failed (attempt {attempt} of {ATTEMPTS}): {err:#}");
+                tokio::time::sleep(backoff.next_delay()).await;
+                attempt += 1;
             }
         }
     }

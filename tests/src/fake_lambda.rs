@@ -38,6 +38,7 @@ pub struct ApiLog {
 
 struct Shared {
     log: Mutex<ApiLog>,
+    next_fails: std::sync::atomic::AtomicBool,
     reject_schemas: Mutex<Vec<String>>,
     events: tokio::sync::Mutex<mpsc::UnboundedReceiver<Value>>,
     changed: Notify,
@@ -67,6 +68,7 @@ impl FakeLambdaApi {
         let (events, receiver) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
             log: Mutex::new(ApiLog::default()),
+            next_fails: std::sync::atomic::AtomicBool::new(false),
             reject_schemas: Mutex::new(Vec::new()),
             events: tokio::sync::Mutex::new(receiver),
             changed: Notify::new(),
@@ -89,6 +91,14 @@ impl FakeLambdaApi {
         if let Ok(mut rejected) = self.shared.reject_schemas.lock() {
             rejected.push(version.to_string());
         }
+    }
+
+    /// Answers `/event/next` with HTTP 500 from now on, waking a pending call.
+    pub fn fail_next(&self) {
+        self.shared
+            .next_fails
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = self.events.send(Value::Null);
     }
 
     /// Queues an INVOKE event.
@@ -182,10 +192,19 @@ async fn handle(
         }
         (Method::GET, "/2020-01-01/extension/event/next") => {
             record(&|log| log.next_calls.push(Instant::now()));
-            let event = shared.events.lock().await.recv().await;
+            let failing_now = shared.next_fails.load(std::sync::atomic::Ordering::SeqCst);
+            let event = if failing_now {
+                None
+            } else {
+                shared.events.lock().await.recv().await
+            };
+            let failing = shared.next_fails.load(std::sync::atomic::Ordering::SeqCst);
             match event {
-                Some(event) => reply(StatusCode::OK, event),
-                None => reply(StatusCode::INTERNAL_SERVER_ERROR, json!({})),
+                Some(event) if !failing => reply(StatusCode::OK, event),
+                _ => reply(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({"errorType": "ServiceException", "errorMessage": "internal error"}),
+                ),
             }
         }
         (Method::PUT, "/2022-07-01/telemetry") => {

@@ -300,3 +300,48 @@ async fn waits_for_runtime_done_then_flushes_and_prints_a_summary_at_shutdown() 
         .expect("json")
         .contains("078-05-1120"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_batch_older_than_its_maximum_age_is_flushed_mid_invocation() {
+    let dir = scratch_dir("lifecycle-age");
+    let api = FakeLambdaApi::start().await;
+    let mut env = file_sink(&dir);
+    env.push(("LAMBDA_REDACT_BATCH_MAX_AGE_MS", "200".to_string()));
+    let extension = Extension::start(&dir, &api.runtime_api(), &env);
+    extension.wait_ready();
+    api.invoke("req-long", epoch_ms_after(Duration::from_secs(60)));
+    let events = [
+        event("invocation", "platform.start", "req-long"),
+        function_text("req-long", "still working on it"),
+    ];
+    assert_eq!(
+        post_telemetry(extension.telemetry_port, &batch(&events)).await,
+        200
+    );
+    // No runtimeDone: the function is still running, yet the batch goes out.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while read_lines(&dir.join("out.ndjson")).len() < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(read_lines(&dir.join("out.ndjson")).len(), 2);
+    assert!(extension.process.output().contains("maximum age"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failing_events_api_is_reported_with_exit_error() {
+    let dir = scratch_dir("lifecycle-exit-error");
+    let api = FakeLambdaApi::start().await;
+    let mut extension = Extension::start(&dir, &api.runtime_api(), &file_sink(&dir));
+    extension.wait_ready();
+    assert!(api.wait_next_calls(1, WAIT).await);
+    api.fail_next();
+    let status = extension.process.wait(WAIT).expect("the extension exits");
+    assert!(!status.success());
+    let log = api.log();
+    assert_eq!(log.exit_errors.len(), 1, "{log:?}");
+    assert_eq!(log.exit_errors[0].0, "Extension.NextFailed");
+    let message = log.exit_errors[0].1["errorMessage"]
+        .as_str()
+        .expect("message");
+    assert!(message.contains("500"), "{message}");
+}
