@@ -213,12 +213,37 @@ pub struct Moto {
 }
 
 impl Moto {
-    /// Starts it on a free port.
+    /// One server for the whole test binary (each test uses its own streams and buckets):
+    /// starting moto costs seconds of CPU. It stops when the test binary exits.
+    pub fn shared() -> &'static Moto {
+        static SHARED: std::sync::OnceLock<Moto> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            let dir = scratch_dir("moto-shared");
+            let port = free_port();
+            // A static is never dropped: the server watches our end of a pipe and stops when
+            // it closes, that is when this process exits.
+            let mut cmd = Command::new("sh");
+            cmd.args([
+                "-c",
+                "moto_server -H 127.0.0.1 -p \"$1\" & server=$!; cat > /dev/null; kill $server",
+                "moto",
+                &port.to_string(),
+            ])
+            .stdin(Stdio::piped());
+            Moto::launch(cmd, port, &dir)
+        })
+    }
+
+    /// Starts a server of its own on a free port.
     pub fn start(dir: &Path) -> Moto {
-        require_peer("moto_server");
         let port = free_port();
         let mut cmd = python_peer("moto_server");
         cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+        Moto::launch(cmd, port, dir)
+    }
+
+    fn launch(cmd: Command, port: u16, dir: &Path) -> Moto {
+        require_peer("moto_server");
         let process = Process::spawn(cmd, dir.join("moto.log"));
         assert!(
             wait_for_port(port, Duration::from_secs(30)),

@@ -13,14 +13,14 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(30);
-const STREAM: &str = "redacted-logs";
-const BUCKET: &str = "redacted-logs-bucket";
 /// Lambda's largest telemetry batch (`maxBytes`); bursts are posted in batches of this size.
 const TELEMETRY_BATCH_BYTES: usize = 1 << 20;
 
 struct Stack {
     dir: PathBuf,
-    moto: Moto,
+    moto: &'static Moto,
+    /// This test's bucket (and stream, of the same name).
+    bucket: String,
     proxy: FaultProxy,
     api: FakeLambdaApi,
     extension: Extension,
@@ -29,14 +29,14 @@ struct Stack {
 
 async fn stack(name: &str, extra_env: &[(&'static str, String)]) -> Stack {
     let dir = scratch_dir(name);
-    let moto = Moto::start(&dir);
-    moto.create_stream(STREAM, BUCKET);
+    let moto = Moto::shared();
+    moto.create_stream(name, name);
     let proxy = FaultProxy::start(&moto.endpoint()).await;
     let api = FakeLambdaApi::start().await;
     let mut env = aws_env(&proxy.endpoint());
     env.push((
         "LAMBDA_REDACT_FIREHOSE_STREAM",
-        format!("arn:aws:firehose:us-east-1:123456789012:deliverystream/{STREAM}"),
+        format!("arn:aws:firehose:us-east-1:123456789012:deliverystream/{name}"),
     ));
     env.extend(extra_env.iter().cloned());
     let extension = Extension::start(&dir, &api.runtime_api(), &env);
@@ -45,6 +45,7 @@ async fn stack(name: &str, extra_env: &[(&'static str, String)]) -> Stack {
     Stack {
         dir,
         moto,
+        bucket: name.to_string(),
         proxy,
         api,
         extension,
@@ -112,7 +113,7 @@ impl Stack {
 
     /// Every function record in S3: `(invocation, line, seq)`, checked for redaction.
     fn landed(&self) -> Vec<(usize, usize, u64)> {
-        let text = self.moto.bucket_contents(BUCKET);
+        let text = self.moto.bucket_contents(&self.bucket);
         assert!(!text.contains("ann.lee+"), "an e-mail address reached S3");
         assert!(!text.contains("4111-1111"), "a card number reached S3");
         let mut landed = Vec::new();
@@ -252,7 +253,7 @@ async fn an_outage_spills_to_tmp_without_holding_the_function_and_is_redriven_la
             .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    assert!(stack.moto.bucket_contents(BUCKET).is_empty());
+    assert!(stack.moto.bucket_contents(&stack.bucket).is_empty());
 
     // The sink is back: the next INVOKE redrives the spilled batch.
     stack.proxy.set_fault(Fault::None);
@@ -285,8 +286,9 @@ async fn what_cannot_be_delivered_by_the_shutdown_deadline_is_counted_as_dropped
 async fn the_hash_key_comes_from_secrets_manager_or_ssm_and_never_leaves() {
     const KEY: &str = "k3y-material-that-must-never-be-logged-9f8e7d";
     let dir = scratch_dir("firehose-hash-key");
-    let moto = Moto::start(&dir);
-    moto.create_stream(STREAM, BUCKET);
+    let moto = Moto::shared();
+    let stream = "firehose-hash-key";
+    moto.create_stream(stream, stream);
     moto.peer(&["put-secret", "lambda-redact/hash-key", KEY]);
     moto.peer(&["put-parameter", "/lambda-redact/hash-key", KEY]);
     let policy = dir.join("policy.toml");
@@ -304,7 +306,7 @@ async fn the_hash_key_comes_from_secrets_manager_or_ssm_and_never_leaves() {
         std::fs::create_dir_all(&run_dir).expect("dir");
         let api = FakeLambdaApi::start().await;
         let mut env = aws_env(&moto.endpoint());
-        env.push(("LAMBDA_REDACT_FIREHOSE_STREAM", STREAM.to_string()));
+        env.push(("LAMBDA_REDACT_FIREHOSE_STREAM", stream.to_string()));
         env.push(("LAMBDA_REDACT_CONFIG", policy.display().to_string()));
         env.push((variable, name.to_string()));
         let mut extension = Extension::start(&run_dir, &api.runtime_api(), &env);
@@ -326,7 +328,7 @@ async fn the_hash_key_comes_from_secrets_manager_or_ssm_and_never_leaves() {
         api.shutdown(epoch_ms_after(Duration::from_secs(2)));
         assert!(extension.process.wait(WAIT).is_some_and(|s| s.success()));
         assert!(!extension.process.output().contains(KEY));
-        let text = moto.bucket_contents(BUCKET);
+        let text = moto.bucket_contents(stream);
         assert!(!text.contains(KEY) && !text.contains("ann@example.com"));
         let token = text
             .split("login [email:")
