@@ -6,6 +6,7 @@
 //! forwarded unredacted on any path: without a working redactor there is no pipeline.
 
 use crate::config;
+use crate::emf::Emf;
 use crate::keys;
 use crate::lifecycle::{runtime_api_base, ExtensionsApi, NextEvent, Registration};
 use crate::logging::{self, log_debug, log_error, log_info, log_warn};
@@ -135,9 +136,11 @@ async fn start(
         batch_max_age: settings.batch_max_age,
         flush_timeout: settings.flush_timeout,
         extension_logs: settings.extension_logs,
+        metrics: settings.metrics,
         schema: schema.clone(),
     };
-    let pipeline = Pipeline::new(shipper, sink, spill, stats, pipeline_config);
+    let emf = Emf::new(&settings.metrics_namespace, &function_name);
+    let pipeline = Pipeline::new(shipper, sink, spill, stats, pipeline_config, emf);
     let pipeline = tokio::spawn(pipeline.run(outputs));
 
     let version = subscribe::subscribe(api, &settings)

@@ -3,6 +3,7 @@
 
 mod cli;
 mod config;
+mod emf;
 mod extension;
 mod keys;
 mod lifecycle;

@@ -74,6 +74,40 @@ impl Stats {
             .map_or(0, |i| self.dropped[i].load(Ordering::Relaxed))
     }
 
+    /// Every counter with its metric name, for metrics lines.
+    pub(crate) fn counters(&self) -> Vec<(&'static str, u64)> {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let dropped: u64 = self.dropped.iter().map(get).sum();
+        vec![
+            ("RecordsIn", get(&self.records_in)),
+            ("RecordsOut", get(&self.records_out)),
+            ("BytesIn", get(&self.bytes_in)),
+            ("BytesOut", get(&self.bytes_out)),
+            ("Batches", get(&self.batches)),
+            ("SinkCalls", get(&self.sink_calls)),
+            ("Retries", get(&self.retries)),
+            ("Spilled", get(&self.spilled)),
+            ("Redriven", get(&self.redriven)),
+            ("Truncated", get(&self.truncated)),
+            ("EngineErrors", get(&self.engine_errors)),
+            ("Dropped", dropped),
+            ("Dropped.policy", self.dropped(DropReason::Policy)),
+            (
+                "Dropped.not_telemetry",
+                self.dropped(DropReason::NotTelemetry),
+            ),
+            (
+                "Dropped.body_too_large",
+                self.dropped(DropReason::BodyTooLarge),
+            ),
+            ("Dropped.spill_full", self.dropped(DropReason::SpillFull)),
+            (
+                "Dropped.shutdown_deadline",
+                self.dropped(DropReason::ShutdownDeadline),
+            ),
+        ]
+    }
+
     /// The one-line JSON summary printed at SHUTDOWN.
     pub(crate) fn summary(&self, redactor: &Redactor, findings: &Findings, schema: &str) -> String {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);

@@ -3,6 +3,7 @@
 //! Every variable is optional; a value that is present but wrong is an error naming the
 //! variable (it fails init, with `/extension/init/error`), never a silent fallback.
 
+use crate::emf::MetricsMode;
 use crate::logging::Level;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
@@ -67,6 +68,8 @@ pub(crate) struct Settings {
     /// Telemetry batches queued between the listener and the pipeline (memory bound).
     pub(crate) queue_batches: usize,
     pub(crate) key_source: KeySource,
+    pub(crate) metrics: MetricsMode,
+    pub(crate) metrics_namespace: String,
 }
 
 impl Settings {
@@ -178,6 +181,14 @@ impl Settings {
             )?,
             queue_batches: number(&get, "LAMBDA_REDACT_QUEUE_BATCHES", 8usize, (1, 1024))?,
             key_source,
+            metrics: match get("LAMBDA_REDACT_METRICS") {
+                Some(text) => MetricsMode::parse(&text).with_context(|| {
+                    format!("LAMBDA_REDACT_METRICS: {text:?} is not off, invocation or flush")
+                })?,
+                None => MetricsMode::Invocation,
+            },
+            metrics_namespace: get("LAMBDA_REDACT_METRICS_NAMESPACE")
+                .unwrap_or_else(|| "LambdaRedact".to_string()),
         })
     }
 }
@@ -254,6 +265,7 @@ mod tests {
             ("LAMBDA_REDACT_SINK", "kafka"),
             ("LAMBDA_REDACT_EXTENSION_LOGS", "maybe"),
             ("LAMBDA_REDACT_EXTENSION_LOGS", "true"),
+            ("LAMBDA_REDACT_METRICS", "sometimes"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err().to_string();
             assert!(err.contains(var), "{var}={value}: {err}");

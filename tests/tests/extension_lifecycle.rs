@@ -291,6 +291,24 @@ async fn waits_for_runtime_done_then_flushes_and_prints_a_summary_at_shutdown() 
     assert_eq!(summary["dropped"]["not_telemetry"], 1);
     assert_eq!(summary["telemetry_schema"], "2022-12-13");
     assert!(!output.contains("hunter2") && !output.contains("ann@example.com"));
+    // EMF metrics: one line at the end of the invocation, one at SHUTDOWN; together they count
+    // everything the summary counts.
+    let metrics: Vec<Value> = output
+        .lines()
+        .filter(|l| l.starts_with('{') && l.contains("\"_aws\":"))
+        .map(|l| serde_json::from_str(l).expect("EMF JSON"))
+        .collect();
+    assert_eq!(metrics.len(), 2, "{output}");
+    assert_eq!(
+        metrics[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"],
+        "LambdaRedact"
+    );
+    assert_eq!(metrics[0]["FunctionName"], "orders");
+    assert_eq!(metrics[0]["RecordsIn"], 5 + 1 + 2_000 + 1);
+    assert_eq!(metrics[0]["Redactions.rule.email"], 2_000);
+    let sum = |name: &str| metrics.iter().filter_map(|m| m[name].as_u64()).sum::<u64>();
+    assert_eq!(sum("RecordsIn"), 2_008);
+    assert_eq!(sum("Dropped.not_telemetry"), 1);
 
     let lines = read_lines(&dir.join("out.ndjson"));
     assert_eq!(lines.len(), 2_008);

@@ -8,6 +8,7 @@
 pub(crate) mod batcher;
 pub(crate) mod shipped;
 
+use crate::emf::{Emf, MetricsMode, EMF_MARKER};
 use crate::logging::{log_debug, log_error, log_warn, LOG_PREFIX};
 use crate::metrics::{DropReason, Stats};
 use crate::sink::Sink;
@@ -54,6 +55,7 @@ pub(crate) struct PipelineConfig {
     pub(crate) batch_max_age: Duration,
     pub(crate) flush_timeout: Duration,
     pub(crate) extension_logs: bool,
+    pub(crate) metrics: MetricsMode,
     /// The telemetry schema version in use, for the summary.
     pub(crate) schema: Arc<std::sync::Mutex<String>>,
 }
@@ -72,6 +74,7 @@ pub(crate) struct Pipeline {
     line: Vec<u8>,
     /// After SHUTDOWN, undelivered records cannot wait for a later redrive.
     shutting_down: bool,
+    emf: Emf,
 }
 
 impl Pipeline {
@@ -81,8 +84,10 @@ impl Pipeline {
         spill: Option<Spill>,
         stats: Arc<Stats>,
         config: PipelineConfig,
+        emf: Emf,
     ) -> Pipeline {
         Pipeline {
+            emf,
             shipper,
             batcher: Batcher::new(),
             sink,
@@ -186,6 +191,9 @@ impl Pipeline {
     /// The end of an invocation: flush, then release the lifecycle loop if it waits for it.
     async fn invocation_done(&mut self, request_id: &str) {
         self.flush(self.flush_deadline()).await;
+        if self.config.metrics == MetricsMode::Invocation {
+            self.write_metrics();
+        }
         if self.finished.len() == REMEMBERED_INVOCATIONS {
             self.finished.pop_front();
         }
@@ -229,6 +237,9 @@ impl Pipeline {
         self.shutting_down = true;
         self.flush(deadline).await;
         self.redrive(deadline).await;
+        if self.config.metrics != MetricsMode::Off {
+            self.write_metrics();
+        }
         if let Some(spill) = &mut self.spill {
             // What is still spilled will not outlive the sandbox.
             while let Some((path, text)) = spill.oldest() {
@@ -255,6 +266,19 @@ impl Pipeline {
             .await;
         if !undelivered.is_empty() {
             self.keep_for_later(undelivered);
+        }
+        if self.config.metrics == MetricsMode::Flush {
+            self.write_metrics();
+        }
+    }
+
+    /// One EMF line on stdout with what changed since the last one.
+    fn write_metrics(&mut self) {
+        if let Some(line) = self
+            .emf
+            .line(&self.stats, self.shipper.redactor(), &self.findings)
+        {
+            println!("{line}");
         }
     }
 
@@ -338,13 +362,18 @@ async fn sleep_until(due: Option<Instant>) {
     }
 }
 
+/// Our EMF lines: JSON with our directive.
+fn is_own_metrics(text: &str) -> bool {
+    text.starts_with('{') && text.contains("\"_aws\":") && text.contains(EMF_MARKER)
+}
+
 /// Our own log lines, which reach the `extension` stream like any extension's.
 fn is_own_log(event: &Event<'_, '_>) -> bool {
     let Some(record) = event.record else {
         return false;
     };
     if let Some(text) = record.as_str() {
-        return text.starts_with(LOG_PREFIX);
+        return text.starts_with(LOG_PREFIX) || is_own_metrics(text);
     }
     let named_ours = ["name", "extension", "extensionName", "logger"]
         .iter()
@@ -378,8 +407,9 @@ mod tests {
                 {"type":"extension","record":"[other-ext] started"},
                 {"type":"extension","record":{"name":"lambda-redact","message":"x"}},
                 {"type":"extension","record":{"message":"[lambda-redact] INFO ready in 9 ms"}},
-                {"type":"extension","record":{"name":"datadog","message":"flushed"}}]"#,
+                {"type":"extension","record":{"name":"datadog","message":"flushed"}},
+                {"type":"extension","record":"{\"_aws\":{\"Timestamp\":1,\"CloudWatchMetrics\":[{\"Namespace\":\"LambdaRedact\"}]},\"lambda_redact\":1}"}]"#,
         );
-        assert_eq!(verdicts, [true, false, true, true, false]);
+        assert_eq!(verdicts, [true, false, true, true, false, true]);
     }
 }
