@@ -25,8 +25,12 @@ pub fn ensure_target(arch: Arch) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// The section cargo-auditable embeds the dependency list in.
+pub const AUDIT_SECTION: &str = ".dep-v0";
+
 /// Builds `lambda-redact` for `arch` against glibc [`GLIBC_FLOOR`] with `cargo lambda build`
-/// (zig as the linker); returns the binary's path.
+/// (zig as the linker), under `cargo auditable` so that the binary carries its dependency list;
+/// returns the binary's path.
 pub fn build_extension(workspace: &Path, target_dir: &Path, arch: Arch) -> Result<PathBuf> {
     let lambda_dir = target_dir.join("lambda").join(arch.lambda_name());
     let target = format!("{}.{}.{}", arch.rust_target(), GLIBC_FLOOR.0, GLIBC_FLOOR.1);
@@ -34,11 +38,13 @@ pub fn build_extension(workspace: &Path, target_dir: &Path, arch: Arch) -> Resul
         .current_dir(workspace)
         // cargo-lambda does not accept --target-dir (it forwards it to cargo metadata).
         .env("CARGO_TARGET_DIR", target_dir)
-        .args(["lambda", "build", "--release", "--extension", "--locked", "-p", "lambda-redact"])
+        // `cargo auditable <cmd>` runs `cargo <cmd>` with itself as the rustc wrapper.
+        .args(["auditable", "lambda", "build", "--release", "--extension", "--locked"])
+        .args(["-p", "lambda-redact"])
         .args(["--target", &target, "--lambda-dir"])
         .arg(&lambda_dir)
         .status()
-        .context("cannot run `cargo lambda build`: is cargo-lambda installed (pip install cargo-lambda)?")?;
+        .context("cannot run `cargo auditable lambda build` (scripts/setup-test-peers installs both)")?;
     if !status.success() {
         bail!("cargo lambda build for {target} failed");
     }
@@ -59,6 +65,9 @@ pub fn check_binary(bytes: &[u8], arch: Arch) -> Result<elf::ElfInfo> {
             info.machine,
             arch.elf_machine()
         );
+    }
+    if !info.sections.iter().any(|s| s == AUDIT_SECTION) {
+        bail!("the {} binary has no {AUDIT_SECTION} section (cargo auditable)", arch.lambda_name());
     }
     if let Some(version) = info.max_glibc {
         if version > GLIBC_FLOOR {

@@ -17,6 +17,8 @@ pub struct ElfInfo {
     pub machine: u16,
     /// The highest `GLIBC_x.y` version named; `None` for a static binary.
     pub max_glibc: Option<(u32, u32)>,
+    /// Section names, e.g. `.dep-v0` where cargo-auditable embedded the dependency list.
+    pub sections: Vec<String>,
 }
 
 fn u16_at(bytes: &[u8], at: usize) -> Result<u16> {
@@ -63,12 +65,14 @@ pub fn inspect(bytes: &[u8]) -> Result<ElfInfo> {
         .get(names_offset..names_offset + names_size)
         .context("truncated section names")?;
     let mut max_glibc = None;
+    let mut sections = Vec::with_capacity(count);
     for i in 0..count {
         let (name, kind, offset, size) = section(i)?;
         let name = names
             .get(name as usize..)
             .and_then(|n| n.split(|b| *b == 0).next())
             .unwrap_or_default();
+        sections.push(String::from_utf8_lossy(name).into_owned());
         if kind != SHT_STRTAB || name != b".dynstr" {
             continue;
         }
@@ -85,7 +89,11 @@ pub fn inspect(bytes: &[u8]) -> Result<ElfInfo> {
             }
         }
     }
-    Ok(ElfInfo { machine, max_glibc })
+    Ok(ElfInfo {
+        machine,
+        max_glibc,
+        sections,
+    })
 }
 
 /// `2.26` -> `(2, 26)`; `2.2.5` -> `(2, 2)` (the third part never matters for our floor).
@@ -114,6 +122,7 @@ mod tests {
         let info = inspect(&std::fs::read(exe).unwrap()).unwrap();
         assert!(info.machine == EM_X86_64 || info.machine == EM_AARCH64);
         assert!(info.max_glibc.is_some_and(|v| v >= (2, 2)));
+        assert!(info.sections.iter().any(|s| s == ".text"));
         assert!(inspect(b"#!/bin/sh\n").is_err());
     }
 }
