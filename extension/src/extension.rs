@@ -179,8 +179,15 @@ async fn aws_settings() -> aws_config::SdkConfig {
 
 impl Running {
     async fn event_loop(self, api: &ExtensionsApi) -> Result<ExitCode> {
+        // Lambda stops extensions with SHUTDOWN; local emulators and container runtimes stop
+        // them with a signal. Both end in the same final flush and summary.
+        let mut stop = Stop::new();
         loop {
-            let event = match next_event(api).await {
+            let event = tokio::select! {
+                event = next_event(api) => event,
+                signal = stop.wait() => return Ok(self.shutdown(signal, 0).await),
+            };
+            let event = match event {
                 Ok(event) => event,
                 Err(err) => return Ok(fatal(api, "Extension.NextFailed", err).await),
             };
@@ -208,32 +215,70 @@ impl Running {
                         }
                         None => self.settings.invoke_wait,
                     };
-                    if tokio::time::timeout(wait, finished).await.is_err() {
-                        log_debug!("no runtimeDone for {request_id} within {wait:?}");
+                    tokio::select! {
+                        finished = tokio::time::timeout(wait, finished) => {
+                            if finished.is_err() {
+                                log_debug!("no runtimeDone for {request_id} within {wait:?}");
+                            }
+                        }
+                        signal = stop.wait() => return Ok(self.shutdown(signal, 0).await),
                     }
                 }
                 NextEvent::Shutdown {
                     reason,
                     deadline_ms,
-                } => {
-                    log_info!("SHUTDOWN ({reason})");
-                    let deadline = deadline_from_epoch_ms(deadline_ms)
-                        .unwrap_or_else(|| Instant::now() + SHUTDOWN_DEFAULT);
-                    let deadline = deadline
-                        .checked_sub(SHUTDOWN_MARGIN)
-                        .unwrap_or(deadline)
-                        .max(Instant::now());
-                    let (done, summary) = oneshot::channel();
-                    let _ = self.inputs.send(Input::Shutdown { deadline, done }).await;
-                    match tokio::time::timeout_at(deadline + SHUTDOWN_MARGIN / 2, summary).await {
-                        Ok(Ok(summary)) => logging::always(format_args!("{summary}")),
-                        _ => log_error!(
-                            "the final flush did not finish before the SHUTDOWN deadline"
-                        ),
-                    }
-                    return Ok(ExitCode::SUCCESS);
-                }
+                } => return Ok(self.shutdown(&reason, deadline_ms).await),
             }
+        }
+    }
+
+    /// The final flush by the deadline (0: none given), then the summary line.
+    async fn shutdown(&self, reason: &str, deadline_ms: u64) -> ExitCode {
+        log_info!("SHUTDOWN ({reason})");
+        let deadline = deadline_from_epoch_ms(deadline_ms)
+            .unwrap_or_else(|| Instant::now() + SHUTDOWN_DEFAULT);
+        let deadline = deadline
+            .checked_sub(SHUTDOWN_MARGIN)
+            .unwrap_or(deadline)
+            .max(Instant::now());
+        let (done, summary) = oneshot::channel();
+        let _ = self.inputs.send(Input::Shutdown { deadline, done }).await;
+        match tokio::time::timeout_at(deadline + SHUTDOWN_MARGIN / 2, summary).await {
+            Ok(Ok(summary)) => logging::always(format_args!("{summary}")),
+            _ => log_error!("the final flush did not finish before the SHUTDOWN deadline"),
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+/// SIGTERM and SIGINT, as a stop request.
+struct Stop {
+    terminate: Option<tokio::signal::unix::Signal>,
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl Stop {
+    fn new() -> Stop {
+        use tokio::signal::unix::{signal, SignalKind};
+        Stop {
+            terminate: signal(SignalKind::terminate()).ok(),
+            interrupt: signal(SignalKind::interrupt()).ok(),
+        }
+    }
+
+    /// Resolves with the signal's name when one arrives.
+    async fn wait(&mut self) -> &'static str {
+        async fn on(signal: &mut Option<tokio::signal::unix::Signal>) {
+            match signal {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        }
+        tokio::select! {
+            () = on(&mut self.terminate) => "SIGTERM",
+            () = on(&mut self.interrupt) => "SIGINT",
         }
     }
 }

@@ -39,12 +39,21 @@ pub fn build_extension(workspace: &Path, target_dir: &Path, arch: Arch) -> Resul
         // cargo-lambda does not accept --target-dir (it forwards it to cargo metadata).
         .env("CARGO_TARGET_DIR", target_dir)
         // `cargo auditable <cmd>` runs `cargo <cmd>` with itself as the rustc wrapper.
-        .args(["auditable", "lambda", "build", "--release", "--extension", "--locked"])
+        .args([
+            "auditable",
+            "lambda",
+            "build",
+            "--release",
+            "--extension",
+            "--locked",
+        ])
         .args(["-p", "lambda-redact"])
         .args(["--target", &target, "--lambda-dir"])
         .arg(&lambda_dir)
         .status()
-        .context("cannot run `cargo auditable lambda build` (scripts/setup-test-peers installs both)")?;
+        .context(
+            "cannot run `cargo auditable lambda build` (scripts/setup-test-peers installs both)",
+        )?;
     if !status.success() {
         bail!("cargo lambda build for {target} failed");
     }
@@ -67,7 +76,10 @@ pub fn check_binary(bytes: &[u8], arch: Arch) -> Result<elf::ElfInfo> {
         );
     }
     if !info.sections.iter().any(|s| s == AUDIT_SECTION) {
-        bail!("the {} binary has no {AUDIT_SECTION} section (cargo auditable)", arch.lambda_name());
+        bail!(
+            "the {} binary has no {AUDIT_SECTION} section (cargo auditable)",
+            arch.lambda_name()
+        );
     }
     if let Some(version) = info.max_glibc {
         if version > GLIBC_FLOOR {

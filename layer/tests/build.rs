@@ -38,7 +38,10 @@ fn build_produces_layer_zips_that_run_on_every_current_lambda_runtime() {
         assert_eq!(mode & 0o777, 0o755, "executable");
         let info = elf::inspect(&binary).expect("an ELF binary");
         assert_eq!(info.machine, arch.elf_machine(), "{arch:?}");
-        assert!(info.sections.iter().any(|s| s == build::AUDIT_SECTION), "no embedded dependency list");
+        assert!(
+            info.sections.iter().any(|s| s == build::AUDIT_SECTION),
+            "no embedded dependency list"
+        );
         let glibc = info.max_glibc.expect("links glibc dynamically");
         assert!(
             glibc <= GLIBC_FLOOR,
