@@ -4,6 +4,7 @@
 
 pub mod fake_lambda;
 pub mod fault_proxy;
+pub mod function;
 pub mod http;
 pub mod peers;
 pub mod telemetry;

@@ -2,9 +2,9 @@
 //! Extensions API, and a stand-in (speaking the same wire format) for what cargo-lambda cannot
 //! do: SHUTDOWN deadlines, a rejected telemetry schema, and recording error reports.
 
-use hyper::Method;
 use lambda_redact_tests::fake_lambda::{epoch_ms_after, FakeLambdaApi};
-use lambda_redact_tests::http::{post_telemetry, request};
+use lambda_redact_tests::function::{invoke_once, respond};
+use lambda_redact_tests::http::post_telemetry;
 use lambda_redact_tests::peers::{scratch_dir, CargoLambda, Extension};
 use lambda_redact_tests::telemetry::{batch, event, fixture, function_json, function_text};
 use serde_json::{json, Value};
@@ -29,54 +29,6 @@ fn file_sink(dir: &Path) -> Vec<(&'static str, String)> {
             dir.join("out.ndjson").display().to_string(),
         ),
     ]
-}
-
-/// Plays the function against cargo-lambda for one invocation: takes the invocation from the
-/// Runtime API, lets `during` run (the function's logs), answers, and returns the request id.
-async fn invoke_once(
-    cargo_lambda: &CargoLambda,
-    payload: &str,
-) -> (String, tokio::task::JoinHandle<()>) {
-    let base = cargo_lambda.runtime_api();
-    let next = tokio::spawn({
-        let base = base.clone();
-        async move {
-            request(
-                Method::GET,
-                &format!("{base}/2018-06-01/runtime/invocation/next"),
-                &[],
-                Vec::new(),
-            )
-            .await
-            .expect("runtime next")
-        }
-    });
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let invoke_url = format!(
-        "http://127.0.0.1:{}/2015-03-31/functions/_/invocations",
-        cargo_lambda.port
-    );
-    let payload = payload.as_bytes().to_vec();
-    let invoke = tokio::spawn(async move {
-        let _ = request(Method::POST, &invoke_url, &[], payload).await;
-    });
-    let next = next.await.expect("join");
-    let request_id = next
-        .header("lambda-runtime-aws-request-id")
-        .expect("a request id")
-        .to_string();
-    (request_id, invoke)
-}
-
-async fn respond(cargo_lambda: &CargoLambda, request_id: &str) {
-    let url = format!(
-        "{}/2018-06-01/runtime/invocation/{request_id}/response",
-        cargo_lambda.runtime_api()
-    );
-    let reply = request(Method::POST, &url, &[], b"{\"ok\":true}".to_vec())
-        .await
-        .expect("runtime response");
-    assert!(matches!(reply.status, 200 | 202), "{reply:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
