@@ -229,3 +229,26 @@ fn rules_lists_every_rule_with_its_action() {
         "{text}"
     );
 }
+
+#[test]
+fn the_readme_rule_table_is_what_rules_markdown_prints() {
+    let out = run(&["rules", "--markdown"], b"", &[]);
+    assert!(out.status.success());
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .unwrap();
+    let start = readme
+        .find("| rule | kind | classification | action | finds |")
+        .expect("the README has the rule table");
+    let table: String = readme[start..]
+        .lines()
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(
+        table, generated,
+        "README.md's rule table is stale: regenerate it with `lambda-redact rules --markdown`"
+    );
+}
