@@ -322,6 +322,16 @@ impl Extension {
         }
     }
 
+    /// The SHUTDOWN summary line, parsed; panics with the output when there is none.
+    pub fn summary(&self) -> serde_json::Value {
+        let output = self.process.output();
+        let line = output
+            .lines()
+            .find(|l| l.contains("\"summary\":\"shutdown\""))
+            .unwrap_or_else(|| panic!("no summary: {output}"));
+        serde_json::from_str(line.trim_start_matches("[lambda-redact] ")).expect("summary JSON")
+    }
+
     /// Waits until the listener is up and subscribed (init done).
     pub fn wait_ready(&self) {
         assert!(

@@ -103,12 +103,7 @@ impl Stack {
             .wait(deadline + Duration::from_secs(2))
             .expect("exits before its SHUTDOWN deadline");
         assert!(status.success());
-        let output = self.extension.process.output();
-        let line = output
-            .lines()
-            .find(|l| l.contains("\"summary\":\"shutdown\""))
-            .unwrap_or_else(|| panic!("no summary: {output}"));
-        serde_json::from_str(line.trim_start_matches("[lambda-redact] ")).expect("summary JSON")
+        self.extension.summary()
     }
 
     /// Every function record in S3: `(invocation, line, seq)`, checked for redaction.

@@ -227,12 +227,7 @@ async fn waits_for_runtime_done_then_flushes_and_prints_a_summary_at_shutdown() 
         .expect("exits at SHUTDOWN");
     assert!(status.success());
     let output = extension.process.output();
-    let summary_line = output
-        .lines()
-        .find(|l| l.contains("\"summary\":\"shutdown\""))
-        .unwrap_or_else(|| panic!("no summary: {output}"));
-    let summary: Value = serde_json::from_str(summary_line.trim_start_matches("[lambda-redact] "))
-        .expect("summary JSON");
+    let summary = extension.summary();
     assert_eq!(summary["records_in"], 2_000 + 5 + 3);
     assert_eq!(summary["records_out"], 2_000 + 5 + 3);
     assert_eq!(
