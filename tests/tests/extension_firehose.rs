@@ -16,7 +16,13 @@ const WAIT: Duration = Duration::from_secs(30);
 /// Lambda's largest telemetry batch (`maxBytes`); bursts are posted in batches of this size.
 const TELEMETRY_BATCH_BYTES: usize = 1 << 20;
 
+/// The tests share one moto_server (one Python process): run them one at a time, so that a
+/// slow answer under load does not turn into a timed-out call that is resent (delivery is
+/// at-least-once; these tests check exactly-once in the absence of ambiguous timeouts).
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 struct Stack {
+    _serial: tokio::sync::MutexGuard<'static, ()>,
     dir: PathBuf,
     moto: &'static Moto,
     /// This test's bucket (and stream, of the same name).
@@ -28,6 +34,7 @@ struct Stack {
 }
 
 async fn stack(name: &str, extra_env: &[(&'static str, String)]) -> Stack {
+    let serial = SERIAL.lock().await;
     let dir = scratch_dir(name);
     let moto = Moto::shared();
     moto.create_stream(name, name);
@@ -38,11 +45,14 @@ async fn stack(name: &str, extra_env: &[(&'static str, String)]) -> Stack {
         "LAMBDA_REDACT_FIREHOSE_STREAM",
         format!("arn:aws:firehose:us-east-1:123456789012:deliverystream/{name}"),
     ));
+    // Room for a slow local server; tests that need a short flush set their own.
+    env.push(("LAMBDA_REDACT_FLUSH_TIMEOUT_MS", "10000".to_string()));
     env.extend(extra_env.iter().cloned());
     let extension = Extension::start(&dir, &api.runtime_api(), &env);
     extension.wait_ready();
     assert!(api.wait_next_calls(1, WAIT).await);
     Stack {
+        _serial: serial,
         dir,
         moto,
         bucket: name.to_string(),
@@ -280,6 +290,7 @@ async fn what_cannot_be_delivered_by_the_shutdown_deadline_is_counted_as_dropped
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_hash_key_comes_from_secrets_manager_or_ssm_and_never_leaves() {
     const KEY: &str = "k3y-material-that-must-never-be-logged-9f8e7d";
+    let _serial = SERIAL.lock().await;
     let dir = scratch_dir("firehose-hash-key");
     let moto = Moto::shared();
     let stream = "firehose-hash-key";
