@@ -110,32 +110,29 @@ impl ExtensionsApi {
 
     /// Registers for INVOKE and SHUTDOWN.
     pub(crate) async fn register(&mut self) -> Result<Registration> {
-        let body = br#"{"events":["INVOKE","SHUTDOWN"]}"#;
-        let request = Request::post(format!("{}/2020-01-01/extension/register", self.base))
-            .header("Lambda-Extension-Name", EXTENSION_NAME)
-            .header("Content-Type", "application/json")
-            .body(Full::new(Bytes::from_static(body)))?;
-        let response = self.client.request(request).await.context("register")?;
-        let status = response.status();
-        let identifier = response
-            .headers()
-            .get(IDENTIFIER_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = response.into_body().collect().await?.to_bytes();
+        let body = br#"{"events":["INVOKE","SHUTDOWN"]}"#.to_vec();
+        let name = [("Lambda-Extension-Name", EXTENSION_NAME)];
+        let (status, headers, body) = self
+            .call(Method::POST, "2020-01-01/extension/register", body, &name)
+            .await
+            .context("register")?;
         if status != StatusCode::OK {
             bail!(
                 "register: HTTP {status}: {}",
                 String::from_utf8_lossy(&body)
             );
         }
-        self.identifier = Some(identifier.context("register: no Lambda-Extension-Identifier")?);
+        let identifier = headers
+            .get(IDENTIFIER_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .context("register: no Lambda-Extension-Identifier")?;
+        self.identifier = Some(identifier.to_string());
         Ok(serde_json::from_slice(&body).unwrap_or_default())
     }
 
     /// Blocks until the next INVOKE or SHUTDOWN.
     pub(crate) async fn next(&self) -> Result<NextEvent> {
-        let (status, body) = self
+        let (status, _, body) = self
             .call(
                 Method::GET,
                 "2020-01-01/extension/event/next",
@@ -155,9 +152,11 @@ impl ExtensionsApi {
 
     /// `PUT /2022-07-01/telemetry`; returns the status and the body.
     pub(crate) async fn subscribe(&self, body: Vec<u8>) -> Result<(StatusCode, Bytes)> {
-        self.call(Method::PUT, "2022-07-01/telemetry", body, &[])
+        let (status, _, body) = self
+            .call(Method::PUT, "2022-07-01/telemetry", body, &[])
             .await
-            .context("telemetry subscribe")
+            .context("telemetry subscribe")?;
+        Ok((status, body))
     }
 
     /// Reports a failed init (`phase` = `init`) or a fatal error later (`exit`).
@@ -182,7 +181,7 @@ impl ExtensionsApi {
         path: &str,
         body: Vec<u8>,
         headers: &[(&str, &str)],
-    ) -> Result<(StatusCode, Bytes)> {
+    ) -> Result<(StatusCode, hyper::HeaderMap, Bytes)> {
         let mut request = Request::builder()
             .method(method)
             .uri(format!("{}/{path}", self.base))
@@ -197,9 +196,9 @@ impl ExtensionsApi {
             .client
             .request(request.body(Full::new(Bytes::from(body)))?)
             .await?;
-        let status = response.status();
-        let body = response.into_body().collect().await?.to_bytes();
-        Ok((status, body))
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await?.to_bytes();
+        Ok((parts.status, parts.headers, body))
     }
 }
 

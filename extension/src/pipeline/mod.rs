@@ -289,18 +289,26 @@ impl Pipeline {
             self.stats.count_drop(DropReason::ShutdownDeadline, lines);
             return;
         }
-        let spilled = match &mut self.spill {
-            Some(spill) => spill.write(&records),
+        if self.spill_or_drop(&records) {
+            Stats::add(&self.stats.spilled, lines);
+            log_warn!("sink unavailable: spilled {lines} records for a later redrive");
+        }
+    }
+
+    /// Writes records to the spill; when that fails they are dropped and counted. Returns
+    /// whether they were spilled.
+    fn spill_or_drop(&mut self, records: &[Vec<u8>]) -> bool {
+        let written = match &mut self.spill {
+            Some(spill) => spill.write(records),
             None => Err(anyhow::anyhow!("no spill directory")),
         };
-        match spilled {
-            Ok(()) => {
-                Stats::add(&self.stats.spilled, lines);
-                log_warn!("sink unavailable: spilled {lines} records for a later redrive");
-            }
+        match written {
+            Ok(()) => true,
             Err(err) => {
+                let lines = Batch::count_lines(records);
                 self.stats.count_drop(DropReason::SpillFull, lines);
                 log_error!("dropped {lines} undeliverable records: {err:#}");
+                false
             }
         }
     }
@@ -329,15 +337,7 @@ impl Pipeline {
             }
             if !leftovers.is_empty() {
                 // Back to the spill (it just made room), and try again at the next opportunity.
-                let lines = Batch::count_lines(&leftovers);
-                let rewritten = match &mut self.spill {
-                    Some(spill) => spill.write(&leftovers),
-                    None => Err(anyhow::anyhow!("no spill directory")),
-                };
-                if let Err(err) = rewritten {
-                    self.stats.count_drop(DropReason::SpillFull, lines);
-                    log_error!("dropped {lines} undeliverable records: {err:#}");
-                }
+                self.spill_or_drop(&leftovers);
                 return;
             }
         }
