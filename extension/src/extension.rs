@@ -196,7 +196,6 @@ impl Running {
                     request_id,
                     deadline_ms,
                 } => {
-                    log_debug!("INVOKE {request_id}");
                     let (done, finished) = oneshot::channel();
                     let input = Input::Invoke {
                         request_id: request_id.clone(),
@@ -206,6 +205,9 @@ impl Running {
                         let err = anyhow::anyhow!("the pipeline stopped");
                         return Ok(fatal(api, "Extension.PipelineStopped", err).await);
                     }
+                    // Logged once queued, so that what the pipeline receives after this line
+                    // belongs to this invocation or a later one.
+                    log_debug!("INVOKE {request_id}");
                     // Wait for this invocation's runtimeDone and its flush before asking for
                     // the next event: after that the sandbox may freeze.
                     let wait = match deadline_from_epoch_ms(deadline_ms) {

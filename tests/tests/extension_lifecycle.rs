@@ -275,6 +275,8 @@ async fn a_batch_older_than_its_maximum_age_is_flushed_mid_invocation() {
     let extension = Extension::start(&dir, &api.runtime_api(), &env);
     extension.wait_ready();
     api.invoke("req-long", epoch_ms_after(Duration::from_secs(60)));
+    // Telemetry that overtook the INVOKE would be flushed by it, not by age.
+    assert!(extension.process.wait_for_output("INVOKE req-long", WAIT));
     let events = [
         event("invocation", "platform.start", "req-long"),
         function_text("req-long", "still working on it"),
@@ -289,7 +291,11 @@ async fn a_batch_older_than_its_maximum_age_is_flushed_mid_invocation() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(read_lines(&dir.join("out.ndjson")).len(), 2);
-    assert!(extension.process.output().contains("maximum age"));
+    assert!(
+        extension.process.output().contains("maximum age"),
+        "{}",
+        extension.process.output()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
