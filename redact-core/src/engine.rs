@@ -200,6 +200,8 @@ pub struct Scratch {
     pattern_caches: Vec<(meta::Cache, Captures)>,
     custom_caches: Vec<(meta::Cache, Captures)>,
     armed: Vec<bool>,
+    /// Working memory of the byte scanners.
+    pub(crate) spans: Vec<(usize, usize)>,
     findings: Findings,
     pub(crate) path: Vec<Vec<u8>>,
     pub(crate) key_cache: keyvalue::KeyCache,
@@ -768,6 +770,7 @@ impl Redactor {
                 .map(|p| (p.regex.create_cache(), p.regex.create_captures()))
                 .collect(),
             armed: vec![false; self.custom.len()],
+            spans: Vec::new(),
             findings: Findings::new(),
             path: Vec::new(),
             key_cache: keyvalue::KeyCache::default(),
@@ -924,7 +927,8 @@ impl Redactor {
                 at = if m.end() > at { m.end() } else { at + 1 };
             }
         }
-        self.scanners.scan(hay, 0, &mut scratch.hits, first);
+        self.scanners
+            .scan(hay, 0, &mut scratch.hits, first, &mut scratch.spans);
         if base != 0 {
             for hit in &mut scratch.hits[first..] {
                 hit.start += base;

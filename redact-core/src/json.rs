@@ -242,6 +242,7 @@ impl Walker<'_, '_> {
                         start,
                         &mut scratch.hits,
                         prior,
+                        &mut scratch.spans,
                     );
                     for hit in &mut scratch.hits[first..] {
                         hit.quote = true;

@@ -14,7 +14,7 @@ pub(super) fn scan_at(
     hay: &[u8],
     colon: usize,
     out: &mut Vec<Hit>,
-    covered: &Covered,
+    covered: &Covered<'_>,
 ) -> usize {
     let prev = if colon > 0 { hay[colon - 1] } else { b' ' };
     let next = hay.get(colon + 1).copied().unwrap_or(b' ');
@@ -87,7 +87,7 @@ fn is_ipv6(candidate: &[u8]) -> bool {
 }
 
 /// Six hex pairs separated by `sep`, starting at `start`, not glued to a word on either side.
-pub(super) fn mac_at(hay: &[u8], start: usize, sep: u8, covered: &Covered) -> Option<usize> {
+pub(super) fn mac_at(hay: &[u8], start: usize, sep: u8, covered: &Covered<'_>) -> Option<usize> {
     let end = start + 17;
     let candidate = hay.get(start..end)?;
     let shaped = candidate

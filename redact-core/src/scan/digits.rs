@@ -88,7 +88,7 @@ pub(super) fn scan_at(
     hay: &[u8],
     start: usize,
     out: &mut Vec<Hit>,
-    covered: &Covered,
+    covered: &Covered<'_>,
 ) -> usize {
     let prev = covered.byte_before(hay, start);
     if let Some(rule) = set.mac_address {
@@ -106,7 +106,7 @@ pub(super) fn scan_at(
                 return end;
             }
         }
-        return skip_word(hay, start);
+        return skip_word(hay, start, covered);
     }
     let before_prev = if start > 0 {
         covered.byte_before(hay, start - 1)
@@ -114,7 +114,10 @@ pub(super) fn scan_at(
         b' '
     };
     if prev == b'_' || prev == b'.' || (prev == b'-' && is_word(before_prev)) {
-        return skip_word(hay, start);
+        return skip_word(hay, start, covered);
+    }
+    if let Some(len) = date_time_len(&hay[start..]) {
+        return start + len;
     }
     // A run glued to a letter on its right (`8f5c2a8e`, `250ms`) ends no number we look for.
     let run_end = start
@@ -126,7 +129,7 @@ pub(super) fn scan_at(
         .get(run_end)
         .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
     {
-        return skip_word(hay, run_end);
+        return skip_word(hay, run_end, covered);
     }
     // A lone group of digits is only ever a match as a card number (13+ digits) or after `+`.
     if run_end - start < 13 && prev != b'+' && separator_len(&hay[run_end..]).is_none() {
@@ -141,12 +144,58 @@ pub(super) fn scan_at(
     resume
 }
 
-fn skip_word(hay: &[u8], from: usize) -> usize {
+/// Skips a word, and the digit runs glued to it by `-`, `.` or `_` (`f19c5570-67cb-4e80`,
+/// `v1.2.3`): [`scan_at`] would skip each of those runs as glued to a word, one stop at a time.
+/// A run that could start a dashed MAC address (`..-00-1A-...`) is left to it.
+fn skip_word(hay: &[u8], from: usize, covered: &Covered<'_>) -> usize {
     let mut i = from;
-    while i < hay.len() && is_word(hay[i]) {
+    loop {
+        while i < hay.len() && is_word(hay[i]) {
+            i += 1;
+        }
+        let glued_run = matches!(hay.get(i..i + 2), Some([b'-' | b'.' | b'_', d]) if d.is_ascii_digit())
+            && hay.get(i + 3) != Some(&b'-')
+            && i > from
+            && !(covered.contains(i - 1) || covered.contains(i) || covered.contains(i + 1));
+        if !glued_run {
+            return i;
+        }
         i += 1;
     }
-    i
+}
+
+/// The length of an ISO 8601 date and time at the start of `s` (`2026-11-23T10:00:08.292`,
+/// `2026-11-23 10:00:08`), the prefix of nearly every Lambda log line. None of the scanners
+/// matches inside one; recognising it whole saves a stop per digit group.
+fn date_time_len(s: &[u8]) -> Option<usize> {
+    let digits = |range: std::ops::Range<usize>| {
+        s.get(range)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let shaped = digits(0..4)
+        && s.get(4) == Some(&b'-')
+        && digits(5..7)
+        && s.get(7) == Some(&b'-')
+        && digits(8..10)
+        && matches!(s.get(10), Some(b'T' | b' '))
+        && digits(11..13)
+        && s.get(13) == Some(&b':')
+        && digits(14..16);
+    if !shaped {
+        return None;
+    }
+    let mut len = 16;
+    if s.get(16) == Some(&b':') && digits(17..19) {
+        len = 19;
+        if s.get(19).is_some_and(|&b| b == b'.' || b == b',') {
+            let fraction = s[20..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if fraction > 0 {
+                len = 20 + fraction;
+            }
+        }
+    }
+    // Glued to more digits, it is something else.
+    (!s.get(len).is_some_and(u8::is_ascii_digit)).then_some(len)
 }
 
 fn classify(
@@ -287,7 +336,7 @@ fn issuer_matches(text: &[u8], digits: usize) -> bool {
 
 /// An IBAN whose check digits start at `digits_start` (the country code is the two uppercase
 /// letters before it). Accepts the compact form and groups of four separated by single spaces.
-fn iban_at(hay: &[u8], digits_start: usize, covered: &Covered) -> Option<usize> {
+fn iban_at(hay: &[u8], digits_start: usize, covered: &Covered<'_>) -> Option<usize> {
     if digits_start < 2 {
         return None;
     }

@@ -22,7 +22,7 @@ pub(super) fn scan_at(
     at: usize,
     width: usize,
     out: &mut Vec<Hit>,
-    covered: &Covered,
+    covered: &Covered<'_>,
 ) -> usize {
     let Some(rule) = set.email else {
         return at + width;

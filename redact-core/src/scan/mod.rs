@@ -91,10 +91,18 @@ impl ScannerSet {
 
     /// Appends every match in `hay` to `out`, with offsets shifted by `base`. Hits already in
     /// `out[prior_from..]` (from the keyword gate, in `hay` coordinates) count as redacted
-    /// when scanners look at the bytes before a candidate.
-    pub(crate) fn scan(&self, hay: &[u8], base: usize, out: &mut Vec<Hit>, prior_from: usize) {
+    /// when scanners look at the bytes before a candidate; `spans` is working memory for them.
+    pub(crate) fn scan(
+        &self,
+        hay: &[u8],
+        base: usize,
+        out: &mut Vec<Hit>,
+        prior_from: usize,
+        spans: &mut Vec<(usize, usize)>,
+    ) {
+        merge_spans(&out[prior_from..], spans);
         let mut covered = Covered {
-            prior: merged_spans(&out[prior_from..]),
+            prior: spans,
             last: (0, 0),
         };
         let digits_on = self.digits_enabled();
@@ -145,12 +153,12 @@ impl ScannerSet {
 /// Spans already matched. The byte before a candidate reads as a space when it is inside one,
 /// as it will after redaction (placeholders end in `]`), so that a second pass over redacted
 /// output finds exactly what the first did: redaction stays idempotent.
-pub(crate) struct Covered {
-    prior: Vec<(usize, usize)>,
+pub(crate) struct Covered<'s> {
+    prior: &'s [(usize, usize)],
     last: (usize, usize),
 }
 
-impl Covered {
+impl Covered<'_> {
     /// The merged span that contains `pos`, found by binary search (a record can hold many).
     fn prior_span(&self, pos: usize) -> Option<(usize, usize)> {
         let after = self.prior.partition_point(|&(start, _)| start <= pos);
@@ -177,18 +185,23 @@ impl Covered {
     }
 }
 
-/// The spans of `hits`, sorted and merged so that they can be binary-searched.
-fn merged_spans(hits: &[Hit]) -> Vec<(usize, usize)> {
-    let mut spans: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
+/// Writes the spans of `hits` to `spans`, sorted and merged so that they can be binary-searched.
+fn merge_spans(hits: &[Hit], spans: &mut Vec<(usize, usize)>) {
+    spans.clear();
+    spans.extend(hits.iter().map(|h| (h.start, h.end)));
     spans.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
-    for (start, end) in spans {
-        match merged.last_mut() {
+    let mut merged: usize = 0;
+    for k in 0..spans.len() {
+        let (start, end) = spans[k];
+        match merged.checked_sub(1).map(|last| &mut spans[last]) {
             Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => merged.push((start, end)),
+            _ => {
+                spans[merged] = (start, end);
+                merged += 1;
+            }
         }
     }
-    merged
+    spans.truncate(merged);
 }
 
 /// A letter, digit or underscore: a byte that glues a candidate to a word.

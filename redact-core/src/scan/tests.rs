@@ -10,7 +10,7 @@ fn all_scanners() -> ScannerSet {
 
 fn found(hay: &str) -> Vec<(String, &'static str)> {
     let mut hits = Vec::new();
-    all_scanners().scan(hay.as_bytes(), 0, &mut hits, 0);
+    all_scanners().scan(hay.as_bytes(), 0, &mut hits, 0, &mut Vec::new());
     hits.iter()
         .map(|h| {
             (
