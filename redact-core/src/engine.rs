@@ -171,6 +171,9 @@ pub struct Redactor {
     id: u64,
     rules: Vec<RuleInfo>,
     gate: Option<AhoCorasick>,
+    /// No keyword of the gate contains `"`, so none can match across a JSON string's bounds:
+    /// one gate pass over a JSON record finds exactly the keywords of each of its strings.
+    gate_once_per_record: bool,
     triggers: Vec<Trigger>,
     patterns: Vec<PatternMatcher>,
     custom: Vec<CustomMatcher>,
@@ -202,6 +205,11 @@ pub struct Scratch {
     armed: Vec<bool>,
     /// Working memory of the byte scanners.
     pub(crate) spans: Vec<(usize, usize)>,
+    /// The gate's keywords over the whole record, `(start, end, keyword)`, when
+    /// `record_indexed` says they stand for searching each string of it (see
+    /// [`Redactor::index_record`]).
+    record_keywords: Vec<(usize, usize, usize)>,
+    record_indexed: bool,
     findings: Findings,
     pub(crate) path: Vec<Vec<u8>>,
     pub(crate) key_cache: keyvalue::KeyCache,
@@ -623,6 +631,7 @@ impl Compiler {
         for (keyword, &t) in &self.keywords {
             patterns[t] = keyword.clone();
         }
+        let gate_once_per_record = patterns.iter().all(|k| !k.contains(&b'"'));
         let gate = if patterns.is_empty() {
             None
         } else {
@@ -638,6 +647,7 @@ impl Compiler {
             id: NEXT_REDACTOR_ID.fetch_add(1, Ordering::Relaxed),
             rules: self.rules,
             gate,
+            gate_once_per_record,
             triggers: self.triggers,
             patterns: self.patterns,
             custom: self.custom,
@@ -771,6 +781,8 @@ impl Redactor {
                 .collect(),
             armed: vec![false; self.custom.len()],
             spans: Vec::new(),
+            record_keywords: Vec::new(),
+            record_indexed: false,
             findings: Findings::new(),
             path: Vec::new(),
             key_cache: keyvalue::KeyCache::default(),
@@ -838,7 +850,9 @@ impl Redactor {
         scratch.findings.clear();
         let mut is_json = false;
         if self.json && json::looks_like_object(record) {
+            self.index_record(record, scratch);
             is_json = json::collect(self, record, scratch).is_ok();
+            scratch.record_indexed = false;
             if !is_json {
                 scratch.hits.clear();
             }
@@ -866,13 +880,14 @@ impl Redactor {
             scratch.armed.iter_mut().for_each(|a| *a = false);
             let mut pos = 0;
             while pos < hay.len() {
-                let Some(m) = gate.find(aho_corasick::Input::new(hay).span(pos..hay.len())) else {
+                let Some((start, end, keyword)) = next_keyword(gate, hay, base, pos, scratch)
+                else {
                     break;
                 };
-                let trigger = &self.triggers[m.pattern().as_usize()];
-                let mut next = m.end();
+                let trigger = &self.triggers[keyword];
+                let mut next = end;
                 for &p in &trigger.patterns {
-                    if let Some((hit, whole_end)) = self.try_pattern(p, hay, m.start(), scratch) {
+                    if let Some((hit, whole_end)) = self.try_pattern(p, hay, start, scratch) {
                         scratch.hits.push(hit);
                         next = next.max(whole_end);
                         break;
@@ -935,6 +950,24 @@ impl Redactor {
                 hit.end += base;
             }
         }
+    }
+
+    /// Finds the gate's keywords in a JSON record in one pass, for [`Redactor::scan_text`] to
+    /// use on each of its strings: most strings are short, and a gate call per string costs
+    /// more than the search itself.
+    fn index_record(&self, record: &[u8], scratch: &mut Scratch) {
+        scratch.record_keywords.clear();
+        scratch.record_indexed = false;
+        if !self.gate_once_per_record {
+            return;
+        }
+        if let Some(gate) = &self.gate {
+            scratch.record_keywords.extend(
+                gate.find_iter(record)
+                    .map(|m| (m.start(), m.end(), m.pattern().as_usize())),
+            );
+        }
+        scratch.record_indexed = true;
     }
 
     /// Runs pattern `p` anchored at `at`. Returns the span to redact and the end of the whole
@@ -1024,6 +1057,42 @@ impl Redactor {
     }
 }
 
+/// The gate's next keyword in `hay` (which starts at `base` in its record) at or after `pos`,
+/// as `(start, end, keyword)` in `hay` coordinates.
+///
+/// The record-wide keywords give the same answer as a search from `pos` when no keyword of
+/// them straddles `pos`: they are leftmost-longest and non-overlapping, so the first one at or
+/// after `pos` is then the leftmost match there. Otherwise (after a token that ran past its
+/// keyword into another) this searches.
+fn next_keyword(
+    gate: &AhoCorasick,
+    hay: &[u8],
+    base: usize,
+    pos: usize,
+    scratch: &Scratch,
+) -> Option<(usize, usize, usize)> {
+    if scratch.record_indexed {
+        let keywords = &scratch.record_keywords;
+        let at = base + pos;
+        let next = keywords.partition_point(|&(start, _, _)| start < at);
+        let in_step = next == 0 || keywords[next - 1].1 <= at;
+        if in_step {
+            let end_of_hay = base + hay.len();
+            match keywords.get(next) {
+                None => return None,
+                Some(&(start, _, _)) if start >= end_of_hay => return None,
+                Some(&(start, end, keyword)) if end <= end_of_hay => {
+                    return Some((start - base, end - base, keyword));
+                }
+                // Not within `hay` after all: search it.
+                Some(_) => {}
+            }
+        }
+    }
+    let m = gate.find(aho_corasick::Input::new(hay).span(pos..hay.len()))?;
+    Some((m.start(), m.end(), m.pattern().as_usize()))
+}
+
 /// The first 64 bits of HMAC-SHA256(key, value), as 16 lowercase hex digits.
 fn hash_token(key: &[u8], value: &[u8]) -> [u8; 16] {
     use hmac::{Hmac, Mac};
@@ -1069,6 +1138,7 @@ fn resolve_overlaps(rules: &[RuleInfo], hits: &mut [Hit], merged: &mut Vec<Hit>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::CustomRule;
 
     #[test]
     fn the_gate_stays_within_the_simd_prefilter() {
@@ -1080,6 +1150,72 @@ mod tests {
             "{} gate keywords",
             redactor.triggers.len()
         );
+    }
+
+    #[test]
+    fn one_gate_pass_per_json_record_finds_what_a_search_per_string_finds() {
+        #[derive(serde::Deserialize)]
+        struct Cases {
+            case: Vec<Case>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Case {
+            input: String,
+        }
+        let cases: Cases =
+            toml::from_str(include_str!("../tests/data/rule_cases.toml")).expect("rule cases");
+        let once = Redactor::new().unwrap();
+        let mut per_string = Redactor::new().unwrap();
+        assert!(once.gate_once_per_record);
+        per_string.gate_once_per_record = false;
+        // Tokens glued to each other and to other keywords, so that a pattern's match runs past
+        // its keyword into the next one.
+        let glued = [
+            "Bearer ghp_aZUPgHV7iB3m03nbqnsGpWLuqIA1id6Vw5DQ".to_string(),
+            "https://u:p@h/xoxb-1234567890-abcdefghij?Authorization=Basic dXNlcjpwYXNz".to_string(),
+            "-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\n-----END PRIVATE KEY----- AKIA7V4SEH2KVJ72CEUV"
+                .to_string(),
+        ];
+        let inputs: Vec<&String> = cases.case.iter().map(|c| &c.input).chain(&glued).collect();
+        let (mut scratch_once, mut scratch_per_string) =
+            (once.create_scratch(), per_string.create_scratch());
+        let mut compared = 0;
+        for pair in inputs.windows(2) {
+            let record = serde_json::json!({
+                "a": pair[0],
+                "msg": format!("{} {}", pair[0], pair[1]),
+                "nested": {"b": pair[1], "list": [pair[0], 1, pair[1]]},
+            })
+            .to_string();
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let outcome = once.redact_into(record.as_bytes(), &mut a, &mut scratch_once);
+            per_string.redact_into(record.as_bytes(), &mut b, &mut scratch_per_string);
+            assert!(outcome.json, "{record}");
+            assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+            compared += usize::from(a != record.as_bytes());
+        }
+        assert!(
+            compared > inputs.len() / 2,
+            "only {compared} records redacted"
+        );
+
+        // A token that ends inside a keyword (`Z;Q`) hides the keyword that starts there
+        // (`;Q9`) from the record-wide pass: the search per string must be used instead.
+        let mut policy = Policy::new();
+        policy
+            .add_rule(CustomRule::new("zq", "Z;Q", Classification::Secret).keywords(["Z;Q"]))
+            .add_rule(CustomRule::new("q9", r"\bend\b", Classification::Secret).keywords([";Q9"]));
+        let once = Redactor::from_policy(&policy).unwrap();
+        let mut per_string = Redactor::from_policy(&policy).unwrap();
+        per_string.gate_once_per_record = false;
+        let record = br#"{"m":"curl -H Bearer 9f8e7d6c5b4a3f2eZ;Q9 end"}"#;
+        let expected = per_string.redact(record);
+        assert!(
+            String::from_utf8_lossy(&expected).contains("[REDACTED:q9]"),
+            "{}",
+            String::from_utf8_lossy(&expected)
+        );
+        assert_eq!(once.redact(record), expected);
     }
 
     #[test]
