@@ -31,6 +31,9 @@ pub(crate) struct FieldTable {
     /// One bit per pair of last two normalised bytes that ends some key or suffix: most keys
     /// in a record (`timestamp`, `requestId`, `level`) are rejected by this bit alone.
     tail_pairs: Vec<u64>,
+    /// Whether any key was inserted: asked once per string scanned, too often to look at
+    /// every bucket.
+    has_entries: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -45,6 +48,7 @@ impl Default for FieldTable {
         FieldTable {
             by_last_byte: vec![Vec::new(); 256],
             tail_pairs: vec![0; 65536 / 64],
+            has_entries: false,
         }
     }
 }
@@ -67,6 +71,7 @@ impl FieldTable {
         };
         let pair = tail_pair(before_last, last);
         self.tail_pairs[pair / 64] |= 1 << (pair % 64);
+        self.has_entries = true;
         let bucket = &mut self.by_last_byte[usize::from(last)];
         bucket.retain(|e| !(e.key == key && e.suffix == suffix));
         bucket.push(Entry {
@@ -87,7 +92,7 @@ impl FieldTable {
 
     /// Whether no key is classified.
     pub(crate) fn is_empty(&self) -> bool {
-        self.by_last_byte.iter().all(Vec::is_empty)
+        !self.has_entries
     }
 
     /// The rule for a raw key as it appears in a record.
