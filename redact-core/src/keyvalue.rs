@@ -218,9 +218,22 @@ pub(crate) fn normalize_owned(key: &[u8]) -> Vec<u8> {
         .collect()
 }
 
+/// A byte of a key name: letters, digits, `_`, `-` and `.`.
 fn is_key_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+    // A table read: keys are read backwards byte by byte from every separator.
+    KEY_BYTE[usize::from(b)]
 }
+
+static KEY_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.');
+        b += 1;
+    }
+    table
+};
 
 /// The quote that opened a key or value: a plain quote, or one escaped inside a JSON string.
 #[derive(Clone, Copy, PartialEq, Eq)]
