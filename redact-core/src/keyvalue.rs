@@ -224,16 +224,7 @@ fn is_key_byte(b: u8) -> bool {
     KEY_BYTE[usize::from(b)]
 }
 
-static KEY_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        table[b] = byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.');
-        b += 1;
-    }
-    table
-};
+static KEY_BYTE: [bool; 256] = crate::scan::alphanumeric_and(b"_-.");
 
 /// The quote that opened a key or value: a plain quote, or one escaped inside a JSON string.
 #[derive(Clone, Copy, PartialEq, Eq)]

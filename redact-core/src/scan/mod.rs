@@ -212,16 +212,23 @@ pub(crate) fn is_word(b: u8) -> bool {
     WORD[usize::from(b)]
 }
 
-static WORD: [bool; 256] = {
+static WORD: [bool; 256] = alphanumeric_and(b"_");
+
+/// A table of the ASCII letters and digits, and of `extra`, for lookups on hot loops.
+pub(crate) const fn alphanumeric_and(extra: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {
-        let byte = b as u8;
-        table[b] = byte.is_ascii_alphanumeric() || byte == b'_';
+        table[b] = (b as u8).is_ascii_alphanumeric();
         b += 1;
     }
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
     table
-};
+}
 
 #[cfg(test)]
 mod tests;
