@@ -190,18 +190,14 @@ fn merge_spans(hits: &[Hit], spans: &mut Vec<(usize, usize)>) {
     spans.clear();
     spans.extend(hits.iter().map(|h| (h.start, h.end)));
     spans.sort_unstable();
-    let mut merged: usize = 0;
-    for k in 0..spans.len() {
-        let (start, end) = spans[k];
-        match merged.checked_sub(1).map(|last| &mut spans[last]) {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => {
-                spans[merged] = (start, end);
-                merged += 1;
-            }
+    // `dedup_by` hands each span with the last one kept: an overlapping one widens it.
+    spans.dedup_by(|next, kept| {
+        let overlaps = next.0 <= kept.1;
+        if overlaps {
+            kept.1 = kept.1.max(next.1);
         }
-    }
-    spans.truncate(merged);
+        overlaps
+    });
 }
 
 /// A letter, digit or underscore: a byte that glues a candidate to a word.
