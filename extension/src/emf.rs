@@ -68,7 +68,7 @@ impl Emf {
         let mut values: Vec<(String, u64)> = counters
             .iter()
             .enumerate()
-            .map(|(i, (name, n))| (name.to_string(), delta(*n, self.last_counters.get(i))))
+            .map(|(i, (name, n))| (name.clone(), delta(*n, self.last_counters.get(i))))
             // Drop reasons appear when they happen; the totals are always there.
             .filter(|(name, n)| *n > 0 || !name.starts_with("Dropped."))
             .collect();

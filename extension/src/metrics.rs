@@ -74,11 +74,12 @@ impl Stats {
             .map_or(0, |i| self.dropped[i].load(Ordering::Relaxed))
     }
 
-    /// Every counter with its metric name, for metrics lines.
-    pub(crate) fn counters(&self) -> Vec<(&'static str, u64)> {
+    /// Every counter with its metric name, for metrics lines: the totals, then one
+    /// `Dropped.<reason>` per drop reason.
+    pub(crate) fn counters(&self) -> Vec<(String, u64)> {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let dropped: u64 = self.dropped.iter().map(get).sum();
-        vec![
+        let totals = [
             ("RecordsIn", get(&self.records_in)),
             ("RecordsOut", get(&self.records_out)),
             ("BytesIn", get(&self.bytes_in)),
@@ -91,21 +92,15 @@ impl Stats {
             ("Truncated", get(&self.truncated)),
             ("EngineErrors", get(&self.engine_errors)),
             ("Dropped", dropped),
-            ("Dropped.policy", self.dropped(DropReason::Policy)),
-            (
-                "Dropped.not_telemetry",
-                self.dropped(DropReason::NotTelemetry),
-            ),
-            (
-                "Dropped.body_too_large",
-                self.dropped(DropReason::BodyTooLarge),
-            ),
-            ("Dropped.spill_full", self.dropped(DropReason::SpillFull)),
-            (
-                "Dropped.shutdown_deadline",
-                self.dropped(DropReason::ShutdownDeadline),
-            ),
-        ]
+        ];
+        let by_reason = DropReason::ALL
+            .iter()
+            .map(|r| (format!("Dropped.{}", r.name()), self.dropped(*r)));
+        totals
+            .into_iter()
+            .map(|(name, n)| (name.to_string(), n))
+            .chain(by_reason)
+            .collect()
     }
 
     /// The one-line JSON summary printed at SHUTDOWN.
