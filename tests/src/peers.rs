@@ -110,6 +110,18 @@ impl Process {
         Process { child, log }
     }
 
+    /// Spawns a server and waits until it accepts connections on `port`; panics with its
+    /// output when it does not within 30 seconds.
+    fn spawn_listening(cmd: Command, log: PathBuf, port: u16, name: &str) -> Process {
+        let process = Process::spawn(cmd, log);
+        assert!(
+            wait_for_port(port, Duration::from_secs(30)),
+            "{name} did not start: {}",
+            process.output()
+        );
+        process
+    }
+
     /// Everything the process printed so far.
     pub fn output(&self) -> String {
         let mut text = String::new();
@@ -187,11 +199,11 @@ impl CargoLambda {
             "--invoke-port",
             &port.to_string(),
         ]);
-        let process = Process::spawn(cmd, dir.join("cargo-lambda.log"));
-        assert!(
-            wait_for_port(port, Duration::from_secs(30)),
-            "cargo lambda watch did not start: {}",
-            process.output()
+        let process = Process::spawn_listening(
+            cmd,
+            dir.join("cargo-lambda.log"),
+            port,
+            "cargo lambda watch",
         );
         CargoLambda {
             port,
@@ -244,12 +256,7 @@ impl Moto {
 
     fn launch(cmd: Command, port: u16, dir: &Path) -> Moto {
         require_peer("moto_server");
-        let process = Process::spawn(cmd, dir.join("moto.log"));
-        assert!(
-            wait_for_port(port, Duration::from_secs(30)),
-            "moto_server did not start: {}",
-            process.output()
-        );
+        let process = Process::spawn_listening(cmd, dir.join("moto.log"), port, "moto_server");
         Moto {
             port,
             _process: process,
