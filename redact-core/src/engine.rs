@@ -4,12 +4,13 @@
 use crate::catalog::{self, FIELD_PRIORITY, PATTERN_PRIORITY, SCANNER_PRIORITY};
 use crate::keyvalue::{self, FieldTable, FieldTarget};
 use crate::scan::{ScannerSet, SCANNER_NAMES};
+use crate::sequence::ByteSequence;
 use crate::{json, Action, BuildError, Classification, Findings, Policy, Validator};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input};
+use regex_automata::{Anchored, Input, Span};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -124,6 +125,8 @@ impl Hit {
 struct PatternMatcher {
     rule: RuleId,
     regex: Regex,
+    /// The regex without an automaton, when its shape allows (most token rules).
+    sequence: Option<ByteSequence>,
     secret_group: Option<usize>,
     left_boundary: bool,
     right_boundary: bool,
@@ -382,10 +385,12 @@ impl Compiler {
                 continue;
             }
             let regex = compile(&spec.name, &spec.regex, false)?;
+            let secret_group = secret_group(&regex);
             let index = c.patterns.len();
             c.patterns.push(PatternMatcher {
                 rule,
-                secret_group: secret_group(&regex),
+                sequence: ByteSequence::new(&spec.regex, secret_group),
+                secret_group,
                 regex,
                 left_boundary: matches!(boundary, "left" | "both"),
                 right_boundary: matches!(boundary, "right" | "both"),
@@ -983,17 +988,26 @@ impl Redactor {
         if matcher.left_boundary && at > 0 && hay[at - 1].is_ascii_alphanumeric() {
             return None;
         }
-        let (cache, caps) = &mut scratch.pattern_caches[p];
-        let input = Input::new(hay).span(at..hay.len()).anchored(Anchored::Yes);
-        matcher.regex.search_captures_with(cache, &input, caps);
-        let m = caps.get_match()?;
-        if matcher.right_boundary && hay.get(m.end()).is_some_and(u8::is_ascii_alphanumeric) {
+        let (span, end) = match &matcher.sequence {
+            Some(sequence) => {
+                let m = sequence.match_at(hay, at)?;
+                (Span::from(m.secret.0..m.secret.1), m.end)
+            }
+            None => {
+                let (cache, caps) = &mut scratch.pattern_caches[p];
+                let input = Input::new(hay).span(at..hay.len()).anchored(Anchored::Yes);
+                matcher.regex.search_captures_with(cache, &input, caps);
+                let m = caps.get_match()?;
+                let span = match matcher.secret_group {
+                    Some(g) => caps.get_group(g)?,
+                    None => m.span(),
+                };
+                (span, m.end())
+            }
+        };
+        if matcher.right_boundary && hay.get(end).is_some_and(u8::is_ascii_alphanumeric) {
             return None;
         }
-        let span = match matcher.secret_group {
-            Some(g) => caps.get_group(g)?,
-            None => m.span(),
-        };
         if span.is_empty()
             || matcher
                 .validator
@@ -1001,7 +1015,7 @@ impl Redactor {
         {
             return None;
         }
-        Some((Hit::new(span.start, span.end, matcher.rule), m.end()))
+        Some((Hit::new(span.start, span.end, matcher.rule), end))
     }
 
     /// Copies `record` to `out` with every merged hit replaced.

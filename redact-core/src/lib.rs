@@ -62,6 +62,7 @@ mod json;
 mod keyvalue;
 mod policy;
 mod scan;
+mod sequence;
 mod validate;
 
 pub use classification::{Action, Classification, UnknownName};
