@@ -913,7 +913,9 @@ impl Redactor {
                 if sep < taken_until {
                     continue;
                 }
-                if let Some(hit) = keyvalue::match_separator(&self.fields, hay, sep) {
+                if let Some(hit) =
+                    keyvalue::match_separator(&self.fields, &mut scratch.key_cache, hay, sep)
+                {
                     taken_until = hit.end;
                     scratch.hits.push(hit);
                 }

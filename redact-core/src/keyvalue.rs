@@ -269,8 +269,14 @@ impl Quote {
 /// Looks for a classified key just before the separator (`:`, `=`, or the `>` closing an XML
 /// start tag) at `sep`: back over
 /// blanks and a closing quote to the key's last byte, then over the key. Returns the value's hit
-/// when the key is classified and a value follows.
-pub(crate) fn match_separator(table: &FieldTable, hay: &[u8], sep: usize) -> Option<Hit> {
+/// when the key is classified and a value follows. `cache` remembers keys across records:
+/// text logs repeat theirs too (`RequestId:` on every platform line).
+pub(crate) fn match_separator(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    sep: usize,
+) -> Option<Hit> {
     let mut p = sep;
     while p > 0 && sep - p < 8 && matches!(hay[p - 1], b' ' | b'\t') {
         p -= 1;
@@ -291,7 +297,7 @@ pub(crate) fn match_separator(table: &FieldTable, hay: &[u8], sep: usize) -> Opt
     if p == key_end || (p > 0 && is_key_byte(hay[p - 1])) {
         return None;
     }
-    let target = table.classify(&hay[p..key_end])?;
+    let target = cache.classify(table, &hay[p..key_end])?;
     if hay[sep] == b'>' {
         return element_value(hay, p, key_end, sep, target);
     }
@@ -650,7 +656,7 @@ mod tests {
         let bytes = hay.as_bytes();
         (start + keyword.len()..hay.len())
             .filter(|&i| matches!(bytes[i], b':' | b'='))
-            .find_map(|sep| match_separator(&table(), bytes, sep))
+            .find_map(|sep| match_separator(&table(), &mut KeyCache::default(), bytes, sep))
             .map(|h| hay[h.start..h.end].to_string())
     }
 
