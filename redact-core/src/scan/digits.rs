@@ -100,6 +100,9 @@ pub(super) fn scan_at(
         }
     }
     if prev.is_ascii_alphabetic() {
+        if let Some(end) = uuid_end(hay, start, covered) {
+            return end;
+        }
         if let Some(rule) = set.iban {
             if let Some(end) = iban_at(hay, start, covered) {
                 out.push(Hit::new(start - 2, end, rule));
@@ -129,6 +132,9 @@ pub(super) fn scan_at(
         .get(run_end)
         .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
     {
+        if let Some(end) = uuid_end(hay, start, covered) {
+            return end;
+        }
         return skip_word(hay, run_end, covered);
     }
     // A lone group of digits is only ever a match as a card number (13+ digits) or after `+`.
@@ -163,6 +169,43 @@ fn skip_word(hay: &[u8], from: usize, covered: &Covered<'_>) -> usize {
         i += 1;
     }
 }
+
+/// The end of the UUID (`19c1eabd-f85d-4d59-826d-4277fd6b0ece`) whose first group holds the
+/// digit at `digit`: the request id on nearly every Lambda log line. No scanner matches inside
+/// one (its groups are glued to letters and dashes, and shorter than any IBAN), so it is
+/// passed in one stop rather than one per group.
+fn uuid_end(hay: &[u8], digit: usize, covered: &Covered<'_>) -> Option<usize> {
+    const DASHES: [usize; 4] = [8, 13, 18, 23];
+    let mut start = digit;
+    while start > 0 && digit - start < 8 && HEX_LETTER[usize::from(hay[start - 1])] {
+        start -= 1;
+    }
+    let uuid = hay.get(start..start + 36)?;
+    if uuid[8] != b'-' || uuid[13] != b'-' {
+        return None;
+    }
+    let shaped = uuid.iter().enumerate().all(|(i, &b)| {
+        if DASHES.contains(&i) {
+            b == b'-'
+        } else {
+            HEX_LETTER[usize::from(b)] || b.is_ascii_digit()
+        }
+    });
+    let separate = !is_word(covered.byte_before(hay, start))
+        && !hay.get(start + 36).is_some_and(|&b| is_word(b));
+    (shaped && separate).then_some(start + 36)
+}
+
+static HEX_LETTER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 6 {
+        table[(b'a' + b) as usize] = true;
+        table[(b'A' + b) as usize] = true;
+        b += 1;
+    }
+    table
+};
 
 /// The length of an ISO 8601 date and time at the start of `s` (`2026-11-23T10:00:08.292`,
 /// `2026-11-23 10:00:08`), the prefix of nearly every Lambda log line. None of the scanners

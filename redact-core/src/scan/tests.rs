@@ -98,3 +98,27 @@ fn emails_in_every_encoding() {
     assert_eq!(found("postgres://u:pa55@db.example.com/x"), []);
     assert_eq!(found("user@localhost"), []);
 }
+
+#[test]
+fn request_ids_pass_whole_and_what_touches_them_is_still_found() {
+    let id = "19c1eabd-f85d-4d59-826d-4277fd6b0ece";
+    let upper = "AB5F7A2C-0D4E-4F1A-9B3C-2D4E6F8A0B1C";
+    assert_eq!(found(&format!("END RequestId: {id}")), []);
+    assert_eq!(found(&format!("{upper}\t{upper}")), []);
+    assert_eq!(
+        found(&format!("{id} 192.168.1.20 {upper} (415) 555-2671")),
+        [
+            ("192.168.1.20".into(), "ipv4"),
+            ("(415) 555-2671".into(), "phone_number")
+        ]
+    );
+    assert_eq!(
+        found(&format!("{id}@example.com")),
+        [(format!("{id}@example.com"), "email")]
+    );
+    // Not a UUID (its first group is too long), so its digits are read as usual.
+    assert_eq!(
+        found("4111111111111111-f85d-4d59-826d-4277fd6b0ece"),
+        [("4111111111111111".into(), "credit_card")]
+    );
+}
