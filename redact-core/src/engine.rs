@@ -909,7 +909,8 @@ impl Redactor {
             // read backwards and looked up. Separators inside a value already taken are skipped,
             // so that a match never stretches past that value's closing quote.
             let mut taken_until = 0;
-            for sep in memchr::memchr3_iter(b':', b'=', b'>', hay) {
+            let [a, b, c] = keyvalue::SEPARATORS;
+            for sep in memchr::memchr3_iter(a, b, c, hay) {
                 if sep < taken_until {
                     continue;
                 }
@@ -957,6 +958,27 @@ impl Redactor {
                 hit.end += base;
             }
         }
+    }
+
+    /// Whether [`Redactor::scan_text`] could find anything in `hay`, a string of the JSON record
+    /// being walked, at offset `base`: most strings (`"INFO"`, `"USD"`, `"checkout"`) hold no
+    /// gate keyword and none of the bytes the scanners and key rules start from, and the call
+    /// would cost more than this look.
+    pub(crate) fn may_match_in_string(&self, hay: &[u8], base: usize, scratch: &Scratch) -> bool {
+        if !scratch.record_indexed || self.custom.iter().any(|c| !c.gated) {
+            return true;
+        }
+        // Keywords never hold a quote (else the record is not indexed), so none spans a
+        // string's edge: the ones inside are those that start inside.
+        let keywords = &scratch.record_keywords;
+        let next = keywords.partition_point(|&(start, _, _)| start < base);
+        if keywords
+            .get(next)
+            .is_some_and(|&(start, _, _)| start < base + hay.len())
+        {
+            return true;
+        }
+        hay.iter().any(|&b| STARTS_A_MATCH[usize::from(b)])
     }
 
     /// Finds the gate's keywords in a JSON record in one pass, for [`Redactor::scan_text`] to
@@ -1072,6 +1094,23 @@ impl Redactor {
         }
     }
 }
+
+/// The bytes that scanners stop at and that separate keys from values: without one of them (or
+/// a gate keyword), [`Redactor::scan_text`] finds nothing.
+static STARTS_A_MATCH: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = crate::scan::is_stop(b as u8);
+        b += 1;
+    }
+    let mut i = 0;
+    while i < keyvalue::SEPARATORS.len() {
+        table[keyvalue::SEPARATORS[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// The gate's next keyword in `hay` (which starts at `base` in its record) at or after `pos`,
 /// as `(start, end, keyword)` in `hay` coordinates.

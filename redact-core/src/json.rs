@@ -257,7 +257,11 @@ impl Walker<'_, '_> {
 
     /// Runs the text engine over a string's contents, keeping escapes whole.
     fn scan_string(&self, start: usize, end: usize, scratch: &mut Scratch) {
-        if end - start < 3 {
+        if end - start < 3
+            || !self
+                .redactor
+                .may_match_in_string(&self.hay[start..end], start, scratch)
+        {
             return;
         }
         let first = scratch.hits.len();

@@ -266,6 +266,9 @@ impl Quote {
     }
 }
 
+/// The bytes that may separate a classified key from its value (`=>` and `:=` end in one).
+pub(crate) const SEPARATORS: [u8; 3] = [b':', b'=', b'>'];
+
 /// Looks for a classified key just before the separator (`:`, `=`, or the `>` closing an XML
 /// start tag) at `sep`: back over
 /// blanks and a closing quote to the key's last byte, then over the key. Returns the value's hit

@@ -175,22 +175,15 @@ fn skip_word(hay: &[u8], from: usize, covered: &Covered<'_>) -> usize {
 /// one (its groups are glued to letters and dashes, and shorter than any IBAN), so it is
 /// passed in one stop rather than one per group.
 fn uuid_end(hay: &[u8], digit: usize, covered: &Covered<'_>) -> Option<usize> {
-    const DASHES: [usize; 4] = [8, 13, 18, 23];
+    const GROUPS: [(usize, usize); 5] = [(0, 8), (9, 13), (14, 18), (19, 23), (24, 36)];
     let mut start = digit;
     while start > 0 && digit - start < 8 && HEX_LETTER[usize::from(hay[start - 1])] {
         start -= 1;
     }
     let uuid = hay.get(start..start + 36)?;
-    if uuid[8] != b'-' || uuid[13] != b'-' {
-        return None;
-    }
-    let shaped = uuid.iter().enumerate().all(|(i, &b)| {
-        if DASHES.contains(&i) {
-            b == b'-'
-        } else {
-            HEX_LETTER[usize::from(b)] || b.is_ascii_digit()
-        }
-    });
+    let dashed = uuid[8] == b'-' && uuid[13] == b'-' && uuid[18] == b'-' && uuid[23] == b'-';
+    let hex = |b: &u8| HEX_LETTER[usize::from(*b)] || b.is_ascii_digit();
+    let shaped = dashed && GROUPS.iter().all(|&(a, b)| uuid[a..b].iter().all(hex));
     let separate = !is_word(covered.byte_before(hay, start))
         && !hay.get(start + 36).is_some_and(|&b| is_word(b));
     (shaped && separate).then_some(start + 36)

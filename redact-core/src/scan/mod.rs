@@ -54,6 +54,11 @@ static CLASS: [u8; 256] = {
     table
 };
 
+/// Whether the scan loop stops at `b`: no scanner match starts without one.
+pub(crate) const fn is_stop(b: u8) -> bool {
+    CLASS[b as usize] != NONE
+}
+
 impl ScannerSet {
     /// Assigns `rule` to the scanner called `name`. Returns false for an unknown name.
     pub(crate) fn assign(&mut self, name: &str, rule: RuleId) -> bool {
