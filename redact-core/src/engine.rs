@@ -1230,6 +1230,9 @@ mod tests {
             "https://u:p@h/xoxb-1234567890-abcdefghij?Authorization=Basic dXNlcjpwYXNz".to_string(),
             "-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\n-----END PRIVATE KEY----- AKIA7V4SEH2KVJ72CEUV"
                 .to_string(),
+            // Only a keyword: no byte a scanner or a key rule starts from.
+            "use xoxb-abcdefghijklmnop now".to_string(),
+            "Bearer abcdefghijklmnopqrst".to_string(),
         ];
         let inputs: Vec<&String> = cases.case.iter().map(|c| &c.input).chain(&glued).collect();
         let (mut scratch_once, mut scratch_per_string) =
