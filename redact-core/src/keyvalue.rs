@@ -90,6 +90,16 @@ impl FieldTable {
         !self.by_last_byte[usize::from(byte.to_ascii_lowercase())].is_empty()
     }
 
+    /// Whether a key whose last two bytes are `before_last` and `last` can be classified (one
+    /// bit read), as [`FieldTable::classify`] would first check: it saves reading the key.
+    pub(crate) fn may_end_with(&self, before_last: u8, last: u8) -> bool {
+        if is_dropped(before_last) || is_dropped(last) {
+            return true;
+        }
+        let pair = tail_pair(before_last.to_ascii_lowercase(), last.to_ascii_lowercase());
+        self.tail_pairs[pair / 64] & (1 << (pair % 64)) != 0
+    }
+
     /// Whether no key is classified.
     pub(crate) fn is_empty(&self) -> bool {
         !self.has_entries
@@ -292,6 +302,12 @@ pub(crate) fn match_separator(
     }
     let key_end = p;
     if key_end == 0 || !table.may_end_a_key(hay[key_end - 1]) {
+        return None;
+    }
+    if key_end >= 2
+        && is_key_byte(hay[key_end - 2])
+        && !table.may_end_with(hay[key_end - 2], hay[key_end - 1])
+    {
         return None;
     }
     while p > 0 && key_end - p < MAX_KEY && is_key_byte(hay[p - 1]) {
