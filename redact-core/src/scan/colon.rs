@@ -4,8 +4,32 @@ use super::{is_word, Covered, ScannerSet};
 use crate::engine::Hit;
 use std::net::Ipv6Addr;
 
+const HEX: u8 = 1;
+const COLON: u8 = 2;
+const DOT: u8 = 4;
+
+/// What each byte can be in an address. Tables, not comparisons: the loops below run over
+/// random hex, where a branch per kind of byte mispredicts.
+static ADDRESS_BYTE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        if (b as u8).is_ascii_hexdigit() {
+            table[b] = HEX;
+        }
+        b += 1;
+    }
+    table[b':' as usize] = COLON;
+    table[b'.' as usize] = DOT;
+    table
+};
+
 fn is_hex(b: u8) -> bool {
-    b.is_ascii_hexdigit()
+    ADDRESS_BYTE[usize::from(b)] & HEX != 0
+}
+
+fn is_hex_or_colon(b: u8) -> bool {
+    ADDRESS_BYTE[usize::from(b)] & (HEX | COLON) != 0
 }
 
 /// `colon` is the position of a `:`. Returns where scanning resumes.
@@ -18,11 +42,11 @@ pub(super) fn scan_at(
 ) -> usize {
     let prev = if colon > 0 { hay[colon - 1] } else { b' ' };
     let next = hay.get(colon + 1).copied().unwrap_or(b' ');
-    if !(is_hex(prev) || is_hex(next) || next == b':') {
+    if !(is_hex(prev) || is_hex_or_colon(next)) {
         return colon + 1;
     }
     let mut start = colon;
-    while start > 0 && colon - start < 40 && (is_hex(hay[start - 1]) || hay[start - 1] == b':') {
+    while start > 0 && colon - start < 40 && is_hex_or_colon(hay[start - 1]) {
         start -= 1;
     }
     let before = covered.byte_before(hay, start);
@@ -31,10 +55,7 @@ pub(super) fn scan_at(
         return skip_run(hay, colon);
     }
     let mut end = colon;
-    while end < hay.len()
-        && end - start < 45
-        && (is_hex(hay[end]) || hay[end] == b':' || hay[end] == b'.')
-    {
+    while end < hay.len() && end - start < 45 && ADDRESS_BYTE[usize::from(hay[end])] != 0 {
         end += 1;
     }
     if let Some(rule) = set.ipv6 {
@@ -65,7 +86,7 @@ pub(super) fn scan_at(
 
 fn skip_run(hay: &[u8], from: usize) -> usize {
     let mut i = from + 1;
-    while i < hay.len() && (is_hex(hay[i]) || hay[i] == b':') {
+    while i < hay.len() && is_hex_or_colon(hay[i]) {
         i += 1;
     }
     i
