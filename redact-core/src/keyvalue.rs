@@ -94,7 +94,7 @@ impl FieldTable {
     /// bit read), as [`FieldTable::classify`] would first check: it saves reading the key.
     pub(crate) fn may_end_with(&self, before_last: u8, last: u8) -> bool {
         if is_dropped(before_last) || is_dropped(last) {
-            return true;
+            return self.may_end_a_key(last);
         }
         let pair = tail_pair(before_last.to_ascii_lowercase(), last.to_ascii_lowercase());
         self.tail_pairs[pair / 64] & (1 << (pair % 64)) != 0
@@ -313,13 +313,17 @@ pub(crate) fn match_separator(
         }
     }
     let key_end = p;
-    if key_end == 0 || !table.may_end_a_key(hay[key_end - 1]) {
+    if key_end == 0 {
         return None;
     }
-    if key_end >= 2
-        && is_key_byte(hay[key_end - 2])
-        && !table.may_end_with(hay[key_end - 2], hay[key_end - 1])
-    {
+    // The last two bytes settle most separators (one bit read, which is nearly always "no":
+    // a predictable branch); a one-byte key, by its byte.
+    let last = hay[key_end - 1];
+    let may_be_classified = match key_end.checked_sub(2).map(|i| hay[i]) {
+        Some(before_last) if is_key_byte(before_last) => table.may_end_with(before_last, last),
+        _ => table.may_end_a_key(last),
+    };
+    if !may_be_classified {
         return None;
     }
     while p > 0 && key_end - p < MAX_KEY && is_key_byte(hay[p - 1]) {
