@@ -4,6 +4,7 @@
 mod colon;
 mod digits;
 mod email;
+mod stops;
 
 use crate::engine::{Hit, RuleId};
 
@@ -117,8 +118,8 @@ impl ScannerSet {
         let mut i = 0;
         let n = hay.len();
         while i < n {
-            match hay[i..].iter().position(|&b| CLASS[usize::from(b)] != NONE) {
-                Some(skip) => i += skip,
+            match stops::next_stop(hay, i) {
+                Some(stop) => i = stop,
                 None => break,
             }
             let class = CLASS[usize::from(hay[i])];
