@@ -909,8 +909,7 @@ impl Redactor {
             // read backwards and looked up. Separators inside a value already taken are skipped,
             // so that a match never stretches past that value's closing quote.
             let mut taken_until = 0;
-            let [a, b, c] = keyvalue::SEPARATORS;
-            for sep in memchr::memchr3_iter(a, b, c, hay) {
+            for sep in crate::byteset::separators(hay) {
                 if sep < taken_until {
                     continue;
                 }

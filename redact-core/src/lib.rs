@@ -53,6 +53,7 @@
 
 #![deny(missing_docs)]
 
+mod byteset;
 mod catalog;
 mod classification;
 mod engine;

@@ -4,8 +4,8 @@
 mod colon;
 mod digits;
 mod email;
-mod stops;
 
+use crate::byteset::{self, Stops};
 use crate::engine::{Hit, RuleId};
 
 /// Which scanners run, and under which rule each reports.
@@ -118,7 +118,7 @@ impl ScannerSet {
         let mut i = 0;
         let n = hay.len();
         while i < n {
-            match stops::next_stop(hay, i) {
+            match byteset::find::<Stops>(hay, i) {
                 Some(stop) => i = stop,
                 None => break,
             }
