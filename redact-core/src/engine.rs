@@ -1097,16 +1097,11 @@ impl Redactor {
 /// The bytes that scanners stop at and that separate keys from values: without one of them (or
 /// a gate keyword), [`Redactor::scan_text`] finds nothing.
 static STARTS_A_MATCH: [bool; 256] = {
-    let mut table = [false; 256];
+    let mut table = crate::scan::table_of(&keyvalue::SEPARATORS);
     let mut b = 0;
     while b < 256 {
-        table[b] = crate::scan::is_stop(b as u8);
+        table[b] |= crate::scan::is_stop(b as u8);
         b += 1;
-    }
-    let mut i = 0;
-    while i < keyvalue::SEPARATORS.len() {
-        table[keyvalue::SEPARATORS[i] as usize] = true;
-        i += 1;
     }
     table
 };

@@ -205,16 +205,7 @@ fn is_dropped(b: u8) -> bool {
     DROPPED[usize::from(b)]
 }
 
-static DROPPED: [bool; 256] = {
-    let mut table = [false; 256];
-    let dropped = b"_-.@$ ";
-    let mut i = 0;
-    while i < dropped.len() {
-        table[dropped[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
+static DROPPED: [bool; 256] = crate::scan::table_of(b"_-.@$ ");
 
 /// ASCII-lowercases `key` into `buf`, dropping `_`, `-`, `.` and a leading `@`/`$`.
 /// `None` when the key is empty or longer than [`MAX_KEY`].

@@ -14,15 +14,15 @@
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// A set of bytes, as a table: one load per byte on the hot loop.
-type ByteSet = [bool; 256];
+type ByteTable = [bool; 256];
 
-const EMPTY: ByteSet = [false; 256];
+const EMPTY: ByteTable = [false; 256];
 
 #[derive(Clone, Debug)]
 enum Item {
     /// `min..=max` bytes of the set, taken greedily.
     Repeat {
-        set: Box<ByteSet>,
+        set: Box<ByteTable>,
         min: usize,
         max: usize,
     },
@@ -30,7 +30,7 @@ enum Item {
     /// bytes, and what follows the choice when the branch can be empty).
     Choice {
         branches: Vec<Vec<Item>>,
-        firsts: Vec<ByteSet>,
+        firsts: Vec<ByteTable>,
         /// The branch that can match nothing, taken when no byte decides.
         empty: Option<usize>,
     },
@@ -158,7 +158,7 @@ fn flatten(hir: &Hir, out: &mut Vec<Item>, secret: &mut Secret, top: bool) -> Op
     Some(())
 }
 
-fn one_of(set: ByteSet, min: usize, max: usize) -> Item {
+fn one_of(set: ByteTable, min: usize, max: usize) -> Item {
     Item::Repeat {
         set: Box::new(set),
         min,
@@ -204,7 +204,7 @@ fn choice(branches: Vec<Vec<Item>>) -> Item {
     }
 }
 
-fn byte_set(ranges: impl IntoIterator<Item = (u8, u8)>) -> ByteSet {
+fn byte_set(ranges: impl IntoIterator<Item = (u8, u8)>) -> ByteTable {
     let mut set = EMPTY;
     for (start, end) in ranges {
         for b in start..=end {
@@ -214,7 +214,7 @@ fn byte_set(ranges: impl IntoIterator<Item = (u8, u8)>) -> ByteSet {
     set
 }
 
-fn class_set(class: &Class) -> Option<ByteSet> {
+fn class_set(class: &Class) -> Option<ByteTable> {
     match class {
         Class::Bytes(bytes) => Some(byte_set(bytes.iter().map(|r| (r.start(), r.end())))),
         // Unicode is off for the catalog; a class that still needs it is not a byte class.
@@ -222,16 +222,16 @@ fn class_set(class: &Class) -> Option<ByteSet> {
     }
 }
 
-fn union(a: &mut ByteSet, b: &ByteSet) {
+fn union(a: &mut ByteTable, b: &ByteTable) {
     a.iter_mut().zip(b).for_each(|(x, y)| *x |= y);
 }
 
-fn disjoint(a: &ByteSet, b: &ByteSet) -> bool {
+fn disjoint(a: &ByteTable, b: &ByteTable) -> bool {
     !a.iter().zip(b).any(|(x, y)| *x && *y)
 }
 
 /// The bytes `items` can start with, and whether they can match nothing.
-fn first(items: &[Item]) -> (ByteSet, bool) {
+fn first(items: &[Item]) -> (ByteTable, bool) {
     let mut set = EMPTY;
     for item in items {
         let nullable = match item {
@@ -260,7 +260,7 @@ fn first(items: &[Item]) -> (ByteSet, bool) {
 /// Checks that the next byte always decides (see the module docs) and fills each choice's
 /// deciding bytes. `follow` is what may come after `items`; `may_end` whether the pattern may
 /// end right after them.
-fn decide_choices(items: &mut [Item], follow: &ByteSet, may_end: bool) -> Option<()> {
+fn decide_choices(items: &mut [Item], follow: &ByteTable, may_end: bool) -> Option<()> {
     for k in 0..items.len() {
         let (mut after, rest_nullable) = first(&items[k + 1..]);
         if rest_nullable {

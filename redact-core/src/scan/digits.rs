@@ -193,26 +193,9 @@ fn uuid_end(hay: &[u8], digit: usize, covered: &Covered<'_>) -> Option<usize> {
     (shaped && separate).then_some(start + 36)
 }
 
-static HEX_LETTER: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 6 {
-        table[(b'a' + b) as usize] = true;
-        table[(b'A' + b) as usize] = true;
-        b += 1;
-    }
-    table
-};
+static HEX_LETTER: [bool; 256] = super::table_of(b"abcdefABCDEF");
 
-static HEX_DIGIT: [bool; 256] = {
-    let mut table = HEX_LETTER;
-    let mut b = b'0';
-    while b <= b'9' {
-        table[b as usize] = true;
-        b += 1;
-    }
-    table
-};
+static HEX_DIGIT: [bool; 256] = super::table_of(b"0123456789abcdefABCDEF");
 
 /// The length of an ISO 8601 date and time at the start of `s` (`2026-11-23T10:00:08.292`,
 /// `2026-11-23 10:00:08`), the prefix of nearly every Lambda log line. None of the scanners

@@ -218,15 +218,21 @@ static WORD: [bool; 256] = alphanumeric_and(b"_");
 
 /// A table of the ASCII letters and digits, and of `extra`, for lookups on hot loops.
 pub(crate) const fn alphanumeric_and(extra: &[u8]) -> [bool; 256] {
-    let mut table = [false; 256];
+    let mut table = table_of(extra);
     let mut b = 0;
     while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
+        table[b] |= (b as u8).is_ascii_alphanumeric();
         b += 1;
     }
+    table
+}
+
+/// A table of `members`, for lookups on hot loops.
+pub(crate) const fn table_of(members: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
     let mut i = 0;
-    while i < extra.len() {
-        table[extra[i] as usize] = true;
+    while i < members.len() {
+        table[members[i] as usize] = true;
         i += 1;
     }
     table
