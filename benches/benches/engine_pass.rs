@@ -9,7 +9,7 @@
 //! Run directly (`cargo bench -p lambda-redact-benches --bench engine_pass`) it times ten passes
 //! over each input instead, as a quick wall-clock check; `--input text|json|loghub` picks one.
 
-use lambda_redact_benches::Inputs;
+use lambda_redact_benches::{redact_all, total_bytes, Inputs};
 use redact_core::{Redactor, Scratch};
 use std::time::Instant;
 
@@ -24,20 +24,16 @@ fn main() {
         .position(|a| a == "--input")
         .and_then(|i| args.get(i + 1));
     let redactor = Redactor::new().expect("the built-in catalog compiles");
-    for (name, lines) in [
-        ("text", &inputs.text),
-        ("json", &inputs.json),
-        ("loghub", &inputs.loghub),
-    ] {
+    for (name, lines) in inputs.named() {
         if only.is_some_and(|o| o != name) {
             continue;
         }
-        let bytes: usize = lines.iter().map(Vec::len).sum();
+        let bytes = total_bytes(lines);
         let mut scratch = redactor.create_scratch();
         let mut out = Vec::with_capacity(1 << 16);
-        pass(&redactor, lines, &mut scratch, &mut out);
+        redact_all(&redactor, lines, &mut scratch, &mut out);
         // Under callgrind one counted pass is enough; timed, ten smooth the noise.
-        let passes = if only.is_some() { 1 } else { 10 };
+        let passes: u64 = if only.is_some() { 1 } else { 10 };
         let started = Instant::now();
         let mut redactions = 0;
         for _ in 0..passes {
@@ -60,16 +56,6 @@ fn measured_pass(
     lines: &[Vec<u8>],
     scratch: &mut Scratch,
     out: &mut Vec<u8>,
-) -> usize {
-    pass(redactor, lines, scratch, out)
-}
-
-/// One pass of `redact_into` over `lines`; returns the redactions.
-fn pass(redactor: &Redactor, lines: &[Vec<u8>], scratch: &mut Scratch, out: &mut Vec<u8>) -> usize {
-    let mut redactions = 0;
-    for line in lines {
-        out.clear();
-        redactions += redactor.redact_into(line, out, scratch).redactions;
-    }
-    redactions
+) -> u64 {
+    redact_all(redactor, lines, scratch, out)
 }

@@ -8,23 +8,9 @@
 //! must redact), so a fast wrong answer cannot pass unnoticed.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use lambda_redact_benches::{total_bytes, Inputs, SequentialRegexes};
+use lambda_redact_benches::{redact_all, total_bytes, Inputs, SequentialRegexes};
 use redact_core::Redactor;
 use std::hint::black_box;
-
-fn redact_all(
-    redactor: &Redactor,
-    lines: &[Vec<u8>],
-    scratch: &mut redact_core::Scratch,
-    out: &mut Vec<u8>,
-) -> u64 {
-    let mut redactions = 0;
-    for line in lines {
-        out.clear();
-        redactions += redactor.redact_into(line, out, scratch).redactions as u64;
-    }
-    redactions
-}
 
 fn baseline_all(baseline: &SequentialRegexes, lines: &[Vec<u8>]) -> u64 {
     lines
@@ -42,11 +28,7 @@ fn benches(c: &mut Criterion) {
     let baseline = SequentialRegexes::new();
     let mut scratch = redactor.create_scratch();
     let mut out = Vec::with_capacity(1 << 16);
-    for (name, lines) in [
-        ("text", &inputs.text),
-        ("json", &inputs.json),
-        ("loghub", &inputs.loghub),
-    ] {
+    for (name, lines) in inputs.named() {
         let found = redact_all(&redactor, lines, &mut scratch, &mut out);
         let changed = baseline_all(&baseline, lines);
         println!(
@@ -60,11 +42,7 @@ fn benches(c: &mut Criterion) {
             "redact-core found nothing in {name}"
         );
     }
-    for (name, lines) in [
-        ("text", &inputs.text),
-        ("json", &inputs.json),
-        ("loghub", &inputs.loghub),
-    ] {
+    for (name, lines) in inputs.named() {
         let mut group = c.benchmark_group(name);
         group.throughput(Throughput::Bytes(total_bytes(lines)));
         group.sample_size(10);

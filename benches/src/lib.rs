@@ -149,9 +149,33 @@ impl Inputs {
             .collect();
         Some(Inputs { text, json, loghub })
     }
+
+    /// Each input with the name the benchmarks report it under.
+    pub fn named(&self) -> [(&'static str, &[Vec<u8>]); 3] {
+        [
+            ("text", &self.text),
+            ("json", &self.json),
+            ("loghub", &self.loghub),
+        ]
+    }
 }
 
 /// Total bytes of a set of lines.
 pub fn total_bytes(lines: &[Vec<u8>]) -> u64 {
     lines.iter().map(|l| l.len() as u64).sum()
+}
+
+/// Redacts every line with `redact_into`, reusing `scratch` and `out`; returns the redactions.
+pub fn redact_all(
+    redactor: &redact_core::Redactor,
+    lines: &[Vec<u8>],
+    scratch: &mut redact_core::Scratch,
+    out: &mut Vec<u8>,
+) -> u64 {
+    let mut redactions = 0;
+    for line in lines {
+        out.clear();
+        redactions += redactor.redact_into(line, out, scratch).redactions as u64;
+    }
+    redactions
 }
