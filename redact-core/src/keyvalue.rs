@@ -1,6 +1,6 @@
 //! Classified keys in text: `key=value`, `key: value`, `"key": "value"`, `'key': 'value'`,
-//! `"key"=>"value"`, `Key:value` (Go `%+v`), `{ key: 'value' }` (Node), query strings and SQL
-//! comparisons, also with escaped quotes (`\"key\":\"value\"`) inside JSON strings.
+//! `"key"=>"value"`, `[key] => value` (PHP `print_r`), `Key:value` (Go `%+v`), `{ key: 'value' }`
+//! (Node), query strings and SQL comparisons, also with escaped quotes (`\"key\":\"value\"`) inside JSON strings.
 
 use crate::engine::{Hit, RuleId};
 
@@ -297,7 +297,11 @@ pub(crate) fn match_separator(
     while p > 0 && sep - p < 8 && matches!(hay[p - 1], b' ' | b'\t') {
         p -= 1;
     }
-    if p > 0 && matches!(hay[p - 1], b'"' | b'\'') {
+    // PHP's `print_r` brackets its keys: `[password] => hunter2`.
+    let bracketed = p > 0 && hay[p - 1] == b']' && hay[sep..].starts_with(b"=>");
+    if bracketed {
+        p -= 1;
+    } else if p > 0 && matches!(hay[p - 1], b'"' | b'\'') {
         p -= 1;
         if p > 0 && hay[p - 1] == b'\\' {
             p -= 1;
@@ -324,6 +328,9 @@ pub(crate) fn match_separator(
         return None;
     }
     let target = cache.classify(table, &hay[p..key_end])?;
+    if bracketed {
+        return print_r_value(hay, p, sep, target);
+    }
     if hay[sep] == b'>' {
         return element_value(hay, p, key_end, sep, target);
     }
@@ -353,6 +360,33 @@ fn element_value(
         return None;
     }
     Some(Hit::new(start, end, target.rule))
+}
+
+/// The value of a PHP `print_r` entry whose key is classified, `[password] => hunter2`: from
+/// after `=>` to the end of the line, or to the next entry (` [`) or the array's end (` )`)
+/// when the array was printed on one line. `arrow` is the position of `=>`.
+fn print_r_value(hay: &[u8], key_start: usize, arrow: usize, target: FieldTarget) -> Option<Hit> {
+    if key_start == 0 || hay[key_start - 1] != b'[' {
+        return None;
+    }
+    let start = skip_blanks(hay, arrow + 2);
+    let rest = hay.get(start..)?;
+    let len = (0..rest.len())
+        .find(|&i| match rest[i] {
+            b'\n' | b'\r' => true,
+            // A newline escaped inside a JSON string.
+            b'\\' => rest.get(i + 1) == Some(&b'n'),
+            b' ' => matches!(rest.get(i + 1), Some(b'[' | b')')),
+            _ => false,
+        })
+        .unwrap_or(rest.len());
+    let value = rest[..len].trim_ascii_end();
+    // A nested array or object is printed on the lines after; its own keys are classified.
+    let nested = value == b"Array" || value.ends_with(b" Object");
+    if value.is_empty() || nested || is_literal(value) || is_stand_in(value) {
+        return None;
+    }
+    Some(Hit::new(start, start + value.len(), target.rule))
 }
 
 /// The value of a classified key at `key_start..key_end`, if a separator and a value follow.
@@ -629,6 +663,9 @@ fn is_literal(value: &[u8]) -> bool {
             | b"True"
             | b"False"
             | b"NULL"
+            // MySQL's `Access denied for user 'app'@'10.0.0.1' (using password: YES)`.
+            | b"YES"
+            | b"NO"
     )
 }
 
