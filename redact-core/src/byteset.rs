@@ -1,5 +1,5 @@
-//! Finding the bytes of a small fixed set (the scanners' stops, the key/value separators)
-//! sixteen at a time.
+//! Finding the bytes of a small fixed set (the scanners' stops, the key/value separators, the
+//! bytes that end a JSON string's run of plain bytes) sixteen at a time.
 //!
 //! Both sets are dense in logs (digits, `:` in every timestamp), so the cost is in stopping, not
 //! in skipping: a byte-at-a-time table walk or a `memchr3` call per hit spends tens of
@@ -55,6 +55,72 @@ impl ByteSet for Separators {
     fn mask16(chunk: &[u8]) -> u32 {
         sse2::separators(chunk)
     }
+}
+
+/// The bytes that any match of the scanners or the key rules starts from: [`Stops`] and
+/// [`Separators`]. A JSON string without one (and without a gate keyword) holds no match.
+#[cfg(any(test, target_arch = "x86_64"))]
+pub(crate) struct StartsAMatch;
+
+#[cfg(any(test, target_arch = "x86_64"))]
+impl ByteSet for StartsAMatch {
+    #[inline]
+    fn contains(b: u8) -> bool {
+        Stops::contains(b) || Separators::contains(b)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    fn mask16(chunk: &[u8]) -> u32 {
+        sse2::stops(chunk) | sse2::separators(chunk)
+    }
+}
+
+/// The bytes that interrupt a JSON string's plain bytes: its closing quote and `\`.
+#[cfg(any(test, target_arch = "x86_64"))]
+pub(crate) struct StringEnds;
+
+#[cfg(any(test, target_arch = "x86_64"))]
+impl ByteSet for StringEnds {
+    #[inline]
+    fn contains(b: u8) -> bool {
+        b == b'"' || b == b'\\'
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    fn mask16(chunk: &[u8]) -> u32 {
+        sse2::string_ends(chunk)
+    }
+}
+
+/// Whether `hay` holds a byte that a scanner or key rule match starts from.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn may_start_a_match(hay: &[u8]) -> bool {
+    find::<StartsAMatch>(hay, 0).is_some()
+}
+
+/// Whether `hay` holds a byte that a scanner or key rule match starts from.
+#[cfg(not(target_arch = "x86_64"))]
+pub(crate) fn may_start_a_match(hay: &[u8]) -> bool {
+    hay.iter()
+        .any(|&b| crate::scan::is_stop(b) || crate::keyvalue::SEPARATORS.contains(&b))
+}
+
+/// The offset of the first `"` or `\` in `hay` at or after `from`: where a JSON string's
+/// plain bytes end. Strings are short, so a call's fixed cost counts: `memchr2`'s dispatch
+/// cost more than this inline loop (measured in the module's head).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(crate) fn string_end(hay: &[u8], from: usize) -> Option<usize> {
+    find::<StringEnds>(hay, from)
+}
+
+/// The offset of the first `"` or `\` in `hay` at or after `from`.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+pub(crate) fn string_end(hay: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr2(b'"', b'\\', hay.get(from..)?).map(|i| from + i)
 }
 
 /// The offset of the first byte of `S` in `hay` at or after `from`, if any.
@@ -141,6 +207,20 @@ mod sse2 {
         unsafe { separators_sse2(chunk) }
     }
 
+    /// [`super::StringEnds`] in a 16-byte chunk.
+    #[inline]
+    pub(super) fn string_ends(chunk: &[u8]) -> u32 {
+        // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 CPU has it.
+        unsafe { string_ends_sse2(chunk) }
+    }
+
+    #[target_feature(enable = "sse2")]
+    #[inline]
+    fn string_ends_sse2(chunk: &[u8]) -> u32 {
+        let bytes = load(chunk);
+        _mm_movemask_epi8(_mm_or_si128(equal(bytes, b'"'), equal(bytes, b'\\'))) as u32
+    }
+
     #[target_feature(enable = "sse2")]
     #[inline]
     fn stops_sse2(chunk: &[u8]) -> u32 {
@@ -204,6 +284,12 @@ mod tests {
             |contains: fn(u8) -> bool| (0..=255u8).filter(|&b| contains(b)).collect::<Vec<_>>();
         assert_eq!(members(Stops::contains), b"%0123456789:@\\".to_vec());
         assert_eq!(members(Separators::contains), b":=>".to_vec());
+        assert_eq!(
+            members(StartsAMatch::contains),
+            b"%0123456789:=>@\\".to_vec()
+        );
+        assert_eq!(members(StringEnds::contains), b"\"\\".to_vec());
+        assert!(!StartsAMatch::contains(0) && !StringEnds::contains(0));
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -230,6 +316,8 @@ mod tests {
         }
         check::<Stops>("stops");
         check::<Separators>("separators");
+        check::<StartsAMatch>("starts a match");
+        check::<StringEnds>("string ends");
     }
 
     fn log_like_bytes() -> impl Strategy<Value = Vec<u8>> {
@@ -253,6 +341,8 @@ mod tests {
         ) {
             prop_assert_eq!(find::<Stops>(&hay, from), walk::<Stops>(&hay, from));
             prop_assert_eq!(find::<Separators>(&hay, from), walk::<Separators>(&hay, from));
+            prop_assert_eq!(string_end(&hay, from), walk::<StringEnds>(&hay, from));
+            prop_assert_eq!(may_start_a_match(&hay), walk::<StartsAMatch>(&hay, 0).is_some());
         }
 
         #[test]

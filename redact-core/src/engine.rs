@@ -977,7 +977,7 @@ impl Redactor {
         {
             return true;
         }
-        hay.iter().any(|&b| STARTS_A_MATCH[usize::from(b)])
+        crate::byteset::may_start_a_match(hay)
     }
 
     /// Finds the gate's keywords in a JSON record in one pass, for [`Redactor::scan_text`] to
@@ -1093,18 +1093,6 @@ impl Redactor {
         }
     }
 }
-
-/// The bytes that scanners stop at and that separate keys from values: without one of them (or
-/// a gate keyword), [`Redactor::scan_text`] finds nothing.
-static STARTS_A_MATCH: [bool; 256] = {
-    let mut table = crate::scan::table_of(&keyvalue::SEPARATORS);
-    let mut b = 0;
-    while b < 256 {
-        table[b] |= crate::scan::is_stop(b as u8);
-        b += 1;
-    }
-    table
-};
 
 /// The gate's next keyword in `hay` (which starts at `base` in its record) at or after `pos`,
 /// as `(start, end, keyword)` in `hay` coordinates.

@@ -267,7 +267,8 @@ impl Walker<'_, '_> {
         let first = scratch.hits.len();
         self.redactor
             .scan_text(&self.hay[start..end], start, scratch);
-        let escaped = memchr::memchr(b'\\', &self.hay[start..end]).is_some();
+        // A string's contents hold no bare quote: what `string_end` finds there is a `\`.
+        let escaped = crate::byteset::string_end(&self.hay[start..end], 0).is_some();
         if escaped && scratch.hits.len() > first {
             align_to_escapes(self.hay, start, end, &mut scratch.hits[first..]);
         }
@@ -314,11 +315,10 @@ impl Walker<'_, '_> {
         self.expect(b'"')?;
         let start = self.pos;
         loop {
-            let rest = &self.hay[self.pos..];
-            let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
+            let Some(at) = crate::byteset::string_end(self.hay, self.pos) else {
                 return Err(NotJson);
             };
-            self.pos += i;
+            self.pos = at;
             if self.hay[self.pos] == b'"' {
                 let end = self.pos;
                 self.pos += 1;
