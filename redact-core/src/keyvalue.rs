@@ -297,13 +297,16 @@ pub(crate) fn match_separator(
     while p > 0 && sep - p < 8 && matches!(hay[p - 1], b' ' | b'\t') {
         p -= 1;
     }
-    // PHP's `print_r` brackets its keys: `[password] => hunter2`.
-    let bracketed = p > 0 && hay[p - 1] == b']' && hay[sep..].starts_with(b"=>");
-    if bracketed {
+    let mut bracketed = false;
+    if p > 0 && matches!(hay[p - 1], b'"' | b'\'' | b']') {
         p -= 1;
-    } else if p > 0 && matches!(hay[p - 1], b'"' | b'\'') {
-        p -= 1;
-        if p > 0 && hay[p - 1] == b'\\' {
+        if hay[p] == b']' {
+            // PHP's `print_r` brackets its keys: `[password] => hunter2`.
+            bracketed = true;
+            if !hay[sep..].starts_with(b"=>") {
+                return None;
+            }
+        } else if p > 0 && hay[p - 1] == b'\\' {
             p -= 1;
         }
     }
@@ -634,7 +637,7 @@ fn is_object_description(value: &[u8]) -> bool {
                 .iter()
                 .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
     };
-    if let Some(at) = value.iter().rposition(|&b| b == b'@') {
+    if let Some(at) = memchr::memrchr(b'@', value) {
         let (class, hash) = (&value[..at], &value[at + 1..]);
         let class_name = class.rsplit(|&b| b == b'.').next().unwrap_or_default();
         if !hash.is_empty()
@@ -645,10 +648,7 @@ fn is_object_description(value: &[u8]) -> bool {
             return true;
         }
     }
-    value
-        .iter()
-        .position(|&b| b == b'{')
-        .is_some_and(|brace| brace > 0 && type_name(&value[..brace]))
+    memchr::memchr(b'{', value).is_some_and(|brace| brace > 0 && type_name(&value[..brace]))
 }
 
 fn is_literal(value: &[u8]) -> bool {
