@@ -59,6 +59,9 @@ pub(crate) struct FieldSpec {
     pub(crate) keys: Vec<String>,
     #[serde(default)]
     pub(crate) suffixes: Vec<String>,
+    /// Keys that a suffix ends but that name something public (`public_key_token`).
+    #[serde(default)]
+    pub(crate) not_keys: Vec<String>,
     /// Only quoted values count (multi-word values such as addresses).
     #[serde(default)]
     pub(crate) quoted_only: bool,

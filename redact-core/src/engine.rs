@@ -444,6 +444,9 @@ impl Compiler {
             for suffix in &spec.suffixes {
                 c.fields.insert_suffix(suffix, target);
             }
+            for key in &spec.not_keys {
+                c.fields.insert_exception(key);
+            }
         }
         c.add_policy_rules()?;
         c.check_policy_names()?;

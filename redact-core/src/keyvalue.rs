@@ -40,7 +40,8 @@ pub(crate) struct FieldTable {
 struct Entry {
     key: Vec<u8>,
     suffix: bool,
-    target: FieldTarget,
+    /// `None` for a key that ends in a suffix but classifies nothing.
+    target: Option<FieldTarget>,
 }
 
 impl Default for FieldTable {
@@ -55,14 +56,20 @@ impl Default for FieldTable {
 
 impl FieldTable {
     pub(crate) fn insert_exact(&mut self, key: &str, target: FieldTarget) {
-        self.insert(normalize_owned(key.as_bytes()), false, target);
+        self.insert(normalize_owned(key.as_bytes()), false, Some(target));
     }
 
     pub(crate) fn insert_suffix(&mut self, suffix: &str, target: FieldTarget) {
-        self.insert(normalize_owned(suffix.as_bytes()), true, target);
+        self.insert(normalize_owned(suffix.as_bytes()), true, Some(target));
     }
 
-    fn insert(&mut self, key: Vec<u8>, suffix: bool, target: FieldTarget) {
+    /// Makes `key` classify nothing although a suffix ends it (`PublicKeyToken`, the public
+    /// hash in a .NET assembly name, ends in `token`). Exact keys inserted later replace it.
+    pub(crate) fn insert_exception(&mut self, key: &str) {
+        self.insert(normalize_owned(key.as_bytes()), false, None);
+    }
+
+    fn insert(&mut self, key: Vec<u8>, suffix: bool, target: Option<FieldTarget>) {
         let Some(&last) = key.last() else { return };
         let before_last = if key.len() >= 2 {
             key[key.len() - 2]
@@ -138,7 +145,7 @@ impl FieldTable {
                     norm == e.key.as_slice()
                 }
             })
-            .map(|e| e.target)
+            .and_then(|e| e.target)
     }
 }
 

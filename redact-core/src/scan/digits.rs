@@ -231,6 +231,25 @@ fn date_time_len(s: &[u8]) -> Option<usize> {
     (!s.get(len).is_some_and(u8::is_ascii_digit)).then_some(len)
 }
 
+/// Whether the run at `start` is introduced as a version (`Version=6.0.0.0` in .NET assembly
+/// names, `version: 4.2.1.0`): four small numbers are an IPv4 address's shape, and a version's.
+fn follows_version_word(hay: &[u8], start: usize) -> bool {
+    let before = &hay[..start];
+    let before = before.strip_suffix(b" ").unwrap_or(before);
+    let before = before
+        .strip_suffix(b"=")
+        .or_else(|| before.strip_suffix(b":"))
+        .unwrap_or(before);
+    let word_start = before
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    let word = &before[word_start..];
+    [&b"version"[..], b"ver"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+}
+
 fn classify(
     set: &ScannerSet,
     hay: &[u8],
@@ -269,7 +288,7 @@ fn classify(
             && g.clean_end(hay, 4)
         {
             let text = std::str::from_utf8(&hay[start..g.end(4)]).ok()?;
-            if text.parse::<Ipv4Addr>().is_ok() {
+            if text.parse::<Ipv4Addr>().is_ok() && !follows_version_word(hay, start) {
                 return Some((start, g.end(4), rule));
             }
         }
