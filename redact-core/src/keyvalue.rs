@@ -456,8 +456,16 @@ pub(crate) fn value_after_key(
         // An empty value.
         return None;
     }
-    if matches!(hay[pos], b'{' | b'[') || target.quoted_only {
+    if matches!(hay[pos], b'{' | b'[') {
         // A nested object or array: its own keys are classified one by one.
+        return None;
+    }
+    // Field names start with a letter (`--api-key=` in an argument list is a flag).
+    let in_printed_object = key_quote.is_none()
+        && !in_query
+        && hay[key_start].is_ascii_alphabetic()
+        && inside_printed_object(hay, key_start);
+    if target.quoted_only && !in_printed_object {
         return None;
     }
     let end = if key_quote.is_some() {
@@ -467,6 +475,8 @@ pub(crate) fn value_after_key(
             .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_'))
             .count();
         pos + len
+    } else if in_printed_object {
+        field_value_end(hay, pos, escaped_context)
     } else {
         bare_value_end(hay, pos, in_query, escaped_context, target.credential_value)
     };
@@ -483,6 +493,82 @@ pub(crate) fn value_after_key(
     let mut hit = Hit::new(pos, end, target.rule);
     hit.quote = json_key;
     Some(hit)
+}
+
+/// How far back an object's opening bracket is looked for, and how far a value in it runs.
+const MAX_PRINTED_FIELD: usize = 256;
+
+/// Whether the key at `key_start` is a field of an object printed unquoted by its runtime:
+/// Java's `Customer(id=1, fullName=Jane Doe)` or `Customer{...}`, .NET's `{ FullName = Jane
+/// Doe }`, Go's `{FullName:Jane Doe Email:...}`. Values there hold spaces, so they run to the
+/// next field rather than to the next blank.
+fn inside_printed_object(hay: &[u8], key_start: usize) -> bool {
+    let from = key_start.saturating_sub(MAX_PRINTED_FIELD);
+    // The nearest bracket before the key: an opening one means the key is inside, but a
+    // parenthesis only after a type name (`Customer(`): after a blank it opens prose
+    // (`(address: connection reset)`).
+    let Some(at) = hay[from..key_start]
+        .iter()
+        .rposition(|&b| matches!(b, b'(' | b'{' | b'[' | b')' | b'}' | b']'))
+        .map(|i| from + i)
+    else {
+        return false;
+    };
+    match hay[at] {
+        b'{' | b'[' => true,
+        b'(' => at > 0 && is_key_byte(hay[at - 1]),
+        _ => false,
+    }
+}
+
+/// The end of a bare value in a printed object: the next field (`, email=`, ` Email:`), the
+/// object's closing bracket (brackets opened inside the value are matched), or the end of the
+/// line; trailing blanks are not part of it.
+fn field_value_end(hay: &[u8], start: usize, escaped: bool) -> usize {
+    let limit = hay.len().min(start + MAX_PRINTED_FIELD);
+    let mut depth = 0usize;
+    let mut end = start;
+    while end < limit {
+        match hay[end] {
+            b'(' | b'{' | b'[' => depth += 1,
+            b')' | b'}' | b']' if depth == 0 => break,
+            b')' | b'}' | b']' => depth -= 1,
+            b'"' | b'\n' | b'\r' => break,
+            b'\\' if escaped => break,
+            b',' | b' ' if depth == 0 && starts_a_field(&hay[end + 1..]) => break,
+            _ => {}
+        }
+        end += 1;
+    }
+    while end > start && matches!(hay[end - 1], b' ' | b'\t' | b',') {
+        end -= 1;
+    }
+    end
+}
+
+/// Whether `rest` starts with a field of a printed object: blanks, a name, `=` or `:`.
+fn starts_a_field(rest: &[u8]) -> bool {
+    let name_start = rest.iter().take(8).take_while(|&&b| b == b' ').count();
+    let name_len = rest[name_start..]
+        .iter()
+        .take(MAX_KEY)
+        .take_while(|&&b| is_key_byte(b))
+        .count();
+    if name_len == 0 || !rest[name_start].is_ascii_alphabetic() {
+        return false;
+    }
+    let sep = name_start + name_len;
+    let sep = sep
+        + rest[sep..]
+            .iter()
+            .take(8)
+            .take_while(|&&b| b == b' ')
+            .count();
+    match rest.get(sep) {
+        Some(b'=') => rest.get(sep + 1) != Some(&b'='),
+        Some(b':') => rest.get(sep + 1) != Some(&b'/'),
+        _ => false,
+    }
 }
 
 fn skip_blanks(hay: &[u8], mut pos: usize) -> usize {
@@ -655,7 +741,8 @@ fn is_object_description(value: &[u8]) -> bool {
             return true;
         }
     }
-    memchr::memchr(b'{', value).is_some_and(|brace| brace > 0 && type_name(&value[..brace]))
+    memchr::memchr(b'{', value)
+        .is_some_and(|brace| brace > 0 && type_name(value[..brace].trim_ascii_end()))
 }
 
 fn is_literal(value: &[u8]) -> bool {
