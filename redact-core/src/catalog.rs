@@ -65,6 +65,9 @@ pub(crate) struct FieldSpec {
     /// Only quoted values count (multi-word values such as addresses).
     #[serde(default)]
     pub(crate) quoted_only: bool,
+    /// A bare value runs on over the capitalised words after it (names).
+    #[serde(default)]
+    pub(crate) capitalized_words: bool,
     #[serde(default)]
     pub(crate) priority: Option<u8>,
 }

@@ -437,6 +437,7 @@ impl Compiler {
                 rule,
                 credential_value: spec.name == "authorization",
                 quoted_only: spec.quoted_only,
+                capitalized_words: spec.capitalized_words,
             };
             for key in &spec.keys {
                 c.fields.insert_exact(key, target);
@@ -580,11 +581,7 @@ impl Compiler {
             else {
                 continue;
             };
-            let target = FieldTarget {
-                rule,
-                credential_value: false,
-                quoted_only: false,
-            };
+            let target = FieldTarget::plain(rule);
             let segments: Vec<&str> = key.split('.').collect();
             match segments.as_slice() {
                 [plain] => {

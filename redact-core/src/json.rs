@@ -182,11 +182,7 @@ impl Walker<'_, '_> {
             };
             for path in &self.redactor.paths {
                 if path_matches(&path.segments, &scratch.path, norm) {
-                    return Some(FieldTarget {
-                        rule: path.rule,
-                        credential_value: false,
-                        quoted_only: false,
-                    });
+                    return Some(FieldTarget::plain(path.rule));
                 }
             }
         }

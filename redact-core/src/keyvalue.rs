@@ -17,6 +17,21 @@ pub(crate) struct FieldTarget {
     /// Only quoted values count: the values of this key are several words (an address), so a
     /// bare word after it is prose (`client address: Connection reset`).
     pub(crate) quoted_only: bool,
+    /// A bare value runs on over the capitalised words after it: a name (`full name: Ana
+    /// Lopez`) is several words that text logs rarely quote.
+    pub(crate) capitalized_words: bool,
+}
+
+impl FieldTarget {
+    /// A target whose values are taken as they stand (users' keys and paths).
+    pub(crate) fn plain(rule: RuleId) -> FieldTarget {
+        FieldTarget {
+            rule,
+            credential_value: false,
+            quoted_only: false,
+            capitalized_words: false,
+        }
+    }
 }
 
 /// Normalised keys (ASCII lowercase, `_`, `-`, `.` removed) and the rules they belong to.
@@ -34,6 +49,9 @@ pub(crate) struct FieldTable {
     /// Whether any key was inserted: asked once per string scanned, too often to look at
     /// every bucket.
     has_entries: bool,
+    /// The last words of keys of several words (`birth` of `date_of_birth`), lowercase: a
+    /// key in prose (`Date of birth:`) ends in one of them.
+    prose_last_words: Vec<Vec<u8>>,
 }
 
 #[derive(Clone, Debug)]
@@ -50,13 +68,29 @@ impl Default for FieldTable {
             by_last_byte: vec![Vec::new(); 256],
             tail_pairs: vec![0; 65536 / 64],
             has_entries: false,
+            prose_last_words: Vec::new(),
         }
     }
 }
 
 impl FieldTable {
     pub(crate) fn insert_exact(&mut self, key: &str, target: FieldTarget) {
+        let mut words = key.split(['_', '-', '.', ' ']).filter(|w| !w.is_empty());
+        if let (Some(_), Some(last)) = (words.next(), words.next_back()) {
+            let last = last.to_ascii_lowercase().into_bytes();
+            if !self.prose_last_words.contains(&last) {
+                self.prose_last_words.push(last);
+            }
+        }
         self.insert(normalize_owned(key.as_bytes()), false, Some(target));
+    }
+
+    /// Whether `word` ends some key of several words, so that the words before it in prose
+    /// are worth reading (`birth` in `Date of birth:`).
+    pub(crate) fn may_end_prose_key(&self, word: &[u8]) -> bool {
+        self.prose_last_words
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(word))
     }
 
     pub(crate) fn insert_suffix(&mut self, suffix: &str, target: FieldTarget) {
@@ -337,7 +371,15 @@ pub(crate) fn match_separator(
     if p == key_end || (p > 0 && is_key_byte(hay[p - 1])) {
         return None;
     }
-    let target = cache.classify(table, &hay[p..key_end])?;
+    let target = match cache.classify(table, &hay[p..key_end]) {
+        Some(target) => target,
+        None if hay[sep] == b':' && !bracketed && key_end == sep => {
+            let (start, target) = prose_key(table, cache, hay, p, key_end)?;
+            p = start;
+            target
+        }
+        None => return None,
+    };
     if bracketed {
         return print_r_value(hay, p, sep, target);
     }
@@ -345,6 +387,44 @@ pub(crate) fn match_separator(
         return element_value(hay, p, key_end, sep, target);
     }
     value_after_key(hay, p, key_end, target)
+}
+
+/// A key written as words in prose, `Date of birth: 1985-07-14` or `card number: ...`: the
+/// word before `:` (at `word_start..key_end`) classifies nothing alone, so up to two words
+/// before it are taken in (normalisation drops the spaces: `date of birth` is
+/// `date_of_birth`). Returns the key's start and its target.
+fn prose_key(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    word_start: usize,
+    key_end: usize,
+) -> Option<(usize, FieldTarget)> {
+    const MAX_WORD: usize = 16;
+    let after_a_word =
+        word_start >= 2 && hay[word_start - 1] == b' ' && hay[word_start - 2].is_ascii_alphabetic();
+    if !after_a_word || !table.may_end_prose_key(&hay[word_start..key_end]) {
+        return None;
+    }
+    let mut start = word_start;
+    for _ in 0..2 {
+        if start < 2 || hay[start - 1] != b' ' || !hay[start - 2].is_ascii_alphabetic() {
+            return None;
+        }
+        let word_end = start - 1;
+        let mut w = word_end;
+        while w > 0 && word_end - w < MAX_WORD && hay[w - 1].is_ascii_alphabetic() {
+            w -= 1;
+        }
+        if w > 0 && is_key_byte(hay[w - 1]) {
+            return None;
+        }
+        start = w;
+        if let Some(target) = cache.classify(table, &hay[start..key_end]) {
+            return Some((start, target));
+        }
+    }
+    None
 }
 
 /// The text of an XML element whose tag is classified, `<password>hunter2</password>`: from
@@ -460,14 +540,6 @@ pub(crate) fn value_after_key(
         // A nested object or array: its own keys are classified one by one.
         return None;
     }
-    // Field names start with a letter (`--api-key=` in an argument list is a flag).
-    let in_printed_object = key_quote.is_none()
-        && !in_query
-        && hay[key_start].is_ascii_alphabetic()
-        && inside_printed_object(hay, key_start);
-    if target.quoted_only && !in_printed_object {
-        return None;
-    }
     let end = if key_quote.is_some() {
         // After a quoted key (JSON, Python, Ruby) an unquoted value is a number or a literal.
         let len = hay[pos..]
@@ -475,10 +547,29 @@ pub(crate) fn value_after_key(
             .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_'))
             .count();
         pos + len
-    } else if in_printed_object {
-        field_value_end(hay, pos, escaped_context)
     } else {
-        bare_value_end(hay, pos, in_query, escaped_context, target.credential_value)
+        let end = bare_value_end(hay, pos, in_query, escaped_context, target.credential_value);
+        // Inside a printed object the value may run on (or stop at a bracket) where a bare
+        // value does not: looked for only then, as the look back costs more than the rest.
+        // (A bare value ends before the closers it does not open: `{Password:hunter2}`.)
+        let may_differ = target.quoted_only
+            || (matches!(hay.get(end), Some(b' ' | b',')) && !starts_a_field(&hay[end + 1..]))
+            || matches!(hay.get(end), Some(b')' | b'}' | b']' | b'\''))
+            || memchr::memchr3(b')', b'}', b']', &hay[pos..end]).is_some();
+        // Field names start with a letter (`--api-key=` in an argument list is a flag).
+        let in_printed_object = may_differ
+            && !in_query
+            && hay[key_start].is_ascii_alphabetic()
+            && inside_printed_object(hay, key_start);
+        if in_printed_object {
+            field_value_end(hay, pos, escaped_context)
+        } else if target.quoted_only {
+            return None;
+        } else if target.capitalized_words && hay[pos].is_ascii_uppercase() {
+            capitalized_words_end(hay, end)
+        } else {
+            end
+        }
     };
     let value = &hay[pos..end];
     if value.is_empty()
@@ -495,6 +586,33 @@ pub(crate) fn value_after_key(
     Some(hit)
 }
 
+/// Extends a value ending at `end` over up to three more capitalised words (`Ana` `Maria`
+/// `Lopez`), each one blank away; a word followed by `=` or `:` is the next key.
+fn capitalized_words_end(hay: &[u8], mut end: usize) -> usize {
+    for _ in 0..3 {
+        let start = end + 1;
+        if hay.get(end) != Some(&b' ') || !hay.get(start).is_some_and(u8::is_ascii_uppercase) {
+            break;
+        }
+        let len = 1 + hay[start + 1..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-')
+            .count();
+        let ends_word = match hay.get(start + len) {
+            None => true,
+            Some(b) => matches!(
+                b,
+                b' ' | b',' | b'.' | b';' | b')' | b'}' | b']' | b'"' | b'\''
+            ),
+        };
+        if len < 2 || !ends_word {
+            break;
+        }
+        end = start + len;
+    }
+    end
+}
+
 /// How far back an object's opening bracket is looked for, and how far a value in it runs.
 const MAX_PRINTED_FIELD: usize = 256;
 
@@ -507,18 +625,15 @@ fn inside_printed_object(hay: &[u8], key_start: usize) -> bool {
     // The nearest bracket before the key: an opening one means the key is inside, but a
     // parenthesis only after a type name (`Customer(`): after a blank it opens prose
     // (`(address: connection reset)`).
-    let Some(at) = hay[from..key_start]
-        .iter()
-        .rposition(|&b| matches!(b, b'(' | b'{' | b'[' | b')' | b'}' | b']'))
-        .map(|i| from + i)
-    else {
+    let window = &hay[from..key_start];
+    let Some(open) = memchr::memrchr3(b'(', b'{', b'[', window) else {
         return false;
     };
-    match hay[at] {
-        b'{' | b'[' => true,
-        b'(' => at > 0 && is_key_byte(hay[at - 1]),
-        _ => false,
+    if memchr::memrchr3(b')', b'}', b']', &window[open..]).is_some() {
+        return false;
     }
+    let at = from + open;
+    hay[at] != b'(' || (at > 0 && is_key_byte(hay[at - 1]))
 }
 
 /// The end of a bare value in a printed object: the next field (`, email=`, ` Email:`), the
@@ -794,9 +909,8 @@ mod tests {
     fn table() -> FieldTable {
         let mut t = FieldTable::default();
         let target = |n| FieldTarget {
-            rule: RuleId(n),
             credential_value: n == 3,
-            quoted_only: false,
+            ..FieldTarget::plain(RuleId(n))
         };
         t.insert_suffix("password", target(1));
         t.insert_exact("ssn", target(2));
@@ -832,6 +946,12 @@ mod tests {
             ("WHERE password = 'sqlval'", "sqlval"),
             (r#"msg "{\"password\":\"escaped\"}""#, "escaped"),
             ("Server=db;Password=ado;Encrypt=true", "ado"),
+            // Objects printed unquoted: values run over blanks to the next field or bracket.
+            ("User@1b6d[password=a b,level=x]", "a b"),
+            ("x[password=Jane,level=Doe]", "Jane"),
+            ("Login(user=a, password=p (w), level=x)", "p (w)"),
+            ("{ Password = p w }", "p w"),
+            ("{ID:1 Password:p w Role:x}", "p w"),
         ];
         for (hay, want) in cases {
             assert_eq!(value_of(hay, "password").as_deref(), Some(want), "{hay}");
