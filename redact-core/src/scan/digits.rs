@@ -232,9 +232,20 @@ fn date_time_len(s: &[u8]) -> Option<usize> {
 }
 
 /// Whether the run at `start` is introduced as a version (`Version=6.0.0.0` in .NET assembly
-/// names, `version: 4.2.1.0`): four small numbers are an IPv4 address's shape, and a version's.
+/// names, `version: 4.2.1.0`, a User-Agent's `Chrome/120.0.0.0`): four small numbers are an
+/// IPv4 address's shape, and a version's.
 fn follows_version_word(hay: &[u8], start: usize) -> bool {
     let before = &hay[..start];
+    if let Some(product) = before.strip_suffix(b"/") {
+        // A product token names its software capitalised (`Chrome`, `OPR`, `Edg`); a path
+        // segment before an address is lowercase (`/hosts/10.0.0.5`).
+        let name_start = product
+            .iter()
+            .rposition(|b| !b.is_ascii_alphabetic())
+            .map_or(0, |i| i + 1);
+        let name = &product[name_start..];
+        return name.len() >= 2 && name[0].is_ascii_uppercase();
+    }
     let before = before.strip_suffix(b" ").unwrap_or(before);
     let before = before
         .strip_suffix(b"=")
