@@ -276,9 +276,11 @@ fn classify(
     // Most runs of groups are dates, times and versions: rule every shape out at once.
     let maybe_ssn = g.len >= 3 && lens[..3] == [3, 2, 4];
     let maybe_nanp = g.len >= 3 && lens[..3] == [3, 3, 4];
+    // With the trunk prefix: 1-NPA-NXX-XXXX.
+    let maybe_nanp_trunk = g.len >= 4 && lens[..4] == [1, 3, 3, 4] && hay[start] == b'1';
     let maybe_ipv4 = g.len >= 4 && lens[..4].iter().all(|&l| l <= 3);
     let maybe_card = g.digits(g.len) >= 13;
-    if !(maybe_ssn || maybe_nanp || maybe_ipv4 || maybe_card || prev == b'+') {
+    if !(maybe_ssn || maybe_nanp || maybe_nanp_trunk || maybe_ipv4 || maybe_card || prev == b'+') {
         return None;
     }
     let seps_are = |k: usize, sep: &[u8]| (0..k.saturating_sub(1)).all(|i| g.sep(hay, i) == sep);
@@ -344,7 +346,8 @@ fn classify(
                 }
             }
         }
-        // North American national formats: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX.
+        // North American national formats: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX, and
+        // 1-NPA-NXX-XXXX with the trunk prefix.
         if g.len >= 3 && lens[..3] == [3, 3, 4] && g.clean_end(hay, 3) {
             let npa_ok = (b'2'..=b'9').contains(&hay[g.spans[0].0]);
             let nxx_ok = (b'2'..=b'9').contains(&hay[g.spans[1].0]);
@@ -357,6 +360,14 @@ fn classify(
             if npa_ok && nxx_ok && (parenthesised || plain) {
                 let match_start = if parenthesised { start - 1 } else { start };
                 return Some((match_start, g.end(3), rule));
+            }
+        }
+        if maybe_nanp_trunk && g.clean_end(hay, 4) && !matches!(prev, b'(' | b'+' | b'-') {
+            let npa_ok = (b'2'..=b'9').contains(&hay[g.spans[1].0]);
+            let nxx_ok = (b'2'..=b'9').contains(&hay[g.spans[2].0]);
+            let sep = g.sep(hay, 0);
+            if npa_ok && nxx_ok && matches!(sep, b"-" | b".") && seps_are(4, sep) {
+                return Some((start, g.end(4), rule));
             }
         }
     }
