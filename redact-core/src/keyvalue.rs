@@ -1,6 +1,8 @@
 //! Classified keys in text: `key=value`, `key: value`, `"key": "value"`, `'key': 'value'`,
 //! `"key"=>"value"`, `[key] => value` (PHP `print_r`), `Key:value` (Go `%+v`), `{ key: 'value' }`
-//! (Node), query strings and SQL comparisons, also with escaped quotes (`\"key\":\"value\"`) inside JSON strings.
+//! (Node), `Customer(fullName=Jane Doe)` (objects printed unquoted), `Date of birth: ...`
+//! (keys in prose), query strings and SQL comparisons, also with escaped quotes
+//! (`\"key\":\"value\"`) inside JSON strings.
 
 use crate::engine::{Hit, RuleId};
 
@@ -401,14 +403,13 @@ fn prose_key(
     key_end: usize,
 ) -> Option<(usize, FieldTarget)> {
     const MAX_WORD: usize = 16;
-    let after_a_word =
-        word_start >= 2 && hay[word_start - 1] == b' ' && hay[word_start - 2].is_ascii_alphabetic();
-    if !after_a_word || !table.may_end_prose_key(&hay[word_start..key_end]) {
-        return None;
-    }
     let mut start = word_start;
-    for _ in 0..2 {
+    for words_before in 1..=2 {
         if start < 2 || hay[start - 1] != b' ' || !hay[start - 2].is_ascii_alphabetic() {
+            return None;
+        }
+        // After the cheap look at the bytes: most `word:` in logs follow other words.
+        if words_before == 1 && !table.may_end_prose_key(&hay[word_start..key_end]) {
             return None;
         }
         let word_end = start - 1;
