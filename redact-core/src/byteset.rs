@@ -8,7 +8,9 @@
 //! `trailing_zeros`. Measured under callgrind on the dev corpus (redact-core alone), both sets
 //! with short tails padded took text from 33.6 to 30.8 instructions per byte, JSON from 41.0 to
 //! 39.8 and loghub from 44.5 to 40.0. Word-sized bit arithmetic measured worse than the table
-//! walk (text 34.5), so other targets keep the walk and `memchr3`.
+//! walk (text 34.5), so other targets keep the walk and `memchr3`. JSON strings are short: their
+//! ends found here rather than by a `memchr2` call each, and the screen for a byte that starts
+//! a match, took JSON from 39.9 to 38.3.
 
 /// A set of bytes that can be searched for sixteen at a time.
 pub(crate) trait ByteSet {
@@ -109,7 +111,7 @@ pub(crate) fn may_start_a_match(hay: &[u8]) -> bool {
 
 /// The offset of the first `"` or `\` in `hay` at or after `from`: where a JSON string's
 /// plain bytes end. Strings are short, so a call's fixed cost counts: `memchr2`'s dispatch
-/// cost more than this inline loop (measured in the module's head).
+/// costs more than this inline loop (figures in the module's head).
 #[cfg(target_arch = "x86_64")]
 #[inline]
 pub(crate) fn string_end(hay: &[u8], from: usize) -> Option<usize> {
