@@ -42,10 +42,8 @@ impl ByteSet for Stops {
 }
 
 /// The bytes that may separate a key from its value: `:`, `=` and `>`.
-#[cfg(any(test, target_arch = "x86_64"))]
 pub(crate) struct Separators;
 
-#[cfg(any(test, target_arch = "x86_64"))]
 impl ByteSet for Separators {
     #[inline]
     fn contains(b: u8) -> bool {
@@ -61,10 +59,8 @@ impl ByteSet for Separators {
 
 /// The bytes that any match of the scanners or the key rules starts from: [`Stops`] and
 /// [`Separators`]. A JSON string without one (and without a gate keyword) holds no match.
-#[cfg(any(test, target_arch = "x86_64"))]
 pub(crate) struct StartsAMatch;
 
-#[cfg(any(test, target_arch = "x86_64"))]
 impl ByteSet for StartsAMatch {
     #[inline]
     fn contains(b: u8) -> bool {
@@ -97,16 +93,8 @@ impl ByteSet for StringEnds {
 }
 
 /// Whether `hay` holds a byte that a scanner or key rule match starts from.
-#[cfg(target_arch = "x86_64")]
 pub(crate) fn may_start_a_match(hay: &[u8]) -> bool {
     find::<StartsAMatch>(hay, 0).is_some()
-}
-
-/// Whether `hay` holds a byte that a scanner or key rule match starts from.
-#[cfg(not(target_arch = "x86_64"))]
-pub(crate) fn may_start_a_match(hay: &[u8]) -> bool {
-    hay.iter()
-        .any(|&b| crate::scan::is_stop(b) || crate::keyvalue::SEPARATORS.contains(&b))
 }
 
 /// The offset of the first `"` or `\` in `hay` at or after `from`: where a JSON string's

@@ -348,25 +348,24 @@ fn classify(
         }
         // North American national formats: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX, and
         // 1-NPA-NXX-XXXX with the trunk prefix.
+        // Area codes and exchanges start with 2-9.
+        let npa_nxx_ok =
+            |group: usize| (group..group + 2).all(|i| (b'2'..=b'9').contains(&hay[g.spans[i].0]));
         if g.len >= 3 && lens[..3] == [3, 3, 4] && g.clean_end(hay, 3) {
-            let npa_ok = (b'2'..=b'9').contains(&hay[g.spans[0].0]);
-            let nxx_ok = (b'2'..=b'9').contains(&hay[g.spans[1].0]);
             let (s0, s1) = (g.sep(hay, 0), g.sep(hay, 1));
             let parenthesised = opened_by(b'(')
                 && matches!(s0, b")" | b") " | b")-")
                 && matches!(s1, b"-" | b" " | b".");
             let plain =
                 !matches!(prev, b'(' | b'+' | b'-') && s0 == s1 && matches!(s0, b"-" | b".");
-            if npa_ok && nxx_ok && (parenthesised || plain) {
+            if npa_nxx_ok(0) && (parenthesised || plain) {
                 let match_start = if parenthesised { start - 1 } else { start };
                 return Some((match_start, g.end(3), rule));
             }
         }
         if maybe_nanp_trunk && g.clean_end(hay, 4) && !matches!(prev, b'(' | b'+' | b'-') {
-            let npa_ok = (b'2'..=b'9').contains(&hay[g.spans[1].0]);
-            let nxx_ok = (b'2'..=b'9').contains(&hay[g.spans[2].0]);
             let sep = g.sep(hay, 0);
-            if npa_ok && nxx_ok && matches!(sep, b"-" | b".") && seps_are(4, sep) {
+            if npa_nxx_ok(1) && matches!(sep, b"-" | b".") && seps_are(4, sep) {
                 return Some((start, g.end(4), rule));
             }
         }
