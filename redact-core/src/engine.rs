@@ -181,6 +181,10 @@ pub struct Redactor {
     patterns: Vec<PatternMatcher>,
     custom: Vec<CustomMatcher>,
     pub(crate) fields: FieldTable,
+    /// Whether a classified key ends in two digits: then a JSON string holding only a
+    /// date-time may still hold a key (`..T10:`), and [`crate::scan::finds_nothing_in`] does
+    /// not settle it.
+    keys_end_in_two_digits: bool,
     pub(crate) paths: Vec<PathRule>,
     pub(crate) scanners: ScannerSet,
     hash_key: Option<Vec<u8>>,
@@ -656,6 +660,7 @@ impl Compiler {
             triggers: self.triggers,
             patterns: self.patterns,
             custom: self.custom,
+            keys_end_in_two_digits: self.fields.may_end_in_two_digits(),
             fields: self.fields,
             paths: self.paths,
             scanners: self.scanners,
@@ -977,6 +982,10 @@ impl Redactor {
         {
             return true;
         }
+        if crate::scan::finds_nothing_in(hay) && !self.keys_end_in_two_digits {
+            // A date-time's only separators are the `:` between digits of its time.
+            return false;
+        }
         crate::byteset::may_start_a_match(hay)
     }
 
@@ -1256,6 +1265,28 @@ mod tests {
             String::from_utf8_lossy(&expected)
         );
         assert_eq!(once.redact(record), expected);
+    }
+
+    #[test]
+    fn a_key_ending_in_a_digit_is_still_looked_for_in_a_date_time() {
+        // No built-in key ends in two digits: a JSON string holding only a date-time is passed
+        // over. A key of the user's that does could end at its `:`.
+        let record = br#"{"at":"2026-11-23T10:00:45Z"}"#;
+        assert!(matches!(
+            Redactor::new().unwrap().redact(record),
+            Cow::Borrowed(_)
+        ));
+        let mut policy = Policy::new();
+        policy.add_field(Classification::Secret, "2026-11-23T10");
+        let redacted = Redactor::from_policy(&policy)
+            .unwrap()
+            .redact(record)
+            .into_owned();
+        assert!(
+            String::from_utf8_lossy(&redacted).contains("[REDACTED:"),
+            "{}",
+            String::from_utf8_lossy(&redacted)
+        );
     }
 
     #[test]

@@ -148,6 +148,16 @@ impl FieldTable {
         !self.has_entries
     }
 
+    /// Whether some key or suffix ends in two digits (none of the built-in ones does; `cvv2`
+    /// ends in one): only then can the `:` after a time's hours or minutes end a classified
+    /// key.
+    pub(crate) fn may_end_in_two_digits(&self) -> bool {
+        let digits = b'0'..=b'9';
+        digits
+            .clone()
+            .any(|a| digits.clone().any(|b| self.may_end_with(a, b)))
+    }
+
     /// The rule for a raw key as it appears in a record.
     pub(crate) fn classify(&self, raw_key: &[u8]) -> Option<FieldTarget> {
         let pair = match raw_key {

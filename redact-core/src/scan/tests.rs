@@ -122,3 +122,30 @@ fn request_ids_pass_whole_and_what_touches_them_is_still_found() {
         [("4111111111111111".into(), "credit_card")]
     );
 }
+
+#[test]
+fn values_passed_over_by_shape_hold_nothing_the_scanners_find() {
+    for value in [
+        "2026-11-23T10:00:45.205Z",
+        "2026-11-23 10:01:10,514+0000",
+        "2026-11-23T10:00:45-05:00",
+        "2026-11-23T10:00+01",
+        "2026-11-23 10:00:45",
+        "2048",
+        "412345678901",
+    ] {
+        assert!(finds_nothing_in(value.as_bytes()), "{value}");
+        assert_eq!(found(value), [], "{value}");
+    }
+    // Scanned as usual: a card's length, more after the time, a zone too long to be one.
+    for value in [
+        "4111111111111111",
+        "2026-11-23T10:00:45Z 10.0.0.1",
+        "2026-11-23T10:00:45+14155552671",
+        "2026-11-23T10:00:45+01:00:00",
+        "192.168.1.20",
+        "",
+    ] {
+        assert!(!finds_nothing_in(value.as_bytes()), "{value}");
+    }
+}
