@@ -14,6 +14,10 @@ use crate::Action;
 /// Deeper nesting than this is treated as text.
 const MAX_DEPTH: usize = 128;
 
+/// The bytes that make a key worth scanning: a digit, `@`, `%` or `:`. A table, as every
+/// key's bytes are looked at: four comparisons a byte cost 2% of the JSON corpus's time.
+static KEY_DATA_BYTE: [bool; 256] = crate::scan::table_of(b"0123456789@%:");
+
 /// The record is not a JSON object.
 #[derive(Debug)]
 pub(crate) struct NotJson;
@@ -97,10 +101,7 @@ impl Walker<'_, '_> {
             let key = &self.hay[key_start..key_end];
             // Keys can be data too (a map keyed by e-mail or IP address); only keys with a
             // digit, `@`, `%` or `:` can hold what the scanners find, so only those are scanned.
-            if key
-                .iter()
-                .any(|&b| b.is_ascii_digit() || matches!(b, b'@' | b'%' | b':'))
-            {
+            if key.iter().any(|&b| KEY_DATA_BYTE[usize::from(b)]) {
                 self.scan_string(key_start, key_end, scratch);
             }
             let target = self.classify(key, scratch);
@@ -264,8 +265,9 @@ impl Walker<'_, '_> {
         self.redactor
             .scan_text(&self.hay[start..end], start, scratch);
         // A string's contents hold no bare quote: what `string_end` finds there is a `\`.
-        let escaped = crate::byteset::string_end(&self.hay[start..end], 0).is_some();
-        if escaped && scratch.hits.len() > first {
+        if scratch.hits.len() > first
+            && crate::byteset::string_end(&self.hay[start..end], 0).is_some()
+        {
             align_to_escapes(self.hay, start, end, &mut scratch.hits[first..]);
         }
     }
