@@ -579,7 +579,7 @@ pub(crate) fn value_after_key(
         } else if target.capitalized_words && hay[pos].is_ascii_uppercase() {
             capitalized_words_end(hay, end)
         } else {
-            end
+            digit_groups_end(hay, pos, end)
         }
     };
     let value = &hay[pos..end];
@@ -595,6 +595,73 @@ pub(crate) fn value_after_key(
     let mut hit = Hit::new(pos, end, target.rule);
     hit.quote = json_key;
     Some(hit)
+}
+
+/// Extends a value of digits (`hay[start..end]`) over up to four more groups of digits, each one
+/// blank away, and month names between them: `ssn: 536 22 8011`, `account: 1234 5678 9012`,
+/// `dob: 12 April 1990`. A bare value ends at the first blank, and the rest of such a number
+/// is no match alone.
+fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
+    const MAX_GROUP: usize = 6;
+    let is_group = |value: &[u8]| {
+        (1..=MAX_GROUP).contains(&value.len()) && value.iter().all(u8::is_ascii_digit)
+    };
+    if !is_group(&hay[start..end]) {
+        return end;
+    }
+    let ends_group = |at: usize| {
+        hay.get(at)
+            .is_none_or(|&b| matches!(b, b' ' | b',' | b';' | b'.' | b')' | b'"' | b'\''))
+    };
+    let mut last_group_end = end;
+    for _ in 0..5 {
+        if hay.get(end) != Some(&b' ') {
+            break;
+        }
+        let from = end + 1;
+        let digits = hay[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let letters = hay[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        if digits > 0 && digits <= MAX_GROUP && ends_group(from + digits) {
+            end = from + digits;
+            last_group_end = end;
+        } else if letters >= 3 && is_month(&hay[from..from + letters]) && ends_group(from + letters)
+        {
+            end = from + letters;
+        } else {
+            break;
+        }
+    }
+    // A month name counts only between groups of digits.
+    last_group_end
+}
+
+/// An English month's name or its three-letter abbreviation, in any case.
+fn is_month(word: &[u8]) -> bool {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    MONTHS.iter().any(|m| {
+        word.len() <= m.len()
+            && (word.len() == 3 || word.len() == m.len())
+            && word.eq_ignore_ascii_case(&m.as_bytes()[..word.len()])
+    })
 }
 
 /// Extends a value ending at `end` over up to three more capitalised words (`Ana` `Maria`

@@ -25,6 +25,24 @@ impl Tally {
     }
 }
 
+/// A part of `value` (a run of four or more letters and digits with a digit in it: a phone
+/// number's last groups, an IBAN's tail; not `https` of a URL) that is still in `out`, outside
+/// its placeholders, and comes from the value, not from elsewhere in `line`.
+fn left_in_part<'v>(line: &str, out: &str, value: &'v str) -> Option<&'v str> {
+    let elsewhere = line.replacen(value, "\u{0}", 1);
+    let mut unredacted = String::with_capacity(out.len());
+    let mut rest = out;
+    while let Some(start) = rest.find("[REDACTED:") {
+        unredacted.push_str(&rest[..start]);
+        rest = rest[start..].split_once(']').map_or("", |(_, after)| after);
+    }
+    unredacted.push_str(rest);
+    value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|run| run.len() >= 4 && run.bytes().any(|b| b.is_ascii_digit()))
+        .find(|run| unredacted.contains(run) && !elsewhere.contains(run))
+}
+
 #[test]
 fn dev_corpus_recall_and_look_alikes_kept() {
     let Some(corpus) = corpus_or_skip() else {
@@ -38,6 +56,10 @@ fn dev_corpus_recall_and_look_alikes_kept() {
     );
     let redactor = Redactor::new().expect("default redactor");
     let mut recall: BTreeMap<String, Tally> = BTreeMap::new();
+    // Gone, and no part of it left either (`phone=+44 20 7206 4567` redacted as far as `+44`
+    // passes the first test, not this one).
+    let mut wholly: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut partial = Vec::new();
     let mut kept = Tally::default();
     let mut misses = Vec::new();
     let mut damaged = Vec::new();
@@ -48,6 +70,17 @@ fn dev_corpus_recall_and_look_alikes_kept() {
         for s in &labels.sensitive {
             let gone = !out.contains(s.value.as_str());
             recall.entry(s.kind.clone()).or_default().add(gone);
+            let fragment = gone.then(|| left_in_part(line, &out, &s.value)).flatten();
+            wholly
+                .entry(s.kind.clone())
+                .or_default()
+                .add(gone && fragment.is_none());
+            if let Some(fragment) = fragment.filter(|_| partial.len() < 40) {
+                partial.push(format!(
+                    "{} line {}: {:?} left {fragment:?}\n    out: {}",
+                    s.kind, labels.line, s.value, out
+                ));
+            }
             if !gone && misses.len() < 40 {
                 misses.push(format!(
                     "{} line {}: {:?}\n    out: {}",
@@ -63,17 +96,29 @@ fn dev_corpus_recall_and_look_alikes_kept() {
             }
         }
     }
-    let mut all = Tally::default();
-    println!("{:<36} {:>7} {:>9}", "kind", "labels", "recall");
+    let (mut all, mut all_wholly) = (Tally::default(), Tally::default());
+    println!(
+        "{:<36} {:>7} {:>9} {:>13}",
+        "kind", "labels", "recall", "wholly gone"
+    );
     for (kind, t) in &recall {
-        println!("{kind:<36} {:>7} {:>8.2}%", t.total, 100.0 * t.rate());
+        let w = &wholly[kind];
+        println!(
+            "{kind:<36} {:>7} {:>8.2}% {:>12.2}%",
+            t.total,
+            100.0 * t.rate(),
+            100.0 * w.rate()
+        );
         all.total += t.total;
         all.ok += t.ok;
+        all_wholly.total += w.total;
+        all_wholly.ok += w.ok;
     }
     println!(
-        "recall: {:.3}% of {} sensitive values",
+        "recall: {:.3}% of {} sensitive values ({:.3}% gone with no part of them left)",
         100.0 * all.rate(),
-        all.total
+        all.total,
+        100.0 * all_wholly.rate()
     );
     println!(
         "look-alikes kept: {:.3}% of {} benign values",
@@ -83,6 +128,9 @@ fn dev_corpus_recall_and_look_alikes_kept() {
     for m in &misses {
         println!("MISSED {m}");
     }
+    for p in &partial {
+        println!("LEFT IN PART {p}");
+    }
     for d in &damaged {
         println!("DAMAGED {d}");
     }
@@ -90,6 +138,11 @@ fn dev_corpus_recall_and_look_alikes_kept() {
         all.rate() >= 0.995,
         "recall {:.3}% < 99.5%",
         100.0 * all.rate()
+    );
+    assert!(
+        all_wholly.rate() >= 0.995,
+        "values gone with no part left {:.3}% < 99.5%",
+        100.0 * all_wholly.rate()
     );
     assert!(
         kept.rate() >= 0.995,

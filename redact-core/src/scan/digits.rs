@@ -20,6 +20,7 @@ struct Groups {
 }
 
 impl Groups {
+    #[inline(always)] // see `scan_at`
     fn parse(hay: &[u8], start: usize) -> Groups {
         let mut spans = [(0, 0); MAX_GROUPS];
         let mut len = 0;
@@ -86,6 +87,8 @@ fn separator_len(rest: &[u8]) -> Option<usize> {
 }
 
 /// `start` is the first digit of a run. Returns where scanning resumes.
+#[inline(always)] // into the scan loop (`run_on`, off the hot path, has its own copy): with
+                  // two callers it and what it calls were left out of line, 2% dearer on loghub
 pub(super) fn scan_at(
     set: &ScannerSet,
     hay: &[u8],
@@ -152,6 +155,40 @@ pub(super) fn scan_at(
         return end;
     }
     resume
+}
+
+/// Whether a number that starts inside a key rule's match ending at `taken_end` may run on
+/// past it: `card_number: 4111 1111 1111 1111`, `IBAN: DE89 3704 0044 ...`, `phone: +44 20
+/// 7946 0958` (a bare value ends at the first blank). Its rest is too short to be found alone,
+/// so the scan looks at the number from inside the match.
+pub(super) fn may_run_on(hay: &[u8], taken_end: usize) -> bool {
+    hay.get(taken_end) == Some(&b' ')
+        && hay
+            .get(taken_end + 1)
+            .is_some_and(|&b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'(')
+}
+
+/// Scans the number whose first digit, `start`, is inside a key rule's match ending at
+/// `taken_end`, reading the bytes as written (the number starts in that match). Keeps its hit
+/// only when it runs on past the match, with which it then merges. Returns where scanning
+/// resumes.
+#[cold]
+#[inline(never)]
+pub(super) fn run_on(
+    set: &ScannerSet,
+    hay: &[u8],
+    start: usize,
+    taken_end: usize,
+    out: &mut Vec<Hit>,
+) -> usize {
+    let found = out.len();
+    let resume = scan_at(set, hay, start, out, &Covered::none());
+    if out.get(found).is_some_and(|hit| hit.end > taken_end) {
+        resume
+    } else {
+        out.truncate(found);
+        taken_end
+    }
 }
 
 /// Skips a word, and the digit runs glued to it by `-`, `.` or `_` (`f19c5570-67cb-4e80`,
@@ -285,6 +322,7 @@ fn follows_version_word(hay: &[u8], start: usize) -> bool {
         .any(|w| word.eq_ignore_ascii_case(w))
 }
 
+#[inline(always)] // see `scan_at`
 fn classify(
     set: &ScannerSet,
     hay: &[u8],
@@ -307,7 +345,13 @@ fn classify(
     if !(maybe_ssn || maybe_nanp || maybe_nanp_trunk || maybe_ipv4 || maybe_card || prev == b'+') {
         return None;
     }
-    let seps_are = |k: usize, sep: &[u8]| (0..k.saturating_sub(1)).all(|i| g.sep(hay, i) == sep);
+    // Separators are one or two bytes: compared as such, not by a `memcmp` call each.
+    let seps_are = |k: usize, sep: &[u8]| {
+        (0..k.saturating_sub(1)).all(|i| {
+            let s = g.sep(hay, i);
+            s.len() == sep.len() && s.iter().zip(sep).all(|(a, b)| a == b)
+        })
+    };
     let opened_by = |b: u8| prev == b && !is_word(before_prev);
 
     if let Some(rule) = set.us_ssn {

@@ -125,8 +125,13 @@ impl ScannerSet {
             let class = CLASS[usize::from(hay[i])];
             if let Some(end) = covered.prior_end(i) {
                 // Already matched by a keyword rule: scan on after it, as a second pass over the
-                // redacted text would.
-                i = end;
+                // redacted text would; unless a number starts there and runs on past it.
+                i = match class {
+                    DIGIT if digits_on && digits::may_run_on(hay, end) => {
+                        digits::run_on(self, hay, i, end, out)
+                    }
+                    _ => end,
+                };
                 continue;
             }
             i = match class {
@@ -179,6 +184,14 @@ pub(crate) struct Covered<'s> {
 }
 
 impl Covered<'_> {
+    /// Nothing matched yet: every byte reads as itself.
+    fn none() -> Covered<'static> {
+        Covered {
+            prior: &[],
+            last: (0, 0),
+        }
+    }
+
     /// The merged span that contains `pos`, found by binary search (a record can hold many).
     fn prior_span(&self, pos: usize) -> Option<(usize, usize)> {
         let after = self.prior.partition_point(|&(start, _)| start <= pos);
