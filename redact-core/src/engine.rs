@@ -1268,7 +1268,7 @@ mod tests {
     }
 
     #[test]
-    fn a_key_ending_in_a_digit_is_still_looked_for_in_a_date_time() {
+    fn a_key_ending_in_two_digits_is_still_looked_for_in_a_date_time() {
         // No built-in key ends in two digits: a JSON string holding only a date-time is passed
         // over. A key of the user's that does could end at its `:`.
         let record = br#"{"at":"2026-11-23T10:00:45Z"}"#;

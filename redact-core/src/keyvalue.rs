@@ -597,8 +597,8 @@ pub(crate) fn value_after_key(
     Some(hit)
 }
 
-/// Extends a value of digits (`hay[start..end]`) over up to four more groups of digits, each one
-/// blank away, and month names between them: `ssn: 536 22 8011`, `account: 1234 5678 9012`,
+/// Extends a value of digits (`hay[start..end]`) over up to five more groups of digits, each one
+/// blank away, or month names between them: `ssn: 536 22 8011`, `account: 1234 5678 9012`,
 /// `dob: 12 April 1990`. A bare value ends at the first blank, and the rest of such a number
 /// is no match alone.
 fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {

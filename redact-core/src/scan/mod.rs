@@ -123,28 +123,28 @@ impl ScannerSet {
                 None => break,
             }
             let class = CLASS[usize::from(hay[i])];
-            if let Some(end) = covered.prior_end(i) {
+            i = if let Some(end) = covered.prior_end(i) {
                 // Already matched by a keyword rule: scan on after it, as a second pass over the
                 // redacted text would; unless a number starts there and runs on past it.
-                i = match class {
+                match class {
                     DIGIT if digits_on && digits::may_run_on(hay, end) => {
                         digits::run_on(self, hay, i, end, out)
                     }
                     _ => end,
-                };
-                continue;
-            }
-            i = match class {
-                DIGIT if digits_on => digits::scan_at(self, hay, i, out, &covered),
-                AT if email_on => email::scan_at(self, hay, i, 1, out, &covered),
-                PERCENT if email_on && hay[i + 1..].starts_with(b"40") => {
-                    email::scan_at(self, hay, i, 3, out, &covered)
                 }
-                BACKSLASH if email_on && hay[i + 1..].starts_with(b"u0040") => {
-                    email::scan_at(self, hay, i, 6, out, &covered)
+            } else {
+                match class {
+                    DIGIT if digits_on => digits::scan_at(self, hay, i, out, &covered),
+                    AT if email_on => email::scan_at(self, hay, i, 1, out, &covered),
+                    PERCENT if email_on && hay[i + 1..].starts_with(b"40") => {
+                        email::scan_at(self, hay, i, 3, out, &covered)
+                    }
+                    BACKSLASH if email_on && hay[i + 1..].starts_with(b"u0040") => {
+                        email::scan_at(self, hay, i, 6, out, &covered)
+                    }
+                    COLON if colon_on => colon::scan_at(self, hay, i, out, &covered),
+                    _ => i + 1,
                 }
-                COLON if colon_on => colon::scan_at(self, hay, i, out, &covered),
-                _ => i + 1,
             };
             if let Some(last) = out.last() {
                 if out.len() > first {
