@@ -421,7 +421,8 @@ mod tests {
                 "twilio_api_key",
                 "private_key",
                 "putty_private_key",
-                "secret_cli_flag"
+                "secret_cli_flag",
+                "curl_user_password"
             ]
         );
     }
