@@ -14,10 +14,6 @@ use crate::Action;
 /// Deeper nesting than this is treated as text.
 const MAX_DEPTH: usize = 128;
 
-/// The bytes that make a key worth scanning: a digit, `@`, `%` or `:`. A table, as every
-/// key's bytes are looked at: four comparisons a byte cost 2% of the JSON corpus's time.
-static KEY_DATA_BYTE: [bool; 256] = crate::scan::table_of(b"0123456789@%:");
-
 /// The record is not a JSON object.
 #[derive(Debug)]
 pub(crate) struct NotJson;
@@ -99,9 +95,11 @@ impl Walker<'_, '_> {
             self.expect(b':')?;
             self.skip_ws();
             let key = &self.hay[key_start..key_end];
-            // Keys can be data too (a map keyed by e-mail or IP address); only keys with a
-            // digit, `@`, `%` or `:` can hold what the scanners find, so only those are scanned.
-            if key.iter().any(|&b| KEY_DATA_BYTE[usize::from(b)]) {
+            // Keys can be data too (a map keyed by e-mail or IP address); only keys with a byte
+            // the scanners stop at (a digit, `@`, `%`, `\` or `:`) can hold what they find, so
+            // only those are scanned. (A table read: four comparisons a byte cost 2% of the JSON
+            // corpus's time.)
+            if key.iter().any(|&b| crate::scan::is_stop(b)) {
                 self.scan_string(key_start, key_end, scratch);
             }
             let target = self.classify(key, scratch);
