@@ -532,9 +532,10 @@ pub(crate) fn value_after_key(
         return None;
     }
     let escaped_context = key_quote.is_some_and(|q| q.escaped);
-    if let Some(q) = Quote::at(hay, pos) {
+    let prefix = python_string_prefix(&hay[pos..]);
+    if let Some(q) = Quote::at(hay, pos + prefix) {
         {
-            let content_start = pos + q.len();
+            let content_start = pos + prefix + q.len();
             let content_end = closing_quote(hay, content_start, q).unwrap_or(hay.len());
             let value = &hay[content_start..content_end];
             if value.is_empty() || is_stand_in(value) {
@@ -595,6 +596,20 @@ pub(crate) fn value_after_key(
     let mut hit = Hit::new(pos, end, target.rule);
     hit.quote = json_key;
     Some(hit)
+}
+
+/// The length of the prefix of a Python string literal at the start of `value`: `b'...'` (bytes),
+/// `u'...'` (Python 2's text), `r'...'` and `rb'...'`, as `repr` prints them inside a dict.
+/// Zero when no quote follows the letters.
+fn python_string_prefix(value: &[u8]) -> usize {
+    let letters = value
+        .iter()
+        .take(2)
+        .take_while(|b| matches!(b.to_ascii_lowercase(), b'b' | b'u' | b'r'))
+        .count();
+    (1..=letters)
+        .find(|&n| Quote::at(value, n).is_some())
+        .unwrap_or(0)
 }
 
 /// Extends a value of digits (`hay[start..end]`) over up to five more groups of digits, each one
@@ -831,7 +846,8 @@ fn bare_value_end(
         let word = &hay[start..end];
         let is_scheme = AUTH_SCHEMES.iter().any(|s| word.eq_ignore_ascii_case(s));
         if is_scheme && hay.get(end) == Some(&b' ') {
-            return bare_value_end(hay, end + 1, in_query, escaped, false);
+            return auth_params_end(hay, end + 1)
+                .unwrap_or_else(|| bare_value_end(hay, end + 1, in_query, escaped, false));
         }
         if hay.get(end) == Some(&b';') {
             // A cookie list: `a=1; b=2` is one value.
@@ -842,6 +858,48 @@ fn bare_value_end(
         }
     }
     trim_unbalanced_closers(hay, start, end)
+}
+
+/// The end of the auth-params after a scheme (RFC 7235), `Digest username="bob",
+/// response="6629..."` or `AWS4-HMAC-SHA256 Credential=AKIA.../aws4_request, Signature=fe5f...`:
+/// the credentials run to the last `name=value` of the list, quoted values and all. `None` when
+/// no `name=value` follows (a token such as `Bearer abc` or `Basic dXNlcg==`).
+fn auth_params_end(hay: &[u8], start: usize) -> Option<usize> {
+    let mut pos = start;
+    let mut end = None;
+    loop {
+        let name_len = hay[pos.min(hay.len())..]
+            .iter()
+            .take(MAX_KEY)
+            .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+            .count();
+        let value_start = pos + name_len + 1;
+        if name_len == 0
+            || hay.get(value_start - 1) != Some(&b'=')
+            || matches!(hay.get(value_start), None | Some(b'=' | b',' | b' '))
+        {
+            return end;
+        }
+        let value_end = match Quote::at(hay, value_start).filter(|q| q.byte == b'"') {
+            // An unclosed quote runs to the end: fail closed.
+            Some(q) => closing_quote(hay, value_start + q.len(), q)
+                .map_or(hay.len(), |close| close + q.len()),
+            None => {
+                value_start
+                    + hay[value_start..]
+                        .iter()
+                        .take_while(|&&b| {
+                            !b.is_ascii_whitespace() && !matches!(b, b',' | b'"' | b'\\')
+                        })
+                        .count()
+            }
+        };
+        end = Some(value_end);
+        if hay.get(value_end) != Some(&b',') {
+            return end;
+        }
+        pos = skip_blanks(hay, value_end + 1);
+    }
 }
 
 /// Drops trailing `,`, `)`, `]`, `}` and `'` that close something opened before the value, as in
@@ -1030,6 +1088,9 @@ mod tests {
             ("Login(user=a, password=p (w), level=x)", "p (w)"),
             ("{ Password = p w }", "p w"),
             ("{ID:1 Password:p w Role:x}", "p w"),
+            // Python's bytes and (Python 2) text literals in a printed dict.
+            ("{'password': b'pybytes', 'x': 1}", "pybytes"),
+            ("{'password': rb\"raw\"}", "raw"),
         ];
         for (hay, want) in cases {
             assert_eq!(value_of(hay, "password").as_deref(), Some(want), "{hay}");
@@ -1041,6 +1102,19 @@ mod tests {
         assert_eq!(
             value_of("Authorization: Bearer abc.def rest", "Authorization").as_deref(),
             Some("Bearer abc.def")
+        );
+        // Auth-params run to the last parameter, quoted values and all.
+        assert_eq!(
+            value_of(
+                r#"Authorization: Digest username="bo b", response="66af", opaque=x9 next"#,
+                "Authorization"
+            )
+            .as_deref(),
+            Some(r#"Digest username="bo b", response="66af", opaque=x9"#)
+        );
+        assert_eq!(
+            value_of("Authorization: Basic dXNlcg==, user=bob", "Authorization").as_deref(),
+            Some("Basic dXNlcg==")
         );
     }
 
