@@ -148,6 +148,8 @@ struct Trigger {
     patterns: Vec<usize>,
     /// Custom rules this keyword arms.
     custom: Vec<usize>,
+    /// SQL's `VALUES`: after a column list, classified columns' values follow by position.
+    sql_values: bool,
 }
 
 /// A dotted path from the policy (`customer.name`, `*.passport_number`), for JSON records.
@@ -455,6 +457,10 @@ impl Compiler {
         }
         c.add_policy_rules()?;
         c.check_policy_names()?;
+        if !c.fields.is_empty() {
+            let t = c.trigger(crate::sql::VALUES_KEYWORD.as_bytes());
+            c.triggers[t].sql_values = true;
+        }
         Ok(c)
     }
 
@@ -905,6 +911,15 @@ impl Redactor {
                 }
                 for &c in &trigger.custom {
                     scratch.armed[c] = true;
+                }
+                if trigger.sql_values {
+                    crate::sql::values_hits(
+                        &self.fields,
+                        &mut scratch.key_cache,
+                        hay,
+                        start,
+                        &mut scratch.hits,
+                    );
                 }
                 pos = next;
             }

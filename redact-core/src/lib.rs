@@ -11,7 +11,8 @@
 //!   rule's regex run, anchored;
 //! * **classified keys** (`password`, `ssn`, `first_name`...) are found from the separators:
 //!   at each `:` and `=` the key before it is read backwards and looked up, in every key/value
-//!   shape logs use (JSON, escaped JSON, Python, Ruby, Node, Go, logfmt, query strings, SQL);
+//!   shape logs use (JSON, escaped JSON, Python, Ruby, Node, Go, logfmt, query strings, SQL),
+//!   and the columns of an SQL `INSERT` classify the values written by position after `VALUES`;
 //! * purpose-built **byte scanners** find what has no literal anchor: e-mails from `@`, card
 //!   numbers, SSNs, phone numbers and IPv4 addresses from one look at each run of digits,
 //!   IBANs, IPv6 and MAC addresses; each candidate is validated (Luhn, mod-97, parsing);
@@ -64,6 +65,7 @@ mod keyvalue;
 mod policy;
 mod scan;
 mod sequence;
+mod sql;
 mod validate;
 
 pub use classification::{Action, Classification, UnknownName};
