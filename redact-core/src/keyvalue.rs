@@ -179,19 +179,27 @@ impl FieldTable {
             return None;
         }
         let mut buf = [0u8; MAX_KEY];
-        let norm = normalize(raw_key, &mut buf)?;
-        let last = *norm.last()?;
-        let bucket = &self.by_last_byte[usize::from(last)];
-        bucket
-            .iter()
-            .find(|e| {
-                if e.suffix {
-                    norm.ends_with(&e.key)
-                } else {
-                    norm == e.key.as_slice()
-                }
-            })
+        if let Some(entry) = self.entry(normalize(raw_key, &mut buf)?) {
+            return entry.target;
+        }
+        // A dotted key names its field last: `user.first_name` (Go's slog, OpenTelemetry
+        // attributes, flattened JSON). The whole key is looked up first, so that a suffix
+        // (`db.password`) or an exception (`server.address`) of it decides.
+        let dot = memchr::memrchr(b'.', raw_key)?;
+        self.entry(normalize(&raw_key[dot + 1..], &mut buf)?)
             .and_then(|e| e.target)
+    }
+
+    /// The entry for a normalised key: the exact key, or else the longest suffix that ends it.
+    fn entry(&self, norm: &[u8]) -> Option<&Entry> {
+        let last = *norm.last()?;
+        self.by_last_byte[usize::from(last)].iter().find(|e| {
+            if e.suffix {
+                norm.ends_with(&e.key)
+            } else {
+                norm == e.key.as_slice()
+            }
+        })
     }
 }
 
@@ -1164,6 +1172,24 @@ mod tests {
             value_of(r#"password="abc def"#, "password").as_deref(),
             Some("abc def")
         );
+    }
+
+    #[test]
+    fn a_dotted_key_is_classified_by_its_last_segment() {
+        assert_eq!(
+            value_of("user.ssn=536228011 ok", "ssn").as_deref(),
+            Some("536228011")
+        );
+        assert_eq!(
+            value_of(r#"{"customer.db.password":"x1"}"#, "password").as_deref(),
+            Some("x1")
+        );
+        let mut t = table();
+        t.insert_exception("server.ssn");
+        assert!(t.classify(b"req.user.ssn").is_some());
+        assert!(t.classify(b"server.ssn").is_none());
+        assert!(t.classify(b"ssn.count").is_none());
+        assert!(t.classify(b"user.assn").is_none());
     }
 
     #[test]
