@@ -112,8 +112,11 @@ impl FieldTable {
         } else {
             0
         };
-        let pair = tail_pair(before_last, last);
-        self.tail_pairs[pair / 64] |= 1 << (pair % 64);
+        // A URL-encoded `]` (`%5D`) ends a nested parameter's name (`user%5Bssn%5D=`): its
+        // last two bytes must pass the same first test as a key's.
+        for pair in [tail_pair(before_last, last), tail_pair(b'5', b'd')] {
+            self.tail_pairs[pair / 64] |= 1 << (pair % 64);
+        }
         self.has_entries = true;
         let bucket = &mut self.by_last_byte[usize::from(last)];
         bucket.retain(|e| !(e.key == key && e.suffix == suffix));
@@ -362,11 +365,15 @@ pub(crate) fn match_separator(
     if p > 0 && matches!(hay[p - 1], b'"' | b'\'' | b']') {
         p -= 1;
         if hay[p] == b']' {
+            if !hay[sep..].starts_with(b"=>") {
+                // `[pid]:` opens many a syslog line: only `]=` may end a nested parameter.
+                return match hay[sep] {
+                    b'=' => nested_param_value(table, cache, hay, p, 1, sep),
+                    _ => None,
+                };
+            }
             // PHP's `print_r` brackets its keys: `[password] => hunter2`.
             bracketed = true;
-            if !hay[sep..].starts_with(b"=>") {
-                return None;
-            }
         } else if p > 0 && hay[p - 1] == b'\\' {
             p -= 1;
         }
@@ -384,6 +391,9 @@ pub(crate) fn match_separator(
     };
     if !may_be_classified {
         return None;
+    }
+    if matches!(last, b'D' | b'd') && key_end >= 3 && hay[key_end - 3..key_end - 1] == *b"%5" {
+        return nested_param_value(table, cache, hay, key_end - 3, 3, sep);
     }
     while p > 0 && key_end - p < MAX_KEY && is_key_byte(hay[p - 1]) {
         p -= 1;
@@ -407,6 +417,59 @@ pub(crate) fn match_separator(
         return element_value(hay, p, key_end, sep, target);
     }
     value_after_key(hay, p, key_end, target)
+}
+
+/// The value of a nested parameter of a query string or form body whose last name is
+/// classified: `user[password]=hunter2` (Rails, PHP), URL-encoded `user%5Bpassword%5D=hunter2`,
+/// nested `a[b][ssn]=`. `close` is the position of the closing `]` (or `%5D`, `close_len` 3).
+#[cold]
+fn nested_param_value(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    close: usize,
+    close_len: usize,
+    sep: usize,
+) -> Option<Hit> {
+    let key_end = close + close_len;
+    if hay[sep] != b'=' || skip_blanks(hay, key_end) != sep {
+        return None;
+    }
+    let open_len = close_len;
+    let name_start = (close.saturating_sub(MAX_KEY)..close)
+        .rev()
+        .take_while(|&i| is_key_byte(hay[i]))
+        .last()?;
+    let opened = match open_len {
+        1 => name_start >= 1 && hay[name_start - 1] == b'[',
+        _ => name_start >= 3 && hay[name_start - 3..name_start].eq_ignore_ascii_case(b"%5B"),
+    };
+    // For `%5B`, the key bytes read back include its `5B`: look for the opener inside them.
+    let (open, name_start) = if opened {
+        (name_start - open_len, name_start)
+    } else if open_len == 3 {
+        let window = &hay[name_start.saturating_sub(1)..close];
+        let at = memchr::memmem::rfind(&window.to_ascii_uppercase(), b"%5B")?;
+        let open = name_start.saturating_sub(1) + at;
+        (open, open + 3)
+    } else {
+        return None;
+    };
+    if name_start >= close || open == 0 {
+        return None;
+    }
+    let target = cache.classify(table, &hay[name_start..close])?;
+    // The outer name (`user`, or `a[b]` when nested): names, brackets and their encodings.
+    let mut outer_start = open;
+    while outer_start > 0
+        && (is_key_byte(hay[outer_start - 1]) || matches!(hay[outer_start - 1], b'[' | b']' | b'%'))
+    {
+        outer_start -= 1;
+    }
+    if outer_start == open {
+        return None;
+    }
+    value_after_key(hay, outer_start, key_end, target)
 }
 
 /// A key written as words in prose, `Date of birth: 1985-07-14` or `card number: ...`: the
@@ -499,7 +562,7 @@ fn print_r_value(hay: &[u8], key_start: usize, arrow: usize, target: FieldTarget
 }
 
 /// The value of a classified key at `key_start..key_end`, if a separator and a value follow.
-pub(crate) fn value_after_key(
+fn value_after_key(
     hay: &[u8],
     key_start: usize,
     key_end: usize,
@@ -512,8 +575,11 @@ pub(crate) fn value_after_key(
     if let Some(q) = key_quote {
         pos += q.len();
     }
-    let in_query =
-        key_quote.is_none() && key_start > 0 && matches!(hay[key_start - 1], b'?' | b'&');
+    // A nested parameter's brackets (`user[ssn]=`) say form encoding as `?` and `&` do.
+    let in_query = key_quote.is_none()
+        && ((key_start > 0 && matches!(hay[key_start - 1], b'?' | b'&'))
+            || hay[key_end - 1] == b']'
+            || hay[..key_end].ends_with(b"%5D"));
     pos = skip_blanks(hay, pos);
     let rest = hay.get(pos..)?;
     let sep = if rest.starts_with(b"=>") || rest.starts_with(b":=") {
@@ -1190,6 +1256,24 @@ mod tests {
         assert!(t.classify(b"server.ssn").is_none());
         assert!(t.classify(b"ssn.count").is_none());
         assert!(t.classify(b"user.assn").is_none());
+    }
+
+    #[test]
+    fn a_nested_parameter_is_classified_by_its_bracketed_name() {
+        assert_eq!(
+            value_of("user[password]=p1&user[id]=2", "password").as_deref(),
+            Some("p1")
+        );
+        assert_eq!(
+            value_of("?u%5Bpassword%5D=p%402&next=1", "password").as_deref(),
+            Some("p%402")
+        );
+        assert_eq!(
+            value_of("a[b][ssn]=536228011 ok", "ssn").as_deref(),
+            Some("536228011")
+        );
+        assert_eq!(value_of("user[password]: p1", "password"), None);
+        assert_eq!(value_of("user[passwords]=3", "password"), None);
     }
 
     #[test]
