@@ -269,9 +269,10 @@ fn is_dropped(b: u8) -> bool {
     DROPPED[usize::from(b)]
 }
 
-static DROPPED: [bool; 256] = crate::scan::table_of(b"_-.@$ ");
+static DROPPED: [bool; 256] = crate::scan::table_of(b"_-.@$ '");
 
-/// ASCII-lowercases `key` into `buf`, dropping `_`, `-`, `.` and a leading `@`/`$`.
+/// ASCII-lowercases `key` into `buf`, dropping `_`, `-`, `.`, blanks, apostrophes and a leading
+/// `@`/`$`.
 /// `None` when the key is empty or longer than [`MAX_KEY`].
 pub(crate) fn normalize<'b>(key: &[u8], buf: &'b mut [u8; MAX_KEY]) -> Option<&'b [u8]> {
     if key.len() > MAX_KEY {
@@ -495,7 +496,13 @@ fn prose_key(
         }
         let word_end = start - 1;
         let mut w = word_end;
-        while w > 0 && word_end - w < MAX_WORD && hay[w - 1].is_ascii_alphabetic() {
+        // A possessive counts as its word (`Driver's license:` is `drivers_license`).
+        let possessive = |w: usize| hay[w - 1] == b'\'' && hay[w] == b's' && w >= 2;
+        while w > 0
+            && word_end - w < MAX_WORD
+            && (hay[w - 1].is_ascii_alphabetic()
+                || (possessive(w) && hay[w - 2].is_ascii_alphabetic()))
+        {
             w -= 1;
         }
         if w > 0 && is_key_byte(hay[w - 1]) {
@@ -688,14 +695,16 @@ fn python_string_prefix(value: &[u8]) -> usize {
 
 /// Extends a value of digits (`hay[start..end]`) over up to five more groups of digits, each one
 /// blank away, or month names between them: `ssn: 536 22 8011`, `account: 1234 5678 9012`,
-/// `dob: 12 April 1990`. A bare value ends at the first blank, and the rest of such a number
+/// `dob: 12 April 1990`; a value that is a month's name runs on over the date it opens
+/// (`DOB: Jan 31, 1990`). A bare value ends at the first blank, and the rest of such a number
 /// is no match alone.
 fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
     const MAX_GROUP: usize = 6;
     let is_group = |value: &[u8]| {
         (1..=MAX_GROUP).contains(&value.len()) && value.iter().all(u8::is_ascii_digit)
     };
-    if !is_group(&hay[start..end]) {
+    let mut in_date = is_month(&hay[start..end]);
+    if !in_date && !is_group(&hay[start..end]) {
         return end;
     }
     let ends_group = |at: usize| {
@@ -704,10 +713,14 @@ fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
     };
     let mut last_group_end = end;
     for _ in 0..5 {
-        if hay.get(end) != Some(&b' ') {
+        // `Jan 31, 1990`: a comma goes with a date's month name.
+        let from = if hay.get(end) == Some(&b' ') {
+            end + 1
+        } else if in_date && hay[end..].starts_with(b", ") {
+            end + 2
+        } else {
             break;
-        }
-        let from = end + 1;
+        };
         let digits = hay[from..]
             .iter()
             .take_while(|b| b.is_ascii_digit())
@@ -722,6 +735,7 @@ fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
         } else if letters >= 3 && is_month(&hay[from..from + letters]) && ends_group(from + letters)
         {
             end = from + letters;
+            in_date = true;
         } else {
             break;
         }
