@@ -629,9 +629,18 @@ fn value_after_key(
         // An empty value.
         return None;
     }
+    let json_key = key_quote.is_some_and(|q| q.byte == b'"' && !q.escaped);
     if matches!(hay[pos], b'{' | b'[') {
-        // A nested object or array: its own keys are classified one by one.
-        return None;
+        // A nested object or array goes whole, as in a JSON record: its fields are the
+        // classified data (a DynamoDB attribute `{'S': '536228011'}`, an address's lines).
+        let end = bracketed_value_end(hay, pos, escaped_context);
+        let value = &hay[pos..end];
+        if value.len() <= 2 || is_stand_in(value) {
+            return None;
+        }
+        let mut hit = Hit::new(pos, end, target.rule);
+        hit.quote = json_key;
+        return Some(hit);
     }
     let end = if key_quote.is_some() {
         // After a quoted key (JSON, Python, Ruby) an unquoted value is a number or a literal.
@@ -673,10 +682,54 @@ fn value_after_key(
     {
         return None;
     }
-    let json_key = key_quote.is_some_and(|q| q.byte == b'"' && !q.escaped);
     let mut hit = Hit::new(pos, end, target.rule);
     hit.quote = json_key;
     Some(hit)
+}
+
+/// The end of the object or array that opens at `start`: after its closing bracket, brackets
+/// inside quoted strings not counted. Unclosed (a record cut short), it runs to the end of
+/// `hay`, failing closed. `escaped`: `hay` is inside a JSON string, whose quotes are `\"`.
+fn bracketed_value_end(hay: &[u8], start: usize, escaped: bool) -> usize {
+    let mut depth = 0usize;
+    let mut quote = None;
+    let mut i = start;
+    while i < hay.len() {
+        let b = hay[i];
+        match quote {
+            Some(q) if b == b'\\' => {
+                // An escaped quote closes a string opened by one (`\"` inside a JSON string);
+                // any other backslash escapes the byte after it.
+                if escaped && q == b'"' && hay.get(i + 1) == Some(&b'"') {
+                    quote = None;
+                }
+                i += 2;
+                continue;
+            }
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'\\' if escaped && hay.get(i + 1) == Some(&b'"') => {
+                    quote = Some(b'"');
+                    i += 2;
+                    continue;
+                }
+                // An apostrophe inside a word (`O'Brien`, Go's unquoted strings) opens nothing.
+                b'\'' if i > 0 && hay[i - 1].is_ascii_alphanumeric() => {}
+                b'"' | b'\'' => quote = Some(b),
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return i + 1;
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    hay.len()
 }
 
 /// The length of the prefix of a Python string literal at the start of `value`: `b'...'` (bytes),
@@ -1288,6 +1341,26 @@ mod tests {
         );
         assert_eq!(value_of("user[password]: p1", "password"), None);
         assert_eq!(value_of("user[passwords]=3", "password"), None);
+    }
+
+    #[test]
+    fn a_nested_value_goes_whole() {
+        assert_eq!(
+            value_of("{'ssn': {'S': '5}6'}, 'id': 1}", "ssn").as_deref(),
+            Some("{'S': '5}6'}")
+        );
+        assert_eq!(
+            value_of(r#"m="{\"ssn\":{\"S\":\"5]6\"},\"id\":1}""#, "ssn").as_deref(),
+            Some(r#"{\"S\":\"5]6\"}"#)
+        );
+        assert_eq!(
+            value_of("{Ssn:{Value:O'Brien} ID:1}", "ssn").as_deref(),
+            Some("{Value:O'Brien}")
+        );
+        // Cut short: to the end, failing closed.
+        assert_eq!(value_of("ssn: [1, 2", "ssn").as_deref(), Some("[1, 2"));
+        assert_eq!(value_of("ssn: [] ok", "ssn"), None);
+        assert_eq!(value_of("password: [REDACTED] ok", "password"), None);
     }
 
     #[test]

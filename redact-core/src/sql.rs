@@ -115,7 +115,7 @@ struct Value {
 }
 
 /// Reads the value at `pos`: a string (`'O''Brien'`, `E'..'` and `N'..'` prefixes, `"..."` or an
-/// escaped `\"..\"` inside a JSON string) or anything else up to the `,` or `)` that ends it at
+/// escaped `\"..\"` inside a JSON string) or a token up to the blank, `,` or `)` that ends it at
 /// its own depth (`42`, `NULL`, `$1`, `NOW()`, `ARRAY[1, 2]`).
 fn read_value(hay: &[u8], pos: usize) -> Value {
     let prefixed = hay
@@ -188,24 +188,18 @@ fn bare_value(hay: &[u8], pos: usize) -> Value {
     }
 }
 
-/// A value that holds no data of its own: `NULL`, `DEFAULT`, a bind parameter (`?`, `$1`,
-/// `:name`, `@p1`, `%s`, `%(name)s`), a function call (`NOW()`), or a stand-in.
+/// A value that holds no data of its own: a stand-in (a placeholder, `%(name)s`) or, unquoted,
+/// anything but a number. Bare values are `NULL`, `DEFAULT`, bind parameters (`?`, `$1`,
+/// `:name`) and calls (`NOW()`) far more often than data; and a row that is not SQL at all
+/// (`VALUES ( +1 (415) 555-2671, ...`) is read as bare values, which must not take the place
+/// of what the scanners find there.
 fn is_not_data(value: &[u8], quoted: bool) -> bool {
-    if keyvalue::is_stand_in(value) {
-        return true;
-    }
     if quoted {
-        return false;
+        return keyvalue::is_stand_in(value);
     }
-    let is_name = |name: &[u8]| {
-        !name.is_empty() && name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
-    };
-    value.eq_ignore_ascii_case(b"null")
-        || value.eq_ignore_ascii_case(b"default")
-        || value == b"?"
-        || value == b"%s"
-        || (value.len() > 1 && matches!(value[0], b'$' | b':' | b'@') && is_name(&value[1..]))
-        || value.ends_with(b"()")
+    let digits = value.strip_prefix(b"-").unwrap_or(value);
+    !(digits.first().is_some_and(u8::is_ascii_digit)
+        && digits.iter().all(|&b| b.is_ascii_digit() || b == b'.'))
 }
 
 fn skip_space(hay: &[u8], mut pos: usize) -> usize {
@@ -256,8 +250,8 @@ mod tests {
             ["536-22-8011"]
         );
         assert_eq!(
-            values("INSERT INTO t (ssn, first_name) VALUES (E'536\\'22', lower('ADA'))"),
-            ["536\\'22", "lower('ADA')"]
+            values("INSERT INTO t (ssn, first_name) VALUES (E'536\\'22', lower('ADA')), (-1.5, 2)"),
+            ["536\\'22", "-1.5", "2"]
         );
     }
 
@@ -266,6 +260,10 @@ mod tests {
         assert!(values("INSERT INTO t (ssn, first_name) VALUES ($1, :name)").is_empty());
         assert!(
             values("INSERT INTO t (ssn, first_name) VALUES (?, %s), (DEFAULT, NOW())").is_empty()
+        );
+        assert!(
+            values("INSERT INTO t (ssn, first_name) VALUES ([REDACTED:x], '[REDACTED:y]')")
+                .is_empty()
         );
         assert!(values("INSERT INTO t (id, note) VALUES (1, 'Ada')").is_empty());
         // Not a column list.
