@@ -222,6 +222,8 @@ pub struct Scratch {
     findings: Findings,
     pub(crate) path: Vec<Vec<u8>>,
     pub(crate) key_cache: keyvalue::KeyCache,
+    /// Where the gate found SQL's `VALUES` in the text being scanned.
+    sql_keywords: Vec<usize>,
 }
 
 impl std::fmt::Debug for Scratch {
@@ -802,6 +804,7 @@ impl Redactor {
             findings: Findings::new(),
             path: Vec::new(),
             key_cache: keyvalue::KeyCache::default(),
+            sql_keywords: Vec::new(),
         }
     }
 
@@ -892,6 +895,7 @@ impl Redactor {
     /// Finds matches in `hay` (a record, or a JSON string's contents at offset `base`).
     pub(crate) fn scan_text(&self, hay: &[u8], base: usize, scratch: &mut Scratch) {
         let first = scratch.hits.len();
+        scratch.sql_keywords.clear();
         if let Some(gate) = &self.gate {
             scratch.armed.iter_mut().for_each(|a| *a = false);
             let mut pos = 0;
@@ -913,13 +917,7 @@ impl Redactor {
                     scratch.armed[c] = true;
                 }
                 if trigger.sql_values {
-                    crate::sql::values_hits(
-                        &self.fields,
-                        &mut scratch.key_cache,
-                        hay,
-                        start,
-                        &mut scratch.hits,
-                    );
+                    scratch.sql_keywords.push(start);
                 }
                 pos = next;
             }
@@ -971,11 +969,44 @@ impl Redactor {
         }
         self.scanners
             .scan(hay, 0, &mut scratch.hits, first, &mut scratch.spans);
+        if !scratch.sql_keywords.is_empty() {
+            self.sql_values(hay, first, scratch);
+        }
         if base != 0 {
             for hit in &mut scratch.hits[first..] {
                 hit.start += base;
                 hit.end += base;
             }
+        }
+    }
+
+    /// The values of classified SQL columns after each `VALUES` the gate found in `hay`, read as
+    /// they will look once every span found so far (`hits[first..]`) is a placeholder.
+    #[cold]
+    fn sql_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
+        let taken = &mut scratch.spans;
+        taken.clear();
+        taken.extend(scratch.hits[first..].iter().map(|h| (h.start, h.end)));
+        taken.sort_unstable();
+        let mut merged = 0;
+        for i in 0..taken.len() {
+            if merged > 0 && taken[i].0 < taken[merged - 1].1 {
+                taken[merged - 1].1 = taken[merged - 1].1.max(taken[i].1);
+            } else {
+                taken[merged] = taken[i];
+                merged += 1;
+            }
+        }
+        taken.truncate(merged);
+        for &keyword in &scratch.sql_keywords {
+            crate::sql::values_hits(
+                &self.fields,
+                &mut scratch.key_cache,
+                hay,
+                keyword,
+                &crate::sql::Taken(taken),
+                &mut scratch.hits,
+            );
         }
     }
 

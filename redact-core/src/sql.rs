@@ -13,6 +13,32 @@ pub(crate) const VALUES_KEYWORD: &str = "VALUES";
 /// How far back from `) VALUES` the column list's `(` is looked for.
 const MAX_COLUMN_LIST: usize = 2048;
 
+/// Spans other rules took in the text being read, sorted and merged: each will be one
+/// placeholder in the output. The rows are read as they will look then, a taken span being one
+/// opaque token, so that reading the output again finds the same columns in the same places
+/// (a span that swallows a `,` or a quote must not shift the columns on the second reading).
+pub(crate) struct Taken<'a>(pub(crate) &'a [(usize, usize)]);
+
+impl Taken<'_> {
+    /// The end of the taken span that holds `pos`, if one does.
+    fn end_at(&self, pos: usize) -> Option<usize> {
+        let next = self.0.partition_point(|&(start, _)| start <= pos);
+        next.checked_sub(1)
+            .map(|i| self.0[i])
+            .filter(|&(_, end)| pos < end)
+            .map(|(_, end)| end)
+    }
+
+    fn overlaps(&self, from: usize, to: usize) -> bool {
+        self.0.iter().any(|&(start, end)| start < to && from < end)
+    }
+
+    /// `hay[pos]`, unless a taken span holds it.
+    fn byte(&self, hay: &[u8], pos: usize) -> Option<u8> {
+        hay.get(pos).copied().filter(|_| self.end_at(pos).is_none())
+    }
+}
+
 /// Adds a hit for each value of a classified column, `keyword` being the position of
 /// [`VALUES_KEYWORD`] in `hay`, after a column list. Rows are read to the statement's end; a row
 /// cut short (a truncated log line) still gives the values it has, and an unclosed string runs
@@ -22,31 +48,35 @@ pub(crate) fn values_hits(
     cache: &mut KeyCache,
     hay: &[u8],
     keyword: usize,
+    taken: &Taken<'_>,
     hits: &mut Vec<Hit>,
 ) {
     let before = hay[..keyword].trim_ascii_end();
     if before.last() != Some(&b')') {
         return;
     }
-    let Some(columns) = classified_columns(table, cache, hay, before.len() - 1) else {
+    let Some((open, columns)) = classified_columns(table, cache, hay, before.len() - 1) else {
         return;
     };
-    let mut pos = skip_space(hay, keyword + VALUES_KEYWORD.len());
-    while hay.get(pos) == Some(&b'(') {
+    if taken.overlaps(open, keyword + VALUES_KEYWORD.len()) {
+        return;
+    }
+    let mut pos = skip_space(hay, taken, keyword + VALUES_KEYWORD.len());
+    while taken.byte(hay, pos) == Some(b'(') {
         pos += 1;
         let mut column = 0;
         loop {
-            pos = skip_space(hay, pos);
-            let value = read_value(hay, pos);
+            pos = skip_space(hay, taken, pos);
+            let value = read_value(hay, taken, pos);
             if let Some(Some(target)) = columns.get(column) {
                 let (start, end) = value.content;
                 let content = &hay[start..end];
-                if !content.is_empty() && !is_not_data(content, value.quoted) {
+                if !content.is_empty() && !value.opaque && !is_not_data(content, value.quoted) {
                     hits.push(Hit::new(start, end, target.rule));
                 }
             }
-            pos = skip_space(hay, value.end);
-            match hay.get(pos) {
+            pos = skip_space(hay, taken, value.end);
+            match taken.byte(hay, pos) {
                 Some(b',') => {
                     pos += 1;
                     column += 1;
@@ -58,22 +88,23 @@ pub(crate) fn values_hits(
                 _ => return,
             }
         }
-        pos = skip_space(hay, pos);
-        if hay.get(pos) != Some(&b',') {
+        pos = skip_space(hay, taken, pos);
+        if taken.byte(hay, pos) != Some(b',') {
             return;
         }
-        pos = skip_space(hay, pos + 1);
+        pos = skip_space(hay, taken, pos + 1);
     }
 }
 
-/// The classification of each column of the list that ends at `close`, or `None` when it is not
-/// a column list or no column of it is classified (nearly always: only then is a row read).
+/// Where the column list that ends at `close` opens, and the classification of each of its
+/// columns; `None` when it is not a column list or no column of it is classified (nearly always:
+/// only then is a row read).
 fn classified_columns(
     table: &FieldTable,
     cache: &mut KeyCache,
     hay: &[u8],
     close: usize,
-) -> Option<Vec<Option<FieldTarget>>> {
+) -> Option<(usize, Vec<Option<FieldTarget>>)> {
     let from = close.saturating_sub(MAX_COLUMN_LIST);
     let open = from + memchr::memrchr(b'(', &hay[from..close])?;
     let mut columns = Vec::new();
@@ -81,7 +112,10 @@ fn classified_columns(
         let name = column_name(raw)?;
         columns.push(cache.classify(table, name));
     }
-    columns.iter().any(Option::is_some).then_some(columns)
+    columns
+        .iter()
+        .any(Option::is_some)
+        .then_some((open, columns))
 }
 
 /// A column's name without blanks, identifier quotes (`"ssn"`, `` `ssn` ``, `[ssn]`, or `\"ssn\"`
@@ -110,44 +144,55 @@ struct Value {
     /// What would be redacted: a string's contents, or the bare token.
     content: (usize, usize),
     quoted: bool,
+    /// A taken span is part of the value: a placeholder will be, and the value is no data.
+    opaque: bool,
     /// Just after the value (after a string's closing quote).
     end: usize,
 }
 
 /// Reads the value at `pos`: a string (`'O''Brien'`, `E'..'` and `N'..'` prefixes, `"..."` or an
-/// escaped `\"..\"` inside a JSON string) or a token up to the blank, `,` or `)` that ends it at
-/// its own depth (`42`, `NULL`, `$1`, `NOW()`, `ARRAY[1, 2]`).
-fn read_value(hay: &[u8], pos: usize) -> Value {
-    let prefixed = hay
-        .get(pos)
+/// escaped `\"..\"` inside a JSON string) or a token up to the `,` or `)` that ends it at its own
+/// depth (`42`, `NULL`, `$1`, `NOW()`, `ARRAY[1, 2]`).
+fn read_value(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
+    let prefixed = taken
+        .byte(hay, pos)
         .is_some_and(|b| matches!(b, b'E' | b'e' | b'N' | b'n'))
-        && hay.get(pos + 1) == Some(&b'\'');
+        && taken.byte(hay, pos + 1) == Some(b'\'');
     let quote_at = pos + usize::from(prefixed);
-    let (quote, quote_len) = match (hay.get(quote_at), hay.get(quote_at + 1)) {
-        (Some(&q @ (b'\'' | b'"')), _) => (q, 1),
-        (Some(b'\\'), Some(&b'"')) => (b'"', 2),
-        _ => return bare_value(hay, pos),
+    let (quote, quote_len) = match (taken.byte(hay, quote_at), taken.byte(hay, quote_at + 1)) {
+        (Some(q @ (b'\'' | b'"')), _) => (q, 1),
+        (Some(b'\\'), Some(b'"')) => (b'"', 2),
+        _ => return bare_value(hay, taken, pos),
     };
     let start = quote_at + quote_len;
+    let mut opaque = false;
     let mut i = start;
     while i < hay.len() {
+        if let Some(end) = taken.end_at(i) {
+            opaque = true;
+            i = end;
+            continue;
+        }
+        let next = taken.byte(hay, i + 1);
         match hay[i] {
             // A backslash escapes the next byte (MySQL strings, JSON escapes); an escaped
             // quote that opened the value closes it.
-            b'\\' if quote_len == 2 && hay.get(i + 1) == Some(&quote) => {
+            b'\\' if quote_len == 2 && next == Some(quote) => {
                 return Value {
                     content: (start, i),
                     quoted: true,
+                    opaque,
                     end: i + 2,
                 };
             }
-            b'\\' => i += 2,
+            b'\\' if next.is_some() => i += 2,
             // A doubled quote is one quote inside the string (`'O''Brien'`).
-            b if b == quote && quote_len == 1 && hay.get(i + 1) == Some(&quote) => i += 2,
+            b if b == quote && quote_len == 1 && next == Some(quote) => i += 2,
             b if b == quote && quote_len == 1 => {
                 return Value {
                     content: (start, i),
                     quoted: true,
+                    opaque,
                     end: i + 1,
                 };
             }
@@ -158,14 +203,21 @@ fn read_value(hay: &[u8], pos: usize) -> Value {
     Value {
         content: (start, hay.len()),
         quoted: true,
+        opaque,
         end: hay.len(),
     }
 }
 
-fn bare_value(hay: &[u8], pos: usize) -> Value {
+fn bare_value(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
     let mut depth = 0usize;
+    let mut opaque = false;
     let mut end = pos;
     while end < hay.len() {
+        if let Some(span_end) = taken.end_at(end) {
+            opaque = true;
+            end = span_end;
+            continue;
+        }
         match hay[end] {
             b'(' | b'[' => depth += 1,
             b',' | b')' if depth == 0 => break,
@@ -173,7 +225,9 @@ fn bare_value(hay: &[u8], pos: usize) -> Value {
             b';' => break,
             // A string inside a call (`lower('Ada')`) is part of the value.
             b'\'' | b'"' => {
-                end = read_value(hay, end).end;
+                let string = read_value(hay, taken, end);
+                opaque |= string.opaque;
+                end = string.end;
                 continue;
             }
             _ => {}
@@ -184,6 +238,7 @@ fn bare_value(hay: &[u8], pos: usize) -> Value {
     Value {
         content: (pos, content_end),
         quoted: false,
+        opaque,
         end,
     }
 }
@@ -202,8 +257,11 @@ fn is_not_data(value: &[u8], quoted: bool) -> bool {
         && digits.iter().all(|&b| b.is_ascii_digit() || b == b'.'))
 }
 
-fn skip_space(hay: &[u8], mut pos: usize) -> usize {
-    while pos < hay.len() && hay[pos].is_ascii_whitespace() {
+fn skip_space(hay: &[u8], taken: &Taken<'_>, mut pos: usize) -> usize {
+    while taken
+        .byte(hay, pos)
+        .is_some_and(|b| b.is_ascii_whitespace())
+    {
         pos += 1;
     }
     pos
@@ -230,6 +288,7 @@ mod tests {
             &mut KeyCache::default(),
             sql.as_bytes(),
             keyword,
+            &Taken(&[]),
             &mut hits,
         );
         hits.iter().map(|h| &sql[h.start..h.end]).collect()
