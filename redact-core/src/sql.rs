@@ -70,8 +70,15 @@ pub(crate) fn values_hits(
             let value = read_value(hay, taken, pos);
             if let Some(Some(target)) = columns.get(column) {
                 let (start, end) = value.content;
-                let content = &hay[start..end];
-                if !content.is_empty() && !value.opaque && !is_not_data(content, value.quoted) {
+                // A value with a taken span in it reads as a placeholder and more on the
+                // next reading, which is data; one that is only a taken span reads as a
+                // placeholder alone, which is not.
+                let is_data = if value.opaque {
+                    taken.end_at(start) != Some(end)
+                } else {
+                    !is_not_data(&hay[start..end], value.quoted)
+                };
+                if start < end && is_data {
                     hits.push(Hit::new(start, end, target.rule));
                 }
             }
@@ -328,6 +335,35 @@ mod tests {
         // Not a column list.
         assert!(values("(see ssn docs) VALUES are checked").is_empty());
         assert!(values("INSERT INTO t VALUES ('Ada', '536-22-8011')").is_empty());
+    }
+
+    #[test]
+    fn a_span_another_rule_took_is_one_value_as_its_placeholder_will_be() {
+        let sql = "INSERT INTO t (first_name, ssn) VALUES ('Ada, Bo', '536228011')";
+        let found = |taken: &[(usize, usize)]| {
+            let mut hits = Vec::new();
+            let keyword = sql.find(VALUES_KEYWORD).unwrap();
+            let (table, mut cache) = (table(), KeyCache::default());
+            values_hits(
+                &table,
+                &mut cache,
+                sql.as_bytes(),
+                keyword,
+                &Taken(taken),
+                &mut hits,
+            );
+            hits.iter()
+                .map(|h| &sql[h.start..h.end])
+                .collect::<Vec<_>>()
+        };
+        let ada = sql.find("Ada").unwrap();
+        // Another rule took `Ada, Bo', '5`: the output reads `('[..]36228011')`, one value
+        // (first_name's) holding a placeholder and more.
+        let swallowed = [(ada, sql.find("36228011").unwrap())];
+        assert_eq!(found(&swallowed), ["Ada, Bo', '536228011"]);
+        // A value that is only a taken span is a placeholder alone on the next reading.
+        assert_eq!(found(&[(ada, ada + "Ada, Bo".len())]), ["536228011"]);
+        assert_eq!(found(&[]), ["Ada, Bo", "536228011"]);
     }
 
     #[test]

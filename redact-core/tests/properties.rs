@@ -46,6 +46,7 @@ const TOKENS: &[&str] = &[
     "VALUES",
     "('Ann', '536228011')",
     "'O''Brien',",
+    "('ann@example.com x', 536228011)",
     "b'hunter2'",
     "'password': b'x'",
     "Digest username=\"bob\", response=\"66af\"",
