@@ -984,20 +984,8 @@ impl Redactor {
     /// they will look once every span found so far (`hits[first..]`) is a placeholder.
     #[cold]
     fn sql_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
-        let taken = &mut scratch.spans;
-        taken.clear();
-        taken.extend(scratch.hits[first..].iter().map(|h| (h.start, h.end)));
-        taken.sort_unstable();
-        let mut merged = 0;
-        for i in 0..taken.len() {
-            if merged > 0 && taken[i].0 < taken[merged - 1].1 {
-                taken[merged - 1].1 = taken[merged - 1].1.max(taken[i].1);
-            } else {
-                taken[merged] = taken[i];
-                merged += 1;
-            }
-        }
-        taken.truncate(merged);
+        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+        let taken = &scratch.spans;
         for &keyword in &scratch.sql_keywords {
             crate::sql::values_hits(
                 &self.fields,

@@ -436,25 +436,21 @@ fn nested_param_value(
     if hay[sep] != b'=' || skip_blanks(hay, key_end) != sep {
         return None;
     }
-    let open_len = close_len;
     let name_start = (close.saturating_sub(MAX_KEY)..close)
         .rev()
         .take_while(|&i| is_key_byte(hay[i]))
         .last()?;
-    let opened = match open_len {
-        1 => name_start >= 1 && hay[name_start - 1] == b'[',
-        _ => name_start >= 3 && hay[name_start - 3..name_start].eq_ignore_ascii_case(b"%5B"),
-    };
-    // For `%5B`, the key bytes read back include its `5B`: look for the opener inside them.
-    let (open, name_start) = if opened {
-        (name_start - open_len, name_start)
-    } else if open_len == 3 {
+    let (open, name_start) = if close_len == 1 {
+        if name_start == 0 || hay[name_start - 1] != b'[' {
+            return None;
+        }
+        (name_start - 1, name_start)
+    } else {
+        // The key bytes read back include the `5B` of `%5B`: the opener is among them.
         let window = &hay[name_start.saturating_sub(1)..close];
         let at = memchr::memmem::rfind(&window.to_ascii_uppercase(), b"%5B")?;
         let open = name_start.saturating_sub(1) + at;
         (open, open + 3)
-    } else {
-        return None;
     };
     if name_start >= close || open == 0 {
         return None;

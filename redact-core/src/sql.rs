@@ -22,11 +22,7 @@ pub(crate) struct Taken<'a>(pub(crate) &'a [(usize, usize)]);
 impl Taken<'_> {
     /// The end of the taken span that holds `pos`, if one does.
     fn end_at(&self, pos: usize) -> Option<usize> {
-        let next = self.0.partition_point(|&(start, _)| start <= pos);
-        next.checked_sub(1)
-            .map(|i| self.0[i])
-            .filter(|&(_, end)| pos < end)
-            .map(|(_, end)| end)
+        crate::scan::span_at(self.0, pos).map(|(_, end)| end)
     }
 
     fn overlaps(&self, from: usize, to: usize) -> bool {

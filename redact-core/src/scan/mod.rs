@@ -192,11 +192,8 @@ impl Covered<'_> {
         }
     }
 
-    /// The merged span that contains `pos`, found by binary search (a record can hold many).
     fn prior_span(&self, pos: usize) -> Option<(usize, usize)> {
-        let after = self.prior.partition_point(|&(start, _)| start <= pos);
-        let &(start, end) = self.prior.get(after.checked_sub(1)?)?;
-        (start <= pos && pos < end).then_some((start, end))
+        span_at(self.prior, pos)
     }
 
     fn contains(&self, pos: usize) -> bool {
@@ -218,8 +215,17 @@ impl Covered<'_> {
     }
 }
 
+/// The span of `spans` (sorted and merged, see [`merge_spans`]) that contains `pos`, found by
+/// binary search (a record can hold many).
+pub(crate) fn span_at(spans: &[(usize, usize)], pos: usize) -> Option<(usize, usize)> {
+    let after = spans.partition_point(|&(start, _)| start <= pos);
+    let &(start, end) = spans.get(after.checked_sub(1)?)?;
+    (start <= pos && pos < end).then_some((start, end))
+}
+
 /// Writes the spans of `hits` to `spans`, sorted and merged so that they can be binary-searched.
-fn merge_spans(hits: &[Hit], spans: &mut Vec<(usize, usize)>) {
+/// Spans that touch are merged too: the output writes them as one placeholder.
+pub(crate) fn merge_spans(hits: &[Hit], spans: &mut Vec<(usize, usize)>) {
     spans.clear();
     spans.extend(hits.iter().map(|h| (h.start, h.end)));
     spans.sort_unstable();
