@@ -855,13 +855,25 @@ fn inside_printed_object(hay: &[u8], key_start: usize) -> bool {
     // The nearest bracket before the key: an opening one means the key is inside, but a
     // parenthesis only after a type name (`Customer(`): after a blank it opens prose
     // (`(address: connection reset)`).
+    // Brackets closed before the key (`tags=[a, b]`, a placeholder `[REDACTED:x]`) are passed
+    // over, so that a value redacted on a first pass does not change the answer on a second.
     let window = &hay[from..key_start];
-    let Some(open) = memchr::memrchr3(b'(', b'{', b'[', window) else {
+    let mut closed = 0usize;
+    let mut open = None;
+    for (i, &b) in window.iter().enumerate().rev() {
+        match b {
+            b')' | b'}' | b']' => closed += 1,
+            b'(' | b'{' | b'[' if closed == 0 => {
+                open = Some(i);
+                break;
+            }
+            b'(' | b'{' | b'[' => closed -= 1,
+            _ => {}
+        }
+    }
+    let Some(open) = open else {
         return false;
     };
-    if memchr::memrchr3(b')', b'}', b']', &window[open..]).is_some() {
-        return false;
-    }
     let at = from + open;
     hay[at] != b'(' || (at > 0 && is_key_byte(hay[at - 1]))
 }
