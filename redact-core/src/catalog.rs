@@ -14,6 +14,19 @@ pub(crate) struct Catalog {
     pub(crate) scanner: Vec<ScannerSpec>,
     #[serde(default)]
     pub(crate) field: Vec<FieldSpec>,
+    #[serde(default)]
+    pub(crate) pairs: PairSpec,
+}
+
+/// The member names of objects that carry a field's name and its value apart
+/// (`{"name": "DB_PASSWORD", "value": ...}`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PairSpec {
+    /// Members whose value names the field.
+    pub(crate) names: Vec<String>,
+    /// Members whose value is the named field's value.
+    pub(crate) values: Vec<String>,
 }
 
 /// A literal-anchored rule: keywords for the gate, a regex that matches from the keyword.

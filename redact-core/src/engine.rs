@@ -3,6 +3,7 @@
 
 use crate::catalog::{self, FIELD_PRIORITY, PATTERN_PRIORITY, SCANNER_PRIORITY};
 use crate::keyvalue::{self, FieldTable, FieldTarget};
+use crate::pairs::PairRole;
 use crate::scan::{ScannerSet, SCANNER_NAMES};
 use crate::sequence::ByteSequence;
 use crate::{json, Action, BuildError, Classification, Findings, Policy, Validator};
@@ -460,6 +461,12 @@ impl Compiler {
         c.add_policy_rules()?;
         c.check_policy_names()?;
         if !c.fields.is_empty() {
+            for name in &catalog.pairs.names {
+                c.fields.insert_pair_key(name, PairRole::Name);
+            }
+            for value in &catalog.pairs.values {
+                c.fields.insert_pair_key(value, PairRole::Value);
+            }
             let t = c.trigger(crate::sql::VALUES_KEYWORD.as_bytes());
             c.triggers[t].sql_values = true;
         }
@@ -927,13 +934,21 @@ impl Redactor {
             // read backwards and looked up. Separators inside a value already taken are skipped,
             // so that a match never stretches past that value's closing quote.
             let mut taken_until = 0;
+            let found_from = scratch.hits.len();
             for sep in crate::byteset::separators(hay) {
                 if sep < taken_until {
                     continue;
                 }
-                if let Some(hit) =
-                    keyvalue::match_separator(&self.fields, &mut scratch.key_cache, hay, sep)
-                {
+                if let Some(hit) = keyvalue::match_separator(
+                    &self.fields,
+                    &mut scratch.key_cache,
+                    hay,
+                    sep,
+                    keyvalue::Found {
+                        hits: &scratch.hits,
+                        from: found_from,
+                    },
+                ) {
                     taken_until = hit.end;
                     scratch.hits.push(hit);
                 }

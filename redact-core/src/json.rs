@@ -9,6 +9,7 @@
 
 use crate::engine::{Hit, Redactor, Scratch};
 use crate::keyvalue::{self, FieldTarget};
+use crate::pairs::{self, PairRole};
 use crate::Action;
 
 /// Deeper nesting than this is treated as text.
@@ -44,6 +45,17 @@ pub(crate) fn collect(
         return Err(NotJson);
     }
     Ok(())
+}
+
+/// A member of the object being walked, as far as redacting its value needs.
+#[derive(Clone, Copy)]
+struct Member {
+    /// Its key's opening quote.
+    start: usize,
+    /// The comma before it, if it follows another member.
+    comma_before: Option<usize>,
+    /// Its value, quotes included.
+    value: (usize, usize),
 }
 
 struct Walker<'r, 'h> {
@@ -87,6 +99,10 @@ impl Walker<'_, '_> {
         }
         // Where the comma before the current member is, to drop it with a last member.
         let mut comma_before: Option<usize> = None;
+        // A name/value pair (`{"name": "DB_PASSWORD", "value": ...}`, see `crate::pairs`): the
+        // field its name member names, and its value member, in either order.
+        let mut named: Option<FieldTarget> = None;
+        let mut value_member: Option<Member> = None;
         loop {
             self.skip_ws();
             let member_start = self.pos;
@@ -102,42 +118,17 @@ impl Walker<'_, '_> {
             if key.iter().any(|&b| crate::scan::is_stop(b)) {
                 self.scan_string(key_start, key_end, scratch);
             }
-            let target = self.classify(key, scratch);
+            let (target, role) = self.classify(key, scratch);
+            let value_start = self.pos;
             match target {
                 Some(target) => {
-                    let value_start = self.pos;
-                    let is_string = self.peek() == Some(b'"');
                     self.skip_value()?;
-                    let value_end = self.pos;
-                    self.skip_ws();
-                    let action = self.redactor.rule(target.rule).action();
-                    if action == Action::DropField {
-                        let (start, end) = if self.peek() == Some(b',') {
-                            self.pos += 1;
-                            self.skip_ws();
-                            (member_start, self.pos)
-                        } else {
-                            (comma_before.unwrap_or(member_start), value_end)
-                        };
-                        scratch.hits.push(Hit {
-                            remove: true,
-                            ..Hit::new(start, end, target.rule)
-                        });
-                    } else if is_string {
-                        let content = &self.hay[value_start + 1..value_end - 1];
-                        if !content.is_empty() && !keyvalue::is_stand_in(content) {
-                            scratch.hits.push(Hit::new(
-                                value_start + 1,
-                                value_end - 1,
-                                target.rule,
-                            ));
-                        }
-                    } else if &self.hay[value_start..value_end] != b"null" {
-                        scratch.hits.push(Hit {
-                            quote: true,
-                            ..Hit::new(value_start, value_end, target.rule)
-                        });
-                    }
+                    let member = Member {
+                        start: member_start,
+                        comma_before,
+                        value: (value_start, self.pos),
+                    };
+                    self.field_hit(target, &member, scratch);
                 }
                 None => {
                     let track_path = !self.redactor.paths.is_empty();
@@ -148,9 +139,22 @@ impl Walker<'_, '_> {
                     if track_path {
                         scratch.path.pop();
                     }
-                    self.skip_ws();
+                    match role {
+                        None => {}
+                        Some(PairRole::Name) => {
+                            named = self.named_field(value_start, scratch).or(named);
+                        }
+                        Some(PairRole::Value) => {
+                            value_member = Some(Member {
+                                start: member_start,
+                                comma_before,
+                                value: (value_start, self.pos),
+                            });
+                        }
+                    }
                 }
             }
+            self.skip_ws();
             match self.peek() {
                 Some(b',') => {
                     comma_before = Some(self.pos);
@@ -159,6 +163,9 @@ impl Walker<'_, '_> {
                 Some(b'}') => {
                     self.pos += 1;
                     self.depth -= 1;
+                    if let (Some(target), Some(member)) = (named, value_member) {
+                        self.field_hit(target, &member, scratch);
+                    }
                     return Ok(());
                 }
                 _ => return Err(NotJson),
@@ -166,8 +173,64 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// The rule for a member's key: a dotted path from the policy, else a classified key name.
-    fn classify(&self, key: &[u8], scratch: &mut Scratch) -> Option<FieldTarget> {
+    /// The field that the name member of a pair names with its value at `value_start`, a
+    /// string (`"DB_PASSWORD"`), if the key rules classify it.
+    #[cold]
+    fn named_field(&self, value_start: usize, scratch: &mut Scratch) -> Option<FieldTarget> {
+        if self.hay[value_start] != b'"' {
+            return None;
+        }
+        let name = &self.hay[value_start + 1..self.pos - 1];
+        pairs::classify_name(&self.redactor.fields, &mut scratch.key_cache, name)
+    }
+
+    /// Redacts the value of `member`, whose key (or the name of its pair) is classified, as
+    /// the rule's action says: the member dropped, or its value replaced (a string's contents;
+    /// anything else whole, written as a string).
+    #[inline]
+    fn field_hit(&self, target: FieldTarget, member: &Member, scratch: &mut Scratch) {
+        let (value_start, value_end) = member.value;
+        let action = self.redactor.rule(target.rule).action();
+        if action == Action::DropField {
+            // With the comma after it and the blanks after that, or else the comma before it.
+            let skip_ws = |mut at: usize| {
+                while matches!(self.hay.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                    at += 1;
+                }
+                at
+            };
+            let after = skip_ws(value_end);
+            let (start, end) = if self.hay.get(after) == Some(&b',') {
+                (member.start, skip_ws(after + 1))
+            } else {
+                (member.comma_before.unwrap_or(member.start), value_end)
+            };
+            scratch.hits.push(Hit {
+                remove: true,
+                ..Hit::new(start, end, target.rule)
+            });
+        } else if self.hay[value_start] == b'"' {
+            let content = &self.hay[value_start + 1..value_end - 1];
+            if !content.is_empty() && !keyvalue::is_stand_in(content) {
+                scratch
+                    .hits
+                    .push(Hit::new(value_start + 1, value_end - 1, target.rule));
+            }
+        } else if &self.hay[value_start..value_end] != b"null" {
+            scratch.hits.push(Hit {
+                quote: true,
+                ..Hit::new(value_start, value_end, target.rule)
+            });
+        }
+    }
+
+    /// The rule for a member's key: a dotted path from the policy, else a classified key name;
+    /// and for a key that classifies nothing, its part in a name/value pair.
+    fn classify(
+        &self,
+        key: &[u8],
+        scratch: &mut Scratch,
+    ) -> (Option<FieldTarget>, Option<PairRole>) {
         if !self.redactor.paths.is_empty() {
             // Normalised on the stack; only keys longer than MAX_KEY allocate.
             let mut buf = [0u8; keyvalue::MAX_KEY];
@@ -181,11 +244,13 @@ impl Walker<'_, '_> {
             };
             for path in &self.redactor.paths {
                 if path_matches(&path.segments, &scratch.path, norm) {
-                    return Some(FieldTarget::plain(path.rule));
+                    return (Some(FieldTarget::plain(path.rule)), None);
                 }
             }
         }
-        scratch.key_cache.classify(&self.redactor.fields, key)
+        scratch
+            .key_cache
+            .classify_member(&self.redactor.fields, key)
     }
 
     fn array(&mut self, scratch: &mut Scratch) -> Result<(), NotJson> {
@@ -424,6 +489,70 @@ fn path_matches(segments: &[Option<Vec<u8>>], parents: &[Vec<u8>], key: &[u8]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Classification, Policy};
+
+    fn redact_with(policy: &Policy, record: &str) -> String {
+        let redactor = Redactor::from_policy(policy).unwrap();
+        String::from_utf8(redactor.redact(record.as_bytes()).into_owned()).unwrap()
+    }
+
+    #[test]
+    fn drop_field_removes_the_member_and_one_comma_wherever_it_stands() {
+        let mut policy = Policy::new();
+        policy.set_action(Classification::Secret, Action::DropField);
+        for (record, expect) in [
+            (r#"{"a":1,"password":"x","b":2}"#, r#"{"a":1,"b":2}"#),
+            (r#"{"password":"x", "a":1}"#, r#"{"a":1}"#),
+            (r#"{"a":1, "password":"x"}"#, r#"{"a":1}"#),
+            (r#"{"password":"x"}"#, r#"{}"#),
+            (r#"{"a":{"token":{"b":[1]}},"c":2}"#, r#"{"a":{},"c":2}"#),
+            // The value member of a pair whose name is classified.
+            (
+                r#"{"env":[{"name":"DB_PASSWORD","value":"x"},{"value":"y","name":"API_TOKEN"}]}"#,
+                r#"{"env":[{"name":"DB_PASSWORD"},{"name":"API_TOKEN"}]}"#,
+            ),
+        ] {
+            assert_eq!(redact_with(&policy, record), expect, "{record}");
+        }
+    }
+
+    #[test]
+    fn a_pair_is_redacted_as_the_field_its_name_member_names() {
+        let policy = Policy::new();
+        for (record, expect) in [
+            (
+                r#"{"name":"DB_PASSWORD","value":"hunter2"}"#,
+                r#"{"name":"DB_PASSWORD","value":"[REDACTED:password]"}"#,
+            ),
+            // Either order; a value that is not a string is written as one.
+            (
+                r#"{"Value":{"street":"1 Main St"},"Name":"address"}"#,
+                r#"{"Value":"[REDACTED:postal_address]","Name":"address"}"#,
+            ),
+            // A parameter path is read by its last segment.
+            (
+                r#"{"Name":"/prod/app/ssn","Value":536228011}"#,
+                r#"{"Name":"/prod/app/ssn","Value":"[REDACTED:tax_id]"}"#,
+            ),
+            // Unclassified names, nameless values, null values, and pairs split across
+            // objects are left as they are.
+            (
+                r#"{"name":"Stage","value":"hunter2"}"#,
+                r#"{"name":"Stage","value":"hunter2"}"#,
+            ),
+            (r#"{"value":"hunter2"}"#, r#"{"value":"hunter2"}"#),
+            (
+                r#"{"name":"password","value":null}"#,
+                r#"{"name":"password","value":null}"#,
+            ),
+            (
+                r#"{"a":{"name":"password"},"value":"hunter2"}"#,
+                r#"{"a":{"name":"password"},"value":"hunter2"}"#,
+            ),
+        ] {
+            assert_eq!(redact_with(&policy, record), expect, "{record}");
+        }
+    }
 
     #[test]
     fn path_matching_is_a_suffix_match_with_wildcards() {

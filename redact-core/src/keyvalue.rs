@@ -5,6 +5,7 @@
 //! (`\"key\":\"value\"`) inside JSON strings.
 
 use crate::engine::{Hit, RuleId};
+use crate::pairs::{PairKeys, PairRole};
 
 /// Longest key that is looked at; longer identifiers are not keys a rule names.
 pub(crate) const MAX_KEY: usize = 64;
@@ -54,6 +55,9 @@ pub(crate) struct FieldTable {
     /// The last words of keys of several words (`birth` of `date_of_birth`), lowercase: a
     /// key in prose (`Date of birth:`) ends in one of them.
     prose_last_words: Vec<Vec<u8>>,
+    /// The member names of objects that carry a field's name and value apart
+    /// (`{"name": "DB_PASSWORD", "value": ...}`).
+    pub(crate) pairs: PairKeys,
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +75,7 @@ impl Default for FieldTable {
             tail_pairs: vec![0; 65536 / 64],
             has_entries: false,
             prose_last_words: Vec::new(),
+            pairs: PairKeys::default(),
         }
     }
 }
@@ -103,6 +108,19 @@ impl FieldTable {
     /// hash in a .NET assembly name, ends in `token`). Exact keys inserted later replace it.
     pub(crate) fn insert_exception(&mut self, key: &str) {
         self.insert(normalize_owned(key.as_bytes()), false, None);
+    }
+
+    /// Adds a member name of name/value pairs (see [`crate::pairs`]). A value member's key
+    /// classifies nothing, but a separator after it must pass the first look at its last two
+    /// bytes, as a classified key's does.
+    pub(crate) fn insert_pair_key(&mut self, key: &str, role: PairRole) {
+        self.pairs.insert(key, role);
+        if role == PairRole::Value {
+            if let [.., before_last, last] = normalize_owned(key.as_bytes())[..] {
+                let pair = tail_pair(before_last, last);
+                self.tail_pairs[pair / 64] |= 1 << (pair % 64);
+            }
+        }
     }
 
     fn insert(&mut self, key: Vec<u8>, suffix: bool, target: Option<FieldTarget>) {
@@ -193,6 +211,15 @@ impl FieldTable {
             .and_then(|e| e.target)
     }
 
+    /// The part `raw_key`, which `target` is the classification of, plays in a name/value pair:
+    /// none for a classified key.
+    fn unclassified_role(&self, target: Option<FieldTarget>, raw_key: &[u8]) -> Option<PairRole> {
+        match target {
+            Some(_) => None,
+            None => self.pairs.role(raw_key),
+        }
+    }
+
     /// The entry for a normalised key: the exact key, or else the longest suffix that ends it.
     fn entry(&self, norm: &[u8]) -> Option<&Entry> {
         let last = *norm.last()?;
@@ -219,6 +246,22 @@ struct CachedKey {
     len: u8,
     key: [u8; KeyCache::MAX_CACHED],
     target: Option<FieldTarget>,
+    /// The key's part in a name/value pair, once asked (`None`: not asked yet).
+    role: Option<Option<PairRole>>,
+}
+
+impl CachedKey {
+    #[inline]
+    fn holds(&self, key: &[u8]) -> bool {
+        usize::from(self.len) == key.len() && self.key[..key.len()] == *key
+    }
+
+    fn fill(&mut self, key: &[u8], target: Option<FieldTarget>) {
+        self.len = key.len() as u8;
+        self.key[..key.len()].copy_from_slice(key);
+        self.target = target;
+        self.role = None;
+    }
 }
 
 impl Default for KeyCache {
@@ -227,6 +270,7 @@ impl Default for KeyCache {
             len: u8::MAX,
             key: [0; KeyCache::MAX_CACHED],
             target: None,
+            role: None,
         };
         KeyCache {
             slots: vec![empty; KeyCache::SLOTS],
@@ -240,27 +284,74 @@ impl KeyCache {
 
     /// `table.classify(key)`, remembered.
     pub(crate) fn classify(&mut self, table: &FieldTable, key: &[u8]) -> Option<FieldTarget> {
+        match self.slot(key) {
+            Some(slot) if slot.holds(key) => slot.target,
+            Some(slot) => {
+                let target = table.classify(key);
+                slot.fill(key, target);
+                target
+            }
+            None => table.classify(key),
+        }
+    }
+
+    /// `table.classify(key)` and, for a key that classifies nothing, the part it plays in a
+    /// name/value pair (asked of JSON members only; text needs it of few keys).
+    pub(crate) fn classify_member(
+        &mut self,
+        table: &FieldTable,
+        key: &[u8],
+    ) -> (Option<FieldTarget>, Option<PairRole>) {
+        let Some(slot) = self.slot(key) else {
+            let target = table.classify(key);
+            return (target, table.unclassified_role(target, key));
+        };
+        if !slot.holds(key) {
+            slot.fill(key, table.classify(key));
+        }
+        let role = match slot.role {
+            Some(role) => role,
+            None => {
+                let role = table.unclassified_role(slot.target, key);
+                slot.role = Some(role);
+                role
+            }
+        };
+        (slot.target, role)
+    }
+
+    /// The slot that holds `key` if it was looked up recently; `None` for a key too long to
+    /// remember.
+    #[inline]
+    fn slot(&mut self, key: &[u8]) -> Option<&mut CachedKey> {
         if key.len() > Self::MAX_CACHED {
-            return table.classify(key);
+            return None;
         }
         // FNV-1a: only picks the slot.
         let hash = key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
             (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
         });
-        let slot = &mut self.slots[(hash as usize) % Self::SLOTS];
-        if usize::from(slot.len) == key.len() && slot.key[..key.len()] == *key {
-            return slot.target;
-        }
-        let target = table.classify(key);
-        slot.len = key.len() as u8;
-        slot.key[..key.len()].copy_from_slice(key);
-        slot.target = target;
-        target
+        Some(&mut self.slots[(hash as usize) % Self::SLOTS])
     }
 }
 
 fn tail_pair(before_last: u8, last: u8) -> usize {
     usize::from(before_last) << 8 | usize::from(last)
+}
+
+/// The values found so far in the text being scanned, `hits[from..]`, in order (passed as the
+/// whole list and an index: most separators never look at them).
+#[derive(Clone, Copy)]
+pub(crate) struct Found<'h> {
+    pub(crate) hits: &'h [Hit],
+    pub(crate) from: usize,
+}
+
+impl Found<'_> {
+    #[cfg(test)]
+    fn none() -> Found<'static> {
+        Found { hits: &[], from: 0 }
+    }
 }
 
 /// Bytes that normalisation removes from keys.
@@ -357,6 +448,7 @@ pub(crate) fn match_separator(
     cache: &mut KeyCache,
     hay: &[u8],
     sep: usize,
+    taken: Found<'_>,
 ) -> Option<Hit> {
     let mut p = sep;
     while p > 0 && sep - p < 8 && matches!(hay[p - 1], b' ' | b'\t') {
@@ -369,7 +461,7 @@ pub(crate) fn match_separator(
             if !hay[sep..].starts_with(b"=>") {
                 // `[pid]:` opens many a syslog line: only `]=` may end a nested parameter.
                 return match hay[sep] {
-                    b'=' => nested_param_value(table, cache, hay, p, 1, sep),
+                    b'=' => nested_param_value(table, cache, hay, p, 1, sep, taken),
                     _ => None,
                 };
             }
@@ -394,7 +486,7 @@ pub(crate) fn match_separator(
         return None;
     }
     if matches!(last, b'D' | b'd') && key_end >= 3 && hay[key_end - 3..key_end - 1] == *b"%5" {
-        return nested_param_value(table, cache, hay, key_end - 3, 3, sep);
+        return nested_param_value(table, cache, hay, key_end - 3, 3, sep, taken);
     }
     while p > 0 && key_end - p < MAX_KEY && is_key_byte(hay[p - 1]) {
         p -= 1;
@@ -404,6 +496,11 @@ pub(crate) fn match_separator(
     }
     let target = match cache.classify(table, &hay[p..key_end]) {
         Some(target) => target,
+        // Rare: the key's last two bytes end a classified key, but the key is not one.
+        None if !bracketed && table.pairs.is_value(&hay[p..key_end]) => {
+            let member_start = p - Quote::before(hay, p).map_or(0, Quote::len);
+            crate::pairs::named_by_member_before(table, cache, hay, member_start)?
+        }
         None if hay[sep] == b':' && !bracketed && key_end == sep => {
             let (start, target) = prose_key(table, cache, hay, p, key_end)?;
             p = start;
@@ -417,7 +514,7 @@ pub(crate) fn match_separator(
     if hay[sep] == b'>' {
         return element_value(hay, p, key_end, sep, target);
     }
-    value_after_key(hay, p, key_end, target)
+    value_after_key(hay, p, key_end, target, taken)
 }
 
 /// The value of a nested parameter of a query string or form body whose last name is
@@ -431,6 +528,7 @@ fn nested_param_value(
     close: usize,
     close_len: usize,
     sep: usize,
+    taken: Found<'_>,
 ) -> Option<Hit> {
     let key_end = close + close_len;
     if hay[sep] != b'=' || skip_blanks(hay, key_end) != sep {
@@ -466,7 +564,7 @@ fn nested_param_value(
     if outer_start == open {
         return None;
     }
-    value_after_key(hay, outer_start, key_end, target)
+    value_after_key(hay, outer_start, key_end, target, taken)
 }
 
 /// A key written as words in prose, `Date of birth: 1985-07-14` or `card number: ...`: the
@@ -525,9 +623,11 @@ fn element_value(
         return None;
     }
     let start = gt + 1;
-    // The text must be closed by an end tag: `<password> element missing` is prose.
+    // The text must be closed by an end tag: `<password> element missing` is prose. A `>` in
+    // it is the rest of a tag that a value found inside took the start of (a second pass
+    // would read the text from there).
     let end = start + memchr::memchr(b'<', &hay[start..])?;
-    if hay.get(end + 1) != Some(&b'/') {
+    if hay.get(end + 1) != Some(&b'/') || memchr::memchr(b'>', &hay[start..end]).is_some() {
         return None;
     }
     let value = hay[start..end].trim_ascii();
@@ -565,11 +665,13 @@ fn print_r_value(hay: &[u8], key_start: usize, arrow: usize, target: FieldTarget
 }
 
 /// The value of a classified key at `key_start..key_end`, if a separator and a value follow.
+/// `taken`: the values found before it in `hay`, in order.
 fn value_after_key(
     hay: &[u8],
     key_start: usize,
     key_end: usize,
     target: FieldTarget,
+    taken: Found<'_>,
 ) -> Option<Hit> {
     // A quote before the key counts only if the same quote closes it; otherwise the key is
     // bare text inside someone else's string (`msg='token: abc'`).
@@ -658,7 +760,7 @@ fn value_after_key(
         let in_printed_object = may_differ
             && !in_query
             && hay[key_start].is_ascii_alphabetic()
-            && inside_printed_object(hay, key_start);
+            && inside_printed_object(hay, key_start, taken);
         if in_printed_object {
             field_value_end(hay, pos, escaped_context)
         } else if target.quoted_only {
@@ -849,33 +951,38 @@ const MAX_PRINTED_FIELD: usize = 256;
 /// Whether the key at `key_start` is a field of an object printed unquoted by its runtime:
 /// Java's `Customer(id=1, fullName=Jane Doe)` or `Customer{...}`, .NET's `{ FullName = Jane
 /// Doe }`, Go's `{FullName:Jane Doe Email:...}`. Values there hold spaces, so they run to the
-/// next field rather than to the next blank.
-fn inside_printed_object(hay: &[u8], key_start: usize) -> bool {
+/// next field rather than to the next blank. `taken`: the values found before it, in order.
+fn inside_printed_object(hay: &[u8], key_start: usize, taken: Found<'_>) -> bool {
     let from = key_start.saturating_sub(MAX_PRINTED_FIELD);
     // The nearest bracket before the key: an opening one means the key is inside, but a
     // parenthesis only after a type name (`Customer(`): after a blank it opens prose
     // (`(address: connection reset)`).
     // Brackets closed before the key (`tags=[a, b]`, a placeholder `[REDACTED:x]`) are passed
-    // over, so that a value redacted on a first pass does not change the answer on a second.
-    let window = &hay[from..key_start];
+    // over, and so are values already taken (`password=" {"` loses its bracket), so that a
+    // value redacted on a first pass does not change the answer on a second.
     let mut closed = 0usize;
-    let mut open = None;
-    for (i, &b) in window.iter().enumerate().rev() {
-        match b {
-            b')' | b'}' | b']' => closed += 1,
-            b'(' | b'{' | b'[' if closed == 0 => {
-                open = Some(i);
-                break;
+    // The bytes between the values taken, nearest first.
+    let taken = taken.hits.get(taken.from..).unwrap_or_default();
+    let mut spans = taken.iter().rev().filter(|hit| hit.start < key_start);
+    let mut gap_end = key_start;
+    loop {
+        let before = spans.next();
+        let gap_start = before.map_or(from, |hit| hit.end.clamp(from, gap_end));
+        for i in (gap_start..gap_end).rev() {
+            match hay[i] {
+                b')' | b'}' | b']' => closed += 1,
+                b'(' | b'{' | b'[' if closed == 0 => {
+                    return hay[i] != b'(' || (i > 0 && is_key_byte(hay[i - 1]));
+                }
+                b'(' | b'{' | b'[' => closed -= 1,
+                _ => {}
             }
-            b'(' | b'{' | b'[' => closed -= 1,
-            _ => {}
+        }
+        match before {
+            Some(hit) if hit.start > from => gap_end = hit.start,
+            _ => return false,
         }
     }
-    let Some(open) = open else {
-        return false;
-    };
-    let at = from + open;
-    hay[at] != b'(' || (at > 0 && is_key_byte(hay[at - 1]))
 }
 
 /// The end of a bare value in a printed object: the next field (`, email=`, ` Email:`), the
@@ -1212,7 +1319,15 @@ mod tests {
         let bytes = hay.as_bytes();
         (start + keyword.len()..hay.len())
             .filter(|&i| matches!(bytes[i], b':' | b'='))
-            .find_map(|sep| match_separator(&table(), &mut KeyCache::default(), bytes, sep))
+            .find_map(|sep| {
+                match_separator(
+                    &table(),
+                    &mut KeyCache::default(),
+                    bytes,
+                    sep,
+                    Found::none(),
+                )
+            })
             .map(|h| hay[h.start..h.end].to_string())
     }
 

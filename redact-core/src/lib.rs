@@ -62,6 +62,7 @@ mod error;
 mod findings;
 mod json;
 mod keyvalue;
+mod pairs;
 mod policy;
 mod scan;
 mod sequence;

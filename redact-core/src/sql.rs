@@ -64,6 +64,10 @@ pub(crate) fn values_hits(
         loop {
             pos = skip_space(hay, taken, pos);
             let value = read_value(hay, taken, pos);
+            if taken.byte(hay, value.end) == Some(b'{') {
+                // No SQL value holds a bare brace: this is no row (`VALUES ( token: x {..`).
+                return;
+            }
             if let Some(Some(target)) = columns.get(column) {
                 let (start, end) = value.content;
                 // A value with a taken span in it reads as a placeholder and more on the
@@ -225,7 +229,7 @@ fn bare_value(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
             b'(' | b'[' => depth += 1,
             b',' | b')' if depth == 0 => break,
             b')' | b']' => depth = depth.saturating_sub(1),
-            b';' => break,
+            b';' | b'{' => break,
             // A string inside a call (`lower('Ada')`) is part of the value.
             b'\'' | b'"' => {
                 let string = read_value(hay, taken, end);

@@ -59,6 +59,13 @@ const TOKENS: &[&str] = &[
     "user%5Bssn%5D=",
     "user.dob=",
     "DOB: Jan",
+    // Name/value pairs.
+    "{\"name\":\"DB_PASSWORD\",\"value\":",
+    "\"value\":",
+    "\"Name\":\"ssn\"",
+    "{ key: 'X-Api-Key', value: ",
+    "value=",
+    "<add key=\"password\" value=\"",
     "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",

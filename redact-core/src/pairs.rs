@@ -1,0 +1,271 @@
+//! Fields whose name is data: objects that carry a key in one member and its value in another.
+//!
+//! AWS and Kubernetes print settings this way: an ECS container's environment
+//! (`{"name": "DB_PASSWORD", "value": "hunter2"}`), tags and CloudFront headers
+//! (`{"key": "Authorization", "value": "Basic ..."}`), CloudFormation parameters
+//! (`ParameterKey`/`ParameterValue`), SSM parameters, Cognito user attributes; so do .NET and
+//! Java configuration files (`<add key="DbPassword" value="..."/>`,
+//! `<property name="password" value="..."/>`). The key/value rules see a member named `value`
+//! and nothing classified; here the name member's *value* is looked up as a key, and the value
+//! member is redacted as that key's value would be.
+//!
+//! Which member names play which part is catalog data (`[pairs]` in `rules/builtin.toml`).
+
+use crate::keyvalue::{normalize, normalize_owned, FieldTable, FieldTarget, KeyCache, MAX_KEY};
+
+/// The part a member plays in a name/value pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PairRole {
+    /// Its value names the field (`"name": "DB_PASSWORD"`).
+    Name,
+    /// Its value is the named field's value.
+    Value,
+}
+
+/// The member names of name/value pairs, normalised as keys are (`ParameterKey` is
+/// `parameterkey`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PairKeys {
+    names: Vec<Vec<u8>>,
+    values: Vec<Vec<u8>>,
+    /// The last two bytes (lowercase, as a `u16`) of every name above: every member of every
+    /// JSON record is asked for its role, and nearly all are rejected by this look alone.
+    tails: Vec<u16>,
+    /// The same, of the value members' names alone: asked in text of many keys.
+    value_tails: Vec<u16>,
+}
+
+impl PairKeys {
+    /// Adds a member name that names the field (`role` [`PairRole::Name`]) or carries its
+    /// value.
+    pub(crate) fn insert(&mut self, key: &str, role: PairRole) {
+        let norm = normalize_owned(key.as_bytes());
+        let Some(tail) = norm.get(norm.len().wrapping_sub(2)..) else {
+            return;
+        };
+        let tail = u16::from_le_bytes([tail[0], tail[1]]);
+        if !self.tails.contains(&tail) {
+            self.tails.push(tail);
+        }
+        if role == PairRole::Value && !self.value_tails.contains(&tail) {
+            self.value_tails.push(tail);
+        }
+        match role {
+            PairRole::Name => self.names.push(norm),
+            PairRole::Value => self.values.push(norm),
+        }
+    }
+
+    /// Whether a member called `key` carries the value of a pair. (Asked in text of every key
+    /// that the key table's first look lets through but that classifies nothing.)
+    #[inline]
+    pub(crate) fn is_value(&self, key: &[u8]) -> bool {
+        tail_in(&self.value_tails, key) && self.role_of(key) == Some(PairRole::Value)
+    }
+
+    /// The part a member called `key` plays in a pair, if any.
+    #[inline]
+    pub(crate) fn role(&self, key: &[u8]) -> Option<PairRole> {
+        if !tail_in(&self.tails, key) {
+            return None;
+        }
+        self.role_of(key)
+    }
+
+    /// [`PairKeys::role`] after the look at the key's tail.
+    #[inline(never)]
+    fn role_of(&self, key: &[u8]) -> Option<PairRole> {
+        let mut buf = [0u8; MAX_KEY];
+        let norm = normalize(key, &mut buf)?;
+        if self.names.iter().any(|n| n == norm) {
+            Some(PairRole::Name)
+        } else if self.values.iter().any(|v| v == norm) {
+            Some(PairRole::Value)
+        } else {
+            None
+        }
+    }
+}
+
+/// Whether the last two bytes of `key`, lowercase, are one of `tails`.
+#[inline]
+fn tail_in(tails: &[u16], key: &[u8]) -> bool {
+    let [.., before_last, last] = *key else {
+        return false;
+    };
+    // `| 0x20` lowercases letters; no other byte becomes a letter by it.
+    let tail = u16::from_le_bytes([before_last | 0x20, last | 0x20]);
+    tails.contains(&tail)
+}
+
+/// The field a pair's name member names: `DB_PASSWORD`, `X-Api-Key`, or the last segment of a
+/// parameter path (`/app/prod/db_password`).
+pub(crate) fn classify_name(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    name: &[u8],
+) -> Option<FieldTarget> {
+    if name.is_empty() || name.len() > MAX_KEY || name.contains(&b'\\') {
+        return None;
+    }
+    cache.classify(table, name).or_else(|| {
+        let slash = memchr::memrchr(b'/', name)?;
+        cache.classify(table, &name[slash + 1..])
+    })
+}
+
+/// In text, the field named by the member just before a value member whose key starts at
+/// `member_start` (at its opening quote, if quoted): `key: 'Authorization', value: ...` in a
+/// printed object, `'Name': 'DB_PASSWORD', 'Value': ...` in a Python dict, `key="DbPassword"
+/// value=...` in an XML tag. Only that order is read: it is the one runtimes and SDKs print.
+pub(crate) fn named_by_member_before(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    member_start: usize,
+) -> Option<FieldTarget> {
+    // Members are apart by a comma or by blanks (attributes), or both.
+    let mut p = skip_blanks_back(hay, member_start);
+    if p > 0 && hay[p - 1] == b',' {
+        p = skip_blanks_back(hay, p - 1);
+    } else if p == member_start {
+        return None;
+    }
+    let (name_start, name_end, before_name) = value_before(hay, p)?;
+    // The name member's key and separator: `name:`, `'Key': `, `key=`, `"name"=>`.
+    let mut p = skip_blanks_back(hay, before_name);
+    if p >= 2 && hay[p - 2..p] == *b"=>" {
+        p -= 2;
+    } else if p >= 1 && matches!(hay[p - 1], b':' | b'=') {
+        p -= 1;
+    } else {
+        return None;
+    }
+    p = skip_blanks_back(hay, p);
+    let quoted = p > 0 && matches!(hay[p - 1], b'"' | b'\'');
+    let key_end = if quoted {
+        p - 1 - usize::from(p >= 2 && hay[p - 2] == b'\\')
+    } else {
+        p
+    };
+    let key_start = (key_end.saturating_sub(MAX_KEY)..key_end)
+        .rev()
+        .take_while(|&i| hay[i].is_ascii_alphanumeric() || matches!(hay[i], b'_' | b'-'))
+        .last()?;
+    if table.pairs.role(&hay[key_start..key_end]) != Some(PairRole::Name) {
+        return None;
+    }
+    classify_name(table, cache, &hay[name_start..name_end])
+}
+
+/// The quoted or bare value that ends at `end`: its contents' span, and where it starts
+/// (its opening quote).
+fn value_before(hay: &[u8], end: usize) -> Option<(usize, usize, usize)> {
+    let last = *hay.get(end.checked_sub(1)?)?;
+    if matches!(last, b'"' | b'\'') {
+        let escaped = end >= 2 && hay[end - 2] == b'\\';
+        let content_end = end - 1 - usize::from(escaped);
+        let window = content_end.saturating_sub(2 * MAX_KEY);
+        let open = window + memchr::memrchr(last, &hay[window..content_end])?;
+        if escaped {
+            if open == 0 || hay[open - 1] != b'\\' {
+                return None;
+            }
+            return Some((open + 1, content_end, open - 1));
+        }
+        return Some((open + 1, content_end, open));
+    }
+    let start = (end.saturating_sub(MAX_KEY)..end)
+        .rev()
+        .take_while(|&i| {
+            hay[i].is_ascii_alphanumeric() || matches!(hay[i], b'_' | b'-' | b'.' | b'/')
+        })
+        .last()?;
+    Some((start, end, start))
+}
+
+fn skip_blanks_back(hay: &[u8], mut pos: usize) -> usize {
+    let limit = pos.saturating_sub(8);
+    while pos > limit && matches!(hay[pos - 1], b' ' | b'\t') {
+        pos -= 1;
+    }
+    pos
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Redactor;
+
+    fn redact(line: &str) -> String {
+        let redactor = Redactor::new().unwrap();
+        String::from_utf8(redactor.redact(line.as_bytes()).into_owned()).unwrap()
+    }
+
+    #[test]
+    fn member_names_play_their_part_in_any_spelling() {
+        let mut keys = PairKeys::default();
+        keys.insert("name", PairRole::Name);
+        keys.insert("parameter_key", PairRole::Name);
+        keys.insert("value", PairRole::Value);
+        for (key, role) in [
+            ("name", Some(PairRole::Name)),
+            ("Name", Some(PairRole::Name)),
+            ("ParameterKey", Some(PairRole::Name)),
+            ("parameter-key", Some(PairRole::Name)),
+            ("VALUE", Some(PairRole::Value)),
+            ("value", Some(PairRole::Value)),
+            ("hostname", None),
+            ("values", None),
+            ("key", None),
+            ("e", None),
+        ] {
+            assert_eq!(keys.role(key.as_bytes()), role, "{key}");
+        }
+        assert!(keys.is_value(b"Value"));
+        assert!(!keys.is_value(b"Name"));
+    }
+
+    #[test]
+    fn in_text_the_name_member_comes_just_before_the_value_member() {
+        for (line, expect) in [
+            // Node's util.inspect, Python's repr, logfmt, XML attributes.
+            (
+                "h=[{ key: 'X-Api-Key', value: 'abcdef1234567890' }]",
+                "h=[{ key: 'X-Api-Key', value: '[REDACTED:secret]' }]",
+            ),
+            (
+                "{'Name': 'DB_PASSWORD', 'Value': 'hunter2'}",
+                "{'Name': 'DB_PASSWORD', 'Value': '[REDACTED:password]'}",
+            ),
+            (
+                "env name=DB_PASSWORD value=hunter2 ok",
+                "env name=DB_PASSWORD value=[REDACTED:password] ok",
+            ),
+            (
+                r#"<add key="DbPassword" value="hunter2" />"#,
+                r#"<add key="DbPassword" value="[REDACTED:password]" />"#,
+            ),
+            // Inside a JSON string, with escaped quotes.
+            (
+                r#"msg="{"name":"ssn","value":"536228011"}""#,
+                r#"msg="{"name":"ssn","value":"[REDACTED:tax_id]"}""#,
+            ),
+            // Another member between them, an unclassified name, a name that is not a pair's.
+            (
+                "{ key: 'password', id: 3, value: 'hunter2' }",
+                "{ key: 'password', id: 3, value: 'hunter2' }",
+            ),
+            (
+                "{ key: 'Stage', value: 'hunter2' }",
+                "{ key: 'Stage', value: 'hunter2' }",
+            ),
+            (
+                "{ kind: 'password', value: 'hunter2' }",
+                "{ kind: 'password', value: 'hunter2' }",
+            ),
+        ] {
+            assert_eq!(redact(line), expect, "{line}");
+        }
+    }
+}
