@@ -945,15 +945,21 @@ fn capitalized_words_end(hay: &[u8], mut end: usize) -> usize {
     end
 }
 
-/// How far back an object's opening bracket is looked for, and how far a value in it runs.
+/// How far a value in a printed object runs.
 const MAX_PRINTED_FIELD: usize = 256;
+
+/// How far back a printed object's opening bracket is looked for. Any bound in bytes can be
+/// crossed by redaction (a placeholder is longer or shorter than what it replaces), which would
+/// change the answer on a second pass over the output; this one is past any object a log line
+/// prints, and only bounds the cost on pathological records.
+const MAX_OBJECT_LOOKBACK: usize = 64 * 1024;
 
 /// Whether the key at `key_start` is a field of an object printed unquoted by its runtime:
 /// Java's `Customer(id=1, fullName=Jane Doe)` or `Customer{...}`, .NET's `{ FullName = Jane
 /// Doe }`, Go's `{FullName:Jane Doe Email:...}`. Values there hold spaces, so they run to the
 /// next field rather than to the next blank. `taken`: the values found before it, in order.
 fn inside_printed_object(hay: &[u8], key_start: usize, taken: Found<'_>) -> bool {
-    let from = key_start.saturating_sub(MAX_PRINTED_FIELD);
+    let from = key_start.saturating_sub(MAX_OBJECT_LOOKBACK);
     // The nearest bracket before the key: an opening one means the key is inside, but a
     // parenthesis only after a type name (`Customer(`): after a blank it opens prose
     // (`(address: connection reset)`).

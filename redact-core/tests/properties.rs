@@ -172,6 +172,11 @@ fn idempotent_on_found_cases() {
         "123-45-6789+1 (415) 555-2671%40password=",
         "'secret': '\"cvv\":,'secret': '",
         "token: +1 (415) 555-2671-password=",
+        // A printed object's `{` some 250 bytes before a key, with values between that become
+        // longer placeholders: a look back bounded at 256 bytes found it on the first pass only.
+        "{\"name\":\"DB_PASSWORD\",\"value\": iban= 192.168.0.1\t'password': b'x' +1 (415) \
+         555-2671 \"password\":\"p@ss w0rd\" password=hunter2!\t\"password\":\"p@ss w0rd\" \
+         password=hunter2! password=hunter2! card_number: Ab9 {\"name\":\"DB_PASSWORD\",\"value\": ",
     ] {
         let once = redactor().redact(input.as_bytes()).into_owned();
         let twice = redactor().redact(&once).into_owned();
