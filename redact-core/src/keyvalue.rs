@@ -320,8 +320,8 @@ impl KeyCache {
         (slot.target, role)
     }
 
-    /// The slot that holds `key` if it was looked up recently; `None` for a key too long to
-    /// remember.
+    /// The slot `key` hashes to (it may hold another key: see [`CachedKey::holds`]); `None` for
+    /// a key too long to remember.
     #[inline]
     fn slot(&mut self, key: &[u8]) -> Option<&mut CachedKey> {
         if key.len() > Self::MAX_CACHED {
@@ -442,7 +442,8 @@ pub(crate) const SEPARATORS: [u8; 3] = [b':', b'=', b'>'];
 /// start tag) at `sep`: back over
 /// blanks and a closing quote to the key's last byte, then over the key. Returns the value's hit
 /// when the key is classified and a value follows. `cache` remembers keys across records:
-/// text logs repeat theirs too (`RequestId:` on every platform line).
+/// text logs repeat theirs too (`RequestId:` on every platform line). `taken`: the values found
+/// before `sep` in `hay`.
 pub(crate) fn match_separator(
     table: &FieldTable,
     cache: &mut KeyCache,
@@ -496,7 +497,7 @@ pub(crate) fn match_separator(
     }
     let target = match cache.classify(table, &hay[p..key_end]) {
         Some(target) => target,
-        // Rare: the key's last two bytes end a classified key, but the key is not one.
+        // A key that classifies nothing may carry a pair's value (`key: 'X-Api-Key', value: ..`).
         None if !bracketed && table.pairs.is_value(&hay[p..key_end]) => {
             let member_start = p - Quote::before(hay, p).map_or(0, Quote::len);
             crate::pairs::named_by_member_before(table, cache, hay, member_start)?
