@@ -71,9 +71,15 @@ impl Walker<'_, '_> {
     }
 
     fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
+        self.pos = self.ws_end(self.pos);
+    }
+
+    /// Past the JSON whitespace at `at`.
+    fn ws_end(&self, mut at: usize) -> usize {
+        while matches!(self.hay.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            at += 1;
         }
+        at
     }
 
     fn expect(&mut self, byte: u8) -> Result<(), NotJson> {
@@ -193,15 +199,9 @@ impl Walker<'_, '_> {
         let action = self.redactor.rule(target.rule).action();
         if action == Action::DropField {
             // With the comma after it and the blanks after that, or else the comma before it.
-            let skip_ws = |mut at: usize| {
-                while matches!(self.hay.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-                    at += 1;
-                }
-                at
-            };
-            let after = skip_ws(value_end);
+            let after = self.ws_end(value_end);
             let (start, end) = if self.hay.get(after) == Some(&b',') {
-                (member.start, skip_ws(after + 1))
+                (member.start, self.ws_end(after + 1))
             } else {
                 (member.comma_before.unwrap_or(member.start), value_end)
             };
