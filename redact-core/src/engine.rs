@@ -2,12 +2,12 @@
 //! pass that finds, resolves and replaces matches.
 
 use crate::catalog::{self, FIELD_PRIORITY, PATTERN_PRIORITY, SCANNER_PRIORITY};
+use crate::gate::Gate;
 use crate::keyvalue::{self, FieldTable, FieldTarget};
 use crate::pairs::PairRole;
 use crate::scan::{ScannerSet, SCANNER_NAMES};
 use crate::sequence::ByteSequence;
 use crate::{json, Action, BuildError, Classification, Findings, Policy, Validator};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
@@ -176,7 +176,7 @@ static NEXT_REDACTOR_ID: AtomicU64 = AtomicU64::new(1);
 pub struct Redactor {
     id: u64,
     rules: Vec<RuleInfo>,
-    gate: Option<AhoCorasick>,
+    gate: Option<Gate>,
     /// No keyword of the gate contains `"`, so none can match across a JSON string's bounds:
     /// one gate pass over a JSON record finds exactly the keywords of each of its strings.
     gate_once_per_record: bool,
@@ -656,17 +656,7 @@ impl Compiler {
             patterns[t] = keyword.clone();
         }
         let gate_once_per_record = patterns.iter().all(|k| !k.contains(&b'"'));
-        let gate = if patterns.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&patterns)
-                    .map_err(|e| BuildError::Gate(e.to_string()))?,
-            )
-        };
+        let gate = Gate::new(&patterns).map_err(|e| BuildError::Gate(e.to_string()))?;
         Ok(Redactor {
             id: NEXT_REDACTOR_ID.fetch_add(1, Ordering::Relaxed),
             rules: self.rules,
@@ -1048,10 +1038,7 @@ impl Redactor {
             return;
         }
         if let Some(gate) = &self.gate {
-            scratch.record_keywords.extend(
-                gate.find_iter(record)
-                    .map(|m| (m.start(), m.end(), m.pattern().as_usize())),
-            );
+            gate.find_all(record, &mut scratch.record_keywords);
         }
         scratch.record_indexed = true;
     }
@@ -1160,7 +1147,7 @@ impl Redactor {
 /// after `pos` is then the leftmost match there. Otherwise (after a token that ran past its
 /// keyword into another) this searches.
 fn next_keyword(
-    gate: &AhoCorasick,
+    gate: &Gate,
     hay: &[u8],
     base: usize,
     pos: usize,
@@ -1184,8 +1171,7 @@ fn next_keyword(
             }
         }
     }
-    let m = gate.find(aho_corasick::Input::new(hay).span(pos..hay.len()))?;
-    Some((m.start(), m.end(), m.pattern().as_usize()))
+    gate.find(hay, pos)
 }
 
 /// The first 64 bits of HMAC-SHA256(key, value), as 16 lowercase hex digits.
@@ -1236,15 +1222,16 @@ mod tests {
     use crate::CustomRule;
 
     #[test]
-    fn the_gate_stays_within_the_simd_prefilter() {
-        // Aho-Corasick's Teddy prefilter takes at most 64 patterns; past that the gate falls back
-        // to its DFA loop, measured at about 3x the instructions per byte.
+    fn the_gate_stays_within_the_simd_searcher() {
+        // Teddy takes at most 64 keywords; past that the gate falls back to an automaton whose
+        // DFA loop was measured at about 3x the instructions per byte.
         let redactor = Redactor::new().unwrap();
         assert!(
             redactor.triggers.len() <= 64,
             "{} gate keywords",
             redactor.triggers.len()
         );
+        assert!(redactor.gate.as_ref().is_some_and(Gate::is_packed));
     }
 
     #[test]

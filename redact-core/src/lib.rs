@@ -60,6 +60,7 @@ mod classification;
 mod engine;
 mod error;
 mod findings;
+mod gate;
 mod json;
 mod keyvalue;
 mod pairs;
