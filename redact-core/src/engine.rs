@@ -324,6 +324,14 @@ impl RedactorBuilder {
     pub(crate) fn check(self) -> Result<(), BuildError> {
         Compiler::new(self, false).map(|_| ())
     }
+
+    /// The gate's keywords for the built-in catalog and the default policy, in trigger order.
+    #[cfg(test)]
+    pub(crate) fn builtin_gate_keywords() -> Vec<Vec<u8>> {
+        Compiler::new(RedactorBuilder::new(), true)
+            .map(|compiler| compiler.gate_keywords())
+            .unwrap_or_default()
+    }
 }
 
 /// Accumulates compiled rules while a builder runs.
@@ -650,13 +658,19 @@ impl Compiler {
         Ok(())
     }
 
-    fn finish(self) -> Result<Redactor, BuildError> {
-        let mut patterns: Vec<Vec<u8>> = vec![Vec::new(); self.triggers.len()];
+    /// The gate's keywords, in trigger order.
+    fn gate_keywords(&self) -> Vec<Vec<u8>> {
+        let mut keywords: Vec<Vec<u8>> = vec![Vec::new(); self.triggers.len()];
         for (keyword, &t) in &self.keywords {
-            patterns[t] = keyword.clone();
+            keywords[t] = keyword.clone();
         }
-        let gate_once_per_record = patterns.iter().all(|k| !k.contains(&b'"'));
-        let gate = Gate::new(&patterns).map_err(|e| BuildError::Gate(e.to_string()))?;
+        keywords
+    }
+
+    fn finish(self) -> Result<Redactor, BuildError> {
+        let keywords = self.gate_keywords();
+        let gate_once_per_record = keywords.iter().all(|k| !k.contains(&b'"'));
+        let gate = Gate::new(&keywords).map_err(|e| BuildError::Gate(e.to_string()))?;
         Ok(Redactor {
             id: NEXT_REDACTOR_ID.fetch_add(1, Ordering::Relaxed),
             rules: self.rules,
