@@ -1100,7 +1100,14 @@ fn bare_value_end(
     };
     let mut end = start;
     while end < hay.len() && !stops(hay[end]) {
-        if hay[end] == b',' && hay.get(end + 1).is_some_and(|&b| b == b' ') {
+        let ends_here = match hay[end] {
+            b',' => hay.get(end + 1) == Some(&b' '),
+            // An escaped line break or tab (`password: x\n  user: bob` inside a JSON string or
+            // a printed string) is whitespace once decoded.
+            b'\\' => matches!(hay.get(end + 1), Some(b'n' | b'r' | b't')),
+            _ => false,
+        };
+        if ends_here {
             break;
         }
         end += 1;
