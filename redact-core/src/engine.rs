@@ -933,6 +933,7 @@ impl Redactor {
                 pos = next;
             }
         }
+        let tokens_from = first;
         if !self.fields.is_empty() {
             // Classified keys: every `:`, `=` and `>` is a possible separator; the key before it is
             // read backwards and looked up. Separators inside a value already taken are skipped,
@@ -950,6 +951,7 @@ impl Redactor {
                     sep,
                     keyvalue::Found {
                         hits: &scratch.hits,
+                        tokens_from,
                         from: found_from,
                     },
                 ) {
@@ -1067,7 +1069,10 @@ impl Redactor {
         scratch: &mut Scratch,
     ) -> Option<(Hit, usize)> {
         let matcher = &self.patterns[p];
-        if matcher.left_boundary && at > 0 && hay[at - 1].is_ascii_alphanumeric() {
+        if matcher.left_boundary
+            && at > 0
+            && crate::escapes::byte_before(hay, at).is_ascii_alphanumeric()
+        {
             return None;
         }
         let (span, end) = match &matcher.sequence {

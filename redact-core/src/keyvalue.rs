@@ -339,18 +339,38 @@ fn tail_pair(before_last: u8, last: u8) -> usize {
     usize::from(before_last) << 8 | usize::from(last)
 }
 
-/// The values found so far in the text being scanned, `hits[from..]`, in order (passed as the
-/// whole list and an index: most separators never look at them).
+/// What is found so far in the text being scanned (passed as the whole list and indices: most
+/// separators never look at it): the keyword rules' tokens, `hits[tokens_from..from]`, and the
+/// key rules' values, `hits[from..]`, each in order.
 #[derive(Clone, Copy)]
 pub(crate) struct Found<'h> {
     pub(crate) hits: &'h [Hit],
+    pub(crate) tokens_from: usize,
     pub(crate) from: usize,
 }
 
 impl Found<'_> {
     #[cfg(test)]
     fn none() -> Found<'static> {
-        Found { hits: &[], from: 0 }
+        Found {
+            hits: &[],
+            tokens_from: 0,
+            from: 0,
+        }
+    }
+
+    /// Whether a token or a value found covers `pos`.
+    fn covers(&self, pos: usize) -> bool {
+        let covers_in = |sorted: &[Hit]| {
+            let after = sorted.partition_point(|hit| hit.start <= pos);
+            after > 0 && pos < sorted[after - 1].end
+        };
+        let tokens = self
+            .hits
+            .get(self.tokens_from..self.from)
+            .unwrap_or_default();
+        let values = self.hits.get(self.from..).unwrap_or_default();
+        covers_in(tokens) || covers_in(values)
     }
 }
 
@@ -494,6 +514,10 @@ pub(crate) fn match_separator(
     }
     if p == key_end || (p > 0 && is_key_byte(hay[p - 1])) {
         return None;
+    }
+    if p + 1 < key_end && p > 0 && crate::escapes::is_escaped_space(hay, p - 1) {
+        // `\nlast_name=`: the key starts after the escape.
+        p += 1;
     }
     let target = match cache.classify(table, &hay[p..key_end]) {
         Some(target) => target,
@@ -754,7 +778,7 @@ fn value_after_key(
         // value does not: looked for only then, as the look back costs more than the rest.
         // (A bare value ends before the closers it does not open: `{Password:hunter2}`.)
         let may_differ = target.quoted_only
-            || (matches!(hay.get(end), Some(b' ' | b',')) && !starts_a_field(&hay[end + 1..]))
+            || (matches!(hay.get(end), Some(b' ' | b',')) && !starts_a_field(hay, end + 1, taken))
             || matches!(hay.get(end), Some(b')' | b'}' | b']' | b'\''))
             || memchr::memchr3(b')', b'}', b']', &hay[pos..end]).is_some();
         // Field names start with a letter (`--api-key=` in an argument list is a flag).
@@ -763,9 +787,9 @@ fn value_after_key(
             && hay[key_start].is_ascii_alphabetic()
             && inside_printed_object(hay, key_start, taken);
         if in_printed_object {
-            field_value_end(hay, pos, escaped_context)
+            field_value_end(hay, pos, escaped_context, taken)
         } else if target.quoted_only {
-            return None;
+            street_address_end(hay, pos)?
         } else if target.capitalized_words && hay[pos].is_ascii_uppercase() {
             capitalized_words_end(hay, end)
         } else {
@@ -933,6 +957,7 @@ fn capitalized_words_end(hay: &[u8], mut end: usize) -> usize {
             .count();
         let ends_word = match hay.get(start + len) {
             None => true,
+            Some(b'\\') => crate::escapes::is_escaped_space(hay, start + len),
             Some(b) => matches!(
                 b,
                 b' ' | b',' | b'.' | b';' | b')' | b'}' | b']' | b'"' | b'\''
@@ -944,6 +969,50 @@ fn capitalized_words_end(hay: &[u8], mut end: usize) -> usize {
         end = start + len;
     }
     end
+}
+
+/// The end of a street address written bare, `12 Main St, Springfield, IL 62701`: a house
+/// number and capitalised words, then parts after `, ` of capitalised words (a town, a state),
+/// each perhaps followed by a number (a postal code). `None` for any other bare value: after
+/// `address` that is mostly not a person's (`address: unknown`, `address=0x7ffd5a1c`).
+fn street_address_end(hay: &[u8], start: usize) -> Option<usize> {
+    const MAX_HOUSE_NUMBER: usize = 6;
+    let number = hay[start..]
+        .iter()
+        .take(MAX_HOUSE_NUMBER + 1)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if number == 0 || number > MAX_HOUSE_NUMBER {
+        return None;
+    }
+    // A house number may carry a letter: `221B Baker Street`.
+    let number = match hay.get(start + number..start + number + 2) {
+        Some([letter, b' ']) if letter.is_ascii_alphabetic() => number + 1,
+        _ => number,
+    };
+    let mut end = capitalized_words_end(hay, start + number);
+    if end == start + number {
+        return None;
+    }
+    while hay[end..].starts_with(b", ") {
+        let part = end + 2;
+        let word = hay[part..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        if word < 2 || !hay[part].is_ascii_uppercase() {
+            break;
+        }
+        end = capitalized_words_end(hay, part + word);
+        if hay.get(end) == Some(&b' ') && hay.get(end + 1).is_some_and(u8::is_ascii_digit) {
+            let code = hay[end + 1..]
+                .iter()
+                .take_while(|&&b| b.is_ascii_digit() || b == b'-')
+                .count();
+            end += 1 + code;
+        }
+    }
+    Some(end)
 }
 
 /// How far a value in a printed object runs.
@@ -995,7 +1064,7 @@ fn inside_printed_object(hay: &[u8], key_start: usize, taken: Found<'_>) -> bool
 /// The end of a bare value in a printed object: the next field (`, email=`, ` Email:`), the
 /// object's closing bracket (brackets opened inside the value are matched), or the end of the
 /// line; trailing blanks are not part of it.
-fn field_value_end(hay: &[u8], start: usize, escaped: bool) -> usize {
+fn field_value_end(hay: &[u8], start: usize, escaped: bool, taken: Found<'_>) -> usize {
     let limit = hay.len().min(start + MAX_PRINTED_FIELD);
     let mut depth = 0usize;
     let mut end = start;
@@ -1006,7 +1075,7 @@ fn field_value_end(hay: &[u8], start: usize, escaped: bool) -> usize {
             b')' | b'}' | b']' => depth -= 1,
             b'"' | b'\n' | b'\r' => break,
             b'\\' if escaped => break,
-            b',' | b' ' if depth == 0 && starts_a_field(&hay[end + 1..]) => break,
+            b',' | b' ' if depth == 0 && starts_a_field(hay, end + 1, taken) => break,
             _ => {}
         }
         end += 1;
@@ -1017,15 +1086,19 @@ fn field_value_end(hay: &[u8], start: usize, escaped: bool) -> usize {
     end
 }
 
-/// Whether `rest` starts with a field of a printed object: blanks, a name, `=` or `:`.
-fn starts_a_field(rest: &[u8]) -> bool {
+/// Whether `hay[at..]` starts with a field of a printed object: blanks, a name, `=` or `:`.
+///
+/// A name that a token or value found covers is none: once redacted it reads as a placeholder,
+/// and a second pass over the output must find the same fields.
+fn starts_a_field(hay: &[u8], at: usize, taken: Found<'_>) -> bool {
+    let rest = &hay[at.min(hay.len())..];
     let name_start = rest.iter().take(8).take_while(|&&b| b == b' ').count();
     let name_len = rest[name_start..]
         .iter()
         .take(MAX_KEY)
         .take_while(|&&b| is_key_byte(b))
         .count();
-    if name_len == 0 || !rest[name_start].is_ascii_alphabetic() {
+    if name_len == 0 || !rest[name_start].is_ascii_alphabetic() || taken.covers(at + name_start) {
         return false;
     }
     let sep = name_start + name_len;
@@ -1104,7 +1177,7 @@ fn bare_value_end(
             b',' => hay.get(end + 1) == Some(&b' '),
             // An escaped line break or tab (`password: x\n  user: bob` inside a JSON string or
             // a printed string) is whitespace once decoded.
-            b'\\' => matches!(hay.get(end + 1), Some(b'n' | b'r' | b't')),
+            b'\\' => crate::escapes::is_escaped_space(hay, end),
             _ => false,
         };
         if ends_here {

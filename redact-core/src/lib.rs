@@ -59,6 +59,7 @@ mod catalog;
 mod classification;
 mod engine;
 mod error;
+mod escapes;
 mod findings;
 mod gate;
 mod json;

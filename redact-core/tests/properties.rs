@@ -66,6 +66,11 @@ const TOKENS: &[&str] = &[
     "{ key: 'X-Api-Key', value: ",
     "value=",
     "<add key=\"password\" value=\"",
+    // Escaped line breaks and tabs, and street addresses.
+    "\\n",
+    "\\t",
+    "\\\\n",
+    "address: 12 Main St, Springfield, IL 62701",
     "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
@@ -177,6 +182,11 @@ fn idempotent_on_found_cases() {
         "{\"name\":\"DB_PASSWORD\",\"value\": iban= 192.168.0.1\t'password': b'x' +1 (415) \
          555-2671 \"password\":\"p@ss w0rd\" password=hunter2!\t\"password\":\"p@ss w0rd\" \
          password=hunter2! password=hunter2! card_number: Ab9 {\"name\":\"DB_PASSWORD\",\"value\": ",
+        // A token read as the next field's name (`AKIA... :`) ended a printed object's value on
+        // the first pass; its placeholder did not on the second.
+        "{\"name\":\"DB_PASSWORD\",\"value\":, card_number: null AKIAABCDEFGHIJKLMNOP : ",
+        // Escaped line breaks end words and values as blanks do.
+        "{\"message\":\"Config:\\n  password: hunter2\\nlast_name=Smith\\n4111111111111111\"}",
     ] {
         let once = redactor().redact(input.as_bytes()).into_owned();
         let twice = redactor().redact(&once).into_owned();

@@ -96,7 +96,8 @@ pub(super) fn scan_at(
     out: &mut Vec<Hit>,
     covered: &Covered<'_>,
 ) -> usize {
-    let prev = covered.byte_before(hay, start);
+    // Read as written; an escape's letter (`\n4111...`) is looked for only among letters.
+    let mut prev = covered.raw_byte_before(hay, start);
     if let Some(rule) = set.mac_address {
         if hay.get(start + 2) == Some(&b'-') {
             if let Some(end) = mac_at(hay, start, b'-', covered) {
@@ -104,6 +105,9 @@ pub(super) fn scan_at(
                 return end;
             }
         }
+    }
+    if prev.is_ascii_alphabetic() && crate::escapes::byte_before(hay, start) == b' ' {
+        prev = b' ';
     }
     if prev.is_ascii_alphabetic() {
         if let Some(end) = uuid_end(hay, start, covered) {
@@ -118,7 +122,7 @@ pub(super) fn scan_at(
         return skip_word(hay, start, covered);
     }
     let before_prev = if start > 0 {
-        covered.byte_before(hay, start - 1)
+        covered.raw_byte_before(hay, start - 1)
     } else {
         b' '
     };
@@ -229,7 +233,7 @@ fn uuid_end(hay: &[u8], digit: usize, covered: &Covered<'_>) -> Option<usize> {
         && GROUPS
             .iter()
             .all(|&(a, b)| uuid[a..b].iter().all(|&b| HEX_DIGIT[usize::from(b)]));
-    let separate = !is_word(covered.byte_before(hay, start))
+    let separate = !is_word(covered.raw_byte_before(hay, start))
         && !hay.get(start + 36).is_some_and(|&b| is_word(b));
     (shaped && separate).then_some(start + 36)
 }

@@ -205,8 +205,21 @@ impl Covered<'_> {
         self.prior_span(pos).map(|(_, end)| end)
     }
 
-    /// The byte before `pos`, or a space at the start or inside a match.
+    /// The byte before `pos`, or a space at the start, inside a match or after an escaped line
+    /// break or tab (`\n`).
+    #[inline]
     pub(crate) fn byte_before(&self, hay: &[u8], pos: usize) -> u8 {
+        if pos == 0 || self.contains(pos - 1) {
+            b' '
+        } else {
+            crate::escapes::byte_before(hay, pos)
+        }
+    }
+
+    /// [`Covered::byte_before`] that reads an escape's letter as written: for the hot path,
+    /// which looks for escapes itself where it matters.
+    #[inline]
+    pub(super) fn raw_byte_before(&self, hay: &[u8], pos: usize) -> u8 {
         if pos == 0 || self.contains(pos - 1) {
             b' '
         } else {
