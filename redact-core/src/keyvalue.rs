@@ -1115,10 +1115,21 @@ fn starts_a_field(hay: &[u8], at: usize, taken: Found<'_>) -> bool {
     }
 }
 
+/// Past the blanks at `pos`: spaces and tabs, written or escaped (`password:\thunter2` inside a
+/// JSON string).
 fn skip_blanks(hay: &[u8], mut pos: usize) -> usize {
     let limit = pos + 8;
-    while pos < hay.len() && pos < limit && matches!(hay[pos], b' ' | b'\t') {
-        pos += 1;
+    while pos < hay.len() && pos < limit {
+        match hay[pos] {
+            b' ' | b'\t' => pos += 1,
+            b'\\'
+                if hay.get(pos + 1) == Some(&b't')
+                    && crate::escapes::is_escaped_space(hay, pos) =>
+            {
+                pos += 2;
+            }
+            _ => break,
+        }
     }
     pos
 }
