@@ -66,11 +66,14 @@ const TOKENS: &[&str] = &[
     "{ key: 'X-Api-Key', value: ",
     "value=",
     "<add key=\"password\" value=\"",
-    // Escaped line breaks and tabs, and street addresses.
+    // Escaped line breaks and tabs, street addresses, percent-encoded delimiters.
     "\\n",
     "\\t",
     "\\\\n",
     "address: 12 Main St, Springfield, IL 62701",
+    "%3D",
+    "%22",
+    "ann%40example.com",
     "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",

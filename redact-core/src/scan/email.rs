@@ -10,6 +10,19 @@ fn is_local(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
 }
 
+/// The end of the last percent-encoded byte in `local` that cannot be part of an address's
+/// local part (`%3D`, `%26`, `%2F`, `%22`, ...): where the address starts, if there is one.
+fn encoded_delimiter_end(local: &[u8]) -> Option<usize> {
+    let percent = memchr::memrchr_iter(b'%', local).find(|&i| {
+        let hex = |k: usize| local.get(i + k).and_then(|&b| char::from(b).to_digit(16));
+        match (hex(1), hex(2)) {
+            (Some(high), Some(low)) => u8::try_from(high * 16 + low).is_ok_and(|b| !is_local(b)),
+            _ => false,
+        }
+    })?;
+    Some(percent + 3)
+}
+
 fn is_label(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-'
 }
@@ -31,10 +44,19 @@ pub(super) fn scan_at(
     while at - start < 64 && is_local(covered.byte_before(hay, start)) {
         start -= 1;
     }
+    // A percent-encoded delimiter ends the local part as the delimiter would: `email%3Dalice`
+    // is `email=alice` in a form body encoded twice.
+    let delimited = match encoded_delimiter_end(&hay[start..at]) {
+        Some(after) => {
+            start += after;
+            true
+        }
+        None => false,
+    };
     while start < at && hay[start] == b'.' {
         start += 1;
     }
-    if start == at || is_local(covered.byte_before(hay, start)) {
+    if start == at || (!delimited && is_local(covered.byte_before(hay, start))) {
         return at + width;
     }
     // `scheme://user:password@host` is a URL's userinfo, not an address; the credential rule
