@@ -13,14 +13,22 @@ fn is_local(b: u8) -> bool {
 /// The end of the last percent-encoded byte in `local` that cannot be part of an address's
 /// local part (`%3D`, `%26`, `%2F`, `%22`, ...): where the address starts, if there is one.
 fn encoded_delimiter_end(local: &[u8]) -> Option<usize> {
-    let percent = memchr::memrchr_iter(b'%', local).find(|&i| {
-        let hex = |k: usize| local.get(i + k).and_then(|&b| char::from(b).to_digit(16));
-        match (hex(1), hex(2)) {
-            (Some(high), Some(low)) => u8::try_from(high * 16 + low).is_ok_and(|b| !is_local(b)),
-            _ => false,
+    // Local parts are short: a byte walk costs less than a `memrchr` call.
+    let mut end = local.len();
+    while let Some(percent) = local[..end].iter().rposition(|&b| b == b'%') {
+        let hex = |k: usize| {
+            local
+                .get(percent + k)
+                .and_then(|&b| char::from(b).to_digit(16))
+        };
+        if let (Some(high), Some(low)) = (hex(1), hex(2)) {
+            if u8::try_from(high * 16 + low).is_ok_and(|b| !is_local(b)) {
+                return Some(percent + 3);
+            }
         }
-    })?;
-    Some(percent + 3)
+        end = percent;
+    }
+    None
 }
 
 fn is_label(b: u8) -> bool {
