@@ -559,10 +559,7 @@ fn nested_param_value(
     if hay[sep] != b'=' || skip_blanks(hay, key_end) != sep {
         return None;
     }
-    let name_start = (close.saturating_sub(MAX_KEY)..close)
-        .rev()
-        .take_while(|&i| is_key_byte(hay[i]))
-        .last()?;
+    let name_start = run_start_before(hay, close, is_key_byte)?;
     let (open, name_start) = if close_len == 1 {
         if name_start == 0 || hay[name_start - 1] != b'[' {
             return None;
@@ -1117,6 +1114,19 @@ fn starts_a_field(hay: &[u8], at: usize, taken: Found<'_>) -> bool {
 
 /// Past the blanks at `pos`: spaces and tabs, written or escaped (`password:\thunter2` inside a
 /// JSON string).
+/// Where the run of bytes that `member` accepts and that ends at `end` starts, if the run is
+/// not empty; no further back than [`MAX_KEY`] bytes. For names and values read backwards.
+pub(crate) fn run_start_before(
+    hay: &[u8],
+    end: usize,
+    member: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    (end.saturating_sub(MAX_KEY)..end)
+        .rev()
+        .take_while(|&i| member(hay[i]))
+        .last()
+}
+
 fn skip_blanks(hay: &[u8], mut pos: usize) -> usize {
     let limit = pos + 8;
     while pos < hay.len() && pos < limit {

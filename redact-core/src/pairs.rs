@@ -11,7 +11,9 @@
 //!
 //! Which member names play which part is catalog data (`[pairs]` in `rules/builtin.toml`).
 
-use crate::keyvalue::{normalize, normalize_owned, FieldTable, FieldTarget, KeyCache, MAX_KEY};
+use crate::keyvalue::{
+    normalize, normalize_owned, run_start_before, FieldTable, FieldTarget, KeyCache, MAX_KEY,
+};
 
 /// The part a member plays in a name/value pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,10 +150,9 @@ pub(crate) fn named_by_member_before(
     } else {
         p
     };
-    let key_start = (key_end.saturating_sub(MAX_KEY)..key_end)
-        .rev()
-        .take_while(|&i| hay[i].is_ascii_alphanumeric() || matches!(hay[i], b'_' | b'-'))
-        .last()?;
+    let key_start = run_start_before(hay, key_end, |b| {
+        b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')
+    })?;
     if table.pairs.role(&hay[key_start..key_end]) != Some(PairRole::Name) {
         return None;
     }
@@ -175,12 +176,9 @@ fn value_before(hay: &[u8], end: usize) -> Option<(usize, usize, usize)> {
         }
         return Some((open + 1, content_end, open));
     }
-    let start = (end.saturating_sub(MAX_KEY)..end)
-        .rev()
-        .take_while(|&i| {
-            hay[i].is_ascii_alphanumeric() || matches!(hay[i], b'_' | b'-' | b'.' | b'/')
-        })
-        .last()?;
+    let start = run_start_before(hay, end, |b| {
+        b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/')
+    })?;
     Some((start, end, start))
 }
 
