@@ -126,15 +126,15 @@ impl Walker<'_, '_> {
             }
             let (target, role) = self.classify(key, scratch);
             let value_start = self.pos;
+            let member_ending_at = |value_end: usize| Member {
+                start: member_start,
+                comma_before,
+                value: (value_start, value_end),
+            };
             match target {
                 Some(target) => {
                     self.skip_value()?;
-                    let member = Member {
-                        start: member_start,
-                        comma_before,
-                        value: (value_start, self.pos),
-                    };
-                    self.field_hit(target, &member, scratch);
+                    self.field_hit(target, &member_ending_at(self.pos), scratch);
                 }
                 None => {
                     let track_path = !self.redactor.paths.is_empty();
@@ -150,13 +150,7 @@ impl Walker<'_, '_> {
                         Some(PairRole::Name) => {
                             named = self.named_field(value_start, scratch).or(named);
                         }
-                        Some(PairRole::Value) => {
-                            value_member = Some(Member {
-                                start: member_start,
-                                comma_before,
-                                value: (value_start, self.pos),
-                            });
-                        }
+                        Some(PairRole::Value) => value_member = Some(member_ending_at(self.pos)),
                     }
                 }
             }
