@@ -3,6 +3,7 @@
 
 mod colon;
 mod digits;
+mod dsn;
 mod email;
 
 use crate::byteset::{self, Stops};
@@ -19,10 +20,11 @@ pub(crate) struct ScannerSet {
     pub(crate) ipv4: Option<RuleId>,
     pub(crate) ipv6: Option<RuleId>,
     pub(crate) mac_address: Option<RuleId>,
+    pub(crate) dsn_password: Option<RuleId>,
 }
 
 /// The names a catalog entry may give in `scanner = "..."`.
-pub(crate) const SCANNER_NAMES: [&str; 8] = [
+pub(crate) const SCANNER_NAMES: [&str; 9] = [
     "email",
     "credit_card",
     "us_ssn",
@@ -31,6 +33,7 @@ pub(crate) const SCANNER_NAMES: [&str; 8] = [
     "ipv4",
     "ipv6",
     "mac_address",
+    "dsn_password",
 ];
 
 const NONE: u8 = 0;
@@ -72,6 +75,7 @@ impl ScannerSet {
             "ipv4" => &mut self.ipv4,
             "ipv6" => &mut self.ipv6,
             "mac_address" => &mut self.mac_address,
+            "dsn_password" => &mut self.dsn_password,
             _ => return false,
         };
         *slot = Some(rule);
@@ -92,7 +96,10 @@ impl ScannerSet {
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        !self.digits_enabled() && !self.colon_enabled() && self.email.is_none()
+        !self.digits_enabled()
+            && !self.colon_enabled()
+            && self.email.is_none()
+            && self.dsn_password.is_none()
     }
 
     /// Appends every match in `hay` to `out`, with offsets shifted by `base`. Hits already in
@@ -114,6 +121,7 @@ impl ScannerSet {
         let digits_on = self.digits_enabled();
         let colon_on = self.colon_enabled();
         let email_on = self.email.is_some();
+        let at_on = email_on || self.dsn_password.is_some();
         let first = out.len();
         let mut i = 0;
         let n = hay.len();
@@ -135,7 +143,8 @@ impl ScannerSet {
             } else {
                 match class {
                     DIGIT if digits_on => digits::scan_at(self, hay, i, out, &covered),
-                    AT if email_on => email::scan_at(self, hay, i, 1, out, &covered),
+                    AT if at_on => dsn::scan_at(self, hay, i, out, &covered)
+                        .unwrap_or_else(|| email::scan_at(self, hay, i, 1, out, &covered)),
                     PERCENT if email_on && hay[i + 1..].starts_with(b"40") => {
                         email::scan_at(self, hay, i, 3, out, &covered)
                     }
