@@ -11,8 +11,8 @@ const PROTOCOLS: [&[u8]; 4] = [b"tcp(", b"tcp6(", b"unix(", b"udp("];
 /// How far back from the `@` the user and password may start.
 const MAX_USERINFO: usize = 256;
 
-/// `at` is the position of an `@`. Returns the end of the DSN's password, if one was found
-/// (reported to `out`).
+/// `at` is the position of an `@`. When a DSN's password ends there (reported to `out`),
+/// returns where scanning resumes: past the `@`, which starts no address then.
 pub(super) fn scan_at(
     set: &ScannerSet,
     hay: &[u8],
@@ -37,7 +37,7 @@ pub(super) fn scan_at(
         return None;
     }
     out.push(Hit::new(password.0, password.1, rule));
-    Some(at)
+    Some(at + 1)
 }
 
 /// Bytes that end the user and password before the `@`, read backwards: blanks, quotes,
