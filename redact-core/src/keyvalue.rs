@@ -471,10 +471,7 @@ pub(crate) fn match_separator(
     sep: usize,
     taken: Found<'_>,
 ) -> Option<Hit> {
-    let mut p = sep;
-    while p > 0 && sep - p < 8 && matches!(hay[p - 1], b' ' | b'\t') {
-        p -= 1;
-    }
+    let mut p = skip_blanks_back(hay, sep);
     let mut bracketed = false;
     if p > 0 && matches!(hay[p - 1], b'"' | b'\'' | b']') {
         p -= 1;
@@ -1112,8 +1109,6 @@ fn starts_a_field(hay: &[u8], at: usize, taken: Found<'_>) -> bool {
     }
 }
 
-/// Past the blanks at `pos`: spaces and tabs, written or escaped (`password:\thunter2` inside a
-/// JSON string).
 /// Where the run of bytes that `member` accepts and that ends at `end` starts, if the run is
 /// not empty; no further back than [`MAX_KEY`] bytes. For names and values read backwards.
 pub(crate) fn run_start_before(
@@ -1127,6 +1122,20 @@ pub(crate) fn run_start_before(
         .last()
 }
 
+/// Back over the blanks (spaces and tabs, at most 8) that end at `end`.
+// Bounded by `end - pos` rather than a precomputed limit: at every separator, where that form
+// measured 0.5% fewer instructions on text and 0.7% on loghub.
+#[inline]
+pub(crate) fn skip_blanks_back(hay: &[u8], end: usize) -> usize {
+    let mut pos = end;
+    while pos > 0 && end - pos < 8 && matches!(hay[pos - 1], b' ' | b'\t') {
+        pos -= 1;
+    }
+    pos
+}
+
+/// Past the blanks at `pos`: spaces and tabs, written or escaped (`password:\thunter2` inside a
+/// JSON string).
 fn skip_blanks(hay: &[u8], mut pos: usize) -> usize {
     let limit = pos + 8;
     while pos < hay.len() && pos < limit {

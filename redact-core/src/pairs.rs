@@ -12,7 +12,8 @@
 //! Which member names play which part is catalog data (`[pairs]` in `rules/builtin.toml`).
 
 use crate::keyvalue::{
-    normalize, normalize_owned, run_start_before, FieldTable, FieldTarget, KeyCache, MAX_KEY,
+    normalize, normalize_owned, run_start_before, skip_blanks_back, FieldTable, FieldTarget,
+    KeyCache, MAX_KEY,
 };
 
 /// The part a member plays in a name/value pair.
@@ -180,14 +181,6 @@ fn value_before(hay: &[u8], end: usize) -> Option<(usize, usize, usize)> {
         b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/')
     })?;
     Some((start, end, start))
-}
-
-fn skip_blanks_back(hay: &[u8], mut pos: usize) -> usize {
-    let limit = pos.saturating_sub(8);
-    while pos > limit && matches!(hay[pos - 1], b' ' | b'\t') {
-        pos -= 1;
-    }
-    pos
 }
 
 #[cfg(test)]
