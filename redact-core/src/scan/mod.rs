@@ -218,10 +218,9 @@ impl Covered<'_> {
     /// break or tab (`\n`).
     #[inline]
     pub(crate) fn byte_before(&self, hay: &[u8], pos: usize) -> u8 {
-        if pos == 0 || self.contains(pos - 1) {
-            b' '
-        } else {
-            crate::escapes::byte_before(hay, pos)
+        match self.raw_byte_before(hay, pos) {
+            b'n' | b'r' | b't' => crate::escapes::byte_before(hay, pos),
+            b => b,
         }
     }
 
