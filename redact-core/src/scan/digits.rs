@@ -121,8 +121,9 @@ pub(super) fn scan_at(
         }
         return skip_word(hay, start, covered);
     }
-    let before_prev = if start > 0 {
-        covered.raw_byte_before(hay, start - 1)
+    // Only read after a sign or bracket, and then through escapes: `\n+1415...`, `\n(415)`.
+    let before_prev = if start > 0 && matches!(prev, b'+' | b'(' | b'-') {
+        covered.byte_before(hay, start - 1)
     } else {
         b' '
     };
