@@ -70,9 +70,20 @@ impl Groups {
         match hay.get(end) {
             None => true,
             Some(&b) if is_word(b) => false,
-            Some(&b'.' | &b'-' | &b',') => !hay.get(end + 1).is_some_and(u8::is_ascii_digit),
+            Some(&b'.' | &b'-') => !hay.get(end + 1).is_some_and(u8::is_ascii_digit),
+            // A comma goes on a number grouped by thousands (`1,234,567`, `1.234,56`); after
+            // any other run it separates fields (`415-555-0132,536-22-8011` in a CSV row).
+            Some(&b',') => {
+                !(hay.get(end + 1).is_some_and(u8::is_ascii_digit) && self.grouped_by_thousands(k))
+            }
             Some(_) => true,
         }
+    }
+
+    /// Whether the first `k` groups could be a number grouped by thousands: a first group of one
+    /// to three digits, then groups of three.
+    fn grouped_by_thousands(&self, k: usize) -> bool {
+        self.group_len(0) <= 3 && (1..k).all(|i| self.group_len(i) == 3)
     }
 }
 
