@@ -988,8 +988,17 @@ impl Redactor {
                 at = if m.end() > at { m.end() } else { at + 1 };
             }
         }
-        self.scanners
+        let encoded = self
+            .scanners
             .scan(hay, 0, &mut scratch.hits, first, &mut scratch.spans);
+        if encoded && !self.fields.is_empty() {
+            crate::encoded::value_hits(
+                &self.fields,
+                &mut scratch.key_cache,
+                hay,
+                &mut scratch.hits,
+            );
+        }
         if !scratch.sql_keywords.is_empty() {
             self.sql_values(hay, first, scratch);
         }

@@ -408,7 +408,7 @@ pub(crate) fn normalize_owned(key: &[u8]) -> Vec<u8> {
 }
 
 /// A byte of a key name: letters, digits, `_`, `-` and `.`.
-fn is_key_byte(b: u8) -> bool {
+pub(crate) fn is_key_byte(b: u8) -> bool {
     // A table read: keys are read backwards byte by byte from every separator.
     KEY_BYTE[usize::from(b)]
 }

@@ -57,6 +57,7 @@
 mod byteset;
 mod catalog;
 mod classification;
+mod encoded;
 mod engine;
 mod error;
 mod escapes;

@@ -75,6 +75,12 @@ const TOKENS: &[&str] = &[
     "%3D",
     "%22",
     "ann%40example.com",
+    // Pairs inside a URL-encoded string.
+    "%26password%3D",
+    "%22ssn%22%3A%22",
+    "%3A%20",
+    "%2526",
+    "ann%2540example.com",
     "app:hunter2@tcp(db:3306)/x",
     "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123456789",

@@ -105,6 +105,8 @@ impl ScannerSet {
     /// Appends every match in `hay` to `out`, with offsets shifted by `base`. Hits already in
     /// `out[prior_from..]` (from the keyword gate, in `hay` coordinates) count as redacted
     /// when scanners look at the bytes before a candidate; `spans` is working memory for them.
+    /// Returns whether `hay` holds a URL-encoded `=` or `:` (`%3D`, `%3A`): the walk stops at
+    /// every `%`, and the key rules read encoded pairs only where there are some.
     pub(crate) fn scan(
         &self,
         hay: &[u8],
@@ -112,7 +114,7 @@ impl ScannerSet {
         out: &mut Vec<Hit>,
         prior_from: usize,
         spans: &mut Vec<(usize, usize)>,
-    ) {
+    ) -> bool {
         merge_spans(&out[prior_from..], spans);
         let mut covered = Covered {
             prior: spans,
@@ -123,6 +125,7 @@ impl ScannerSet {
         let email_on = self.email.is_some();
         let at_on = email_on || self.dsn_password.is_some();
         let first = out.len();
+        let mut encoded_separator = false;
         let mut i = 0;
         let n = hay.len();
         while i < n {
@@ -148,6 +151,11 @@ impl ScannerSet {
                     PERCENT if email_on && hay[i + 1..].starts_with(b"40") => {
                         email::scan_at(self, hay, i, 3, out, &covered)
                     }
+                    PERCENT => {
+                        let (resume, separator) = self.at_percent(hay, i, out, &covered);
+                        encoded_separator |= separator;
+                        resume
+                    }
                     BACKSLASH if email_on && hay[i + 1..].starts_with(b"u0040") => {
                         email::scan_at(self, hay, i, 6, out, &covered)
                     }
@@ -167,6 +175,30 @@ impl ScannerSet {
                 hit.end += base;
             }
         }
+        encoded_separator
+    }
+}
+
+impl ScannerSet {
+    /// At a `%` that is no `%40` (rare in logs, so kept out of the loop): an `@` encoded twice
+    /// (`%2540`, a query string inside another one's value), or an encoded separator, which is
+    /// reported. Returns where scanning resumes, and whether it was at an encoded separator.
+    #[cold]
+    #[inline(never)]
+    fn at_percent(
+        &self,
+        hay: &[u8],
+        i: usize,
+        out: &mut Vec<Hit>,
+        covered: &Covered<'_>,
+    ) -> (usize, bool) {
+        if self.email.is_some() && hay[i + 1..].starts_with(b"2540") {
+            return (email::scan_at(self, hay, i, 5, out, covered), false);
+        }
+        if crate::encoded::is_separator(&hay[i..]) {
+            return (i + 3, true);
+        }
+        (i + 1, false)
     }
 }
 
