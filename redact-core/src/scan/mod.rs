@@ -177,9 +177,7 @@ impl ScannerSet {
         }
         encoded_separator
     }
-}
 
-impl ScannerSet {
     /// At a `%` that is no `%40` (rare in logs, so kept out of the loop): an `@` encoded twice
     /// (`%2540`, a query string inside another one's value), or an encoded separator, which is
     /// reported. Returns where scanning resumes, and whether it was at an encoded separator.
