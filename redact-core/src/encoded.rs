@@ -9,10 +9,10 @@
 use crate::engine::Hit;
 use crate::keyvalue::{self, FieldTable, KeyCache};
 
-/// Whether `rest` starts with an encoded separator: `%3D` (`=`) or `%3A` (`:`). Encoders write
-/// upper-case hex digits (RFC 3986 asks for them; JavaScript, Python, Java, Go and PHP do).
+/// Whether `rest` starts with an encoded separator: `%3D` (`=`) or `%3A` (`:`). Most encoders
+/// write upper-case hex digits, as RFC 3986 asks; some hand-written ones do not (`%3d`).
 pub(crate) fn is_separator(rest: &[u8]) -> bool {
-    matches!(rest, [b'%', b'3', b'D' | b'A', ..])
+    matches!(rest, [b'%', b'3', b'D' | b'd' | b'A' | b'a', ..])
 }
 
 /// Appends the values of classified keys before the encoded separators in `hay` to `out`.
@@ -36,7 +36,7 @@ const QUOTE: &[u8] = b"%22";
 /// The value of a classified key before the encoded separator at `sep` (its `%`): `%3D` after a
 /// bare key (`%26password%3Dhunter2`), `%3A` after a quoted one (`%22ssn%22%3A%22...%22`).
 fn value_hit(table: &FieldTable, cache: &mut KeyCache, hay: &[u8], sep: usize) -> Option<Hit> {
-    let is_colon = hay.get(sep + 2) == Some(&b'A');
+    let is_colon = hay[sep + 2].eq_ignore_ascii_case(&b'A');
     let key_end = if is_colon {
         // A JSON key: only a quoted one, or every `https%3A%2F%2F` would be read.
         sep.checked_sub(QUOTE.len())
@@ -96,7 +96,9 @@ fn value_end(hay: &[u8], start: usize, quoted: bool) -> usize {
     let mut end = start;
     while end < hay.len() {
         let stop = match hay[end] {
-            b'%' if quoted => hay[end..].starts_with(QUOTE) && !hay[..end].ends_with(b"%5C"),
+            b'%' if quoted => {
+                hay[end..].starts_with(QUOTE) && !is_encoded_backslash_before(hay, end)
+            }
             b'%' => encoded_delimiter(&hay[end..]),
             b => b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'&' | b'<' | b'>' | b'\\'),
         };
@@ -108,14 +110,24 @@ fn value_end(hay: &[u8], start: usize, quoted: bool) -> usize {
     end
 }
 
+/// Whether the three bytes before `end` are an encoded backslash, `%5C` or `%5c`.
+fn is_encoded_backslash_before(hay: &[u8], end: usize) -> bool {
+    end >= 3 && hay[end - 3] == b'%' && hay[end - 2..end].eq_ignore_ascii_case(b"5C")
+}
+
 /// Whether `rest`, which starts with `%`, starts with a delimiter of name/value pairs encoded
 /// once or twice: `&`, `#`, a quote, a blank or a line break.
 fn encoded_delimiter(rest: &[u8]) -> bool {
-    match hex_byte(rest, 1) {
-        // `%25`, an encoded `%`: the two hex digits after it are those of the byte.
-        Some(b'%') => hex_byte(rest, 3).is_some_and(is_delimiter),
-        Some(b) => is_delimiter(b),
-        None => false,
+    decoded_byte(rest).is_some_and(|(byte, _)| is_delimiter(byte))
+}
+
+/// The byte that `rest`, which starts with `%`, starts by encoding, once (`%26`) or twice
+/// (`%2526`: `%25` is an encoded `%`, and the two hex digits after it are those of the byte),
+/// and how many bytes spell it.
+pub(crate) fn decoded_byte(rest: &[u8]) -> Option<(u8, usize)> {
+    match hex_byte(rest, 1)? {
+        b'%' => hex_byte(rest, 3).map(|byte| (byte, 5)),
+        byte => Some((byte, 3)),
     }
 }
 
@@ -146,5 +158,15 @@ mod tests {
         assert_eq!(end(b"p%2540ss"), 8);
         // A quoted one runs to its closing quote.
         assert_eq!(value_end(b"two%20words%5C%22x%22%7D", 0, true), 18);
+    }
+
+    #[test]
+    fn a_byte_is_decoded_from_one_or_two_encodings() {
+        assert_eq!(decoded_byte(b"%26x"), Some((b'&', 3)));
+        assert_eq!(decoded_byte(b"%2526x"), Some((b'&', 5)));
+        assert_eq!(decoded_byte(b"%3d"), Some((b'=', 3)));
+        // `%25` before what is not a hex pair is not a byte encoded twice.
+        assert_eq!(decoded_byte(b"%25zz"), None);
+        assert_eq!(decoded_byte(b"%2"), None);
     }
 }

@@ -16,22 +16,9 @@ fn encoded_delimiter_end(local: &[u8]) -> Option<usize> {
     // Local parts are short: a byte walk costs less than a `memrchr` call.
     let mut end = local.len();
     while let Some(percent) = local[..end].iter().rposition(|&b| b == b'%') {
-        let hex = |k: usize| {
-            local
-                .get(percent + k)
-                .and_then(|&b| char::from(b).to_digit(16))
-        };
-        if let (Some(high), Some(low)) = (hex(1), hex(2)) {
-            let decoded = high * 16 + low;
-            if decoded == u32::from(b'%') {
-                // Encoded twice: `%253D` is `%3D`.
-                if let (Some(high), Some(low)) = (hex(3), hex(4)) {
-                    if u8::try_from(high * 16 + low).is_ok_and(|b| !is_local(b)) {
-                        return Some(percent + 5);
-                    }
-                }
-            } else if u8::try_from(decoded).is_ok_and(|b| !is_local(b)) {
-                return Some(percent + 3);
+        if let Some((byte, width)) = crate::encoded::decoded_byte(&local[percent..]) {
+            if !is_local(byte) {
+                return Some(percent + width);
             }
         }
         end = percent;
