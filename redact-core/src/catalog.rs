@@ -81,6 +81,10 @@ pub(crate) struct FieldSpec {
     /// A bare value runs on over the capitalised words after it (names).
     #[serde(default)]
     pub(crate) capitalized_words: bool,
+    /// The `keys` also classify as the last words of a longer key that qualifies them
+    /// (`customer_ssn`, `userFirstName`).
+    #[serde(default)]
+    pub(crate) qualified_keys: bool,
     #[serde(default)]
     pub(crate) priority: Option<u8>,
 }

@@ -457,7 +457,11 @@ impl Compiler {
                 capitalized_words: spec.capitalized_words,
             };
             for key in &spec.keys {
-                c.fields.insert_exact(key, target);
+                if spec.qualified_keys {
+                    c.fields.insert_qualified(key, target);
+                } else {
+                    c.fields.insert_exact(key, target);
+                }
             }
             for suffix in &spec.suffixes {
                 c.fields.insert_suffix(suffix, target);

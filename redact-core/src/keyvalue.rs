@@ -52,6 +52,12 @@ pub(crate) struct FieldTable {
     /// Whether any key was inserted: asked once per string scanned, too often to look at
     /// every bucket.
     has_entries: bool,
+    /// Whether some exact key also classifies as the last words of a longer key.
+    has_qualified: bool,
+    /// One bit per last three normalised bytes of a qualified key (five bits of each), set for
+    /// every tail when a qualified key is shorter than three: a key whose words are read must
+    /// end in one. Most keys that reach that far (`time`, `service`, `requestId`) do not.
+    qualified_tails: Vec<u64>,
     /// The last words of keys of several words (`birth` of `date_of_birth`), lowercase: a
     /// key in prose (`Date of birth:`) ends in one of them.
     prose_last_words: Vec<Vec<u8>>,
@@ -64,6 +70,9 @@ pub(crate) struct FieldTable {
 struct Entry {
     key: Vec<u8>,
     suffix: bool,
+    /// An exact key that also classifies as the last words of a longer key, which qualifies it
+    /// (`customer_ssn`, `userFirstName`).
+    qualified: bool,
     /// `None` for a key that ends in a suffix but classifies nothing.
     target: Option<FieldTarget>,
 }
@@ -74,6 +83,8 @@ impl Default for FieldTable {
             by_last_byte: vec![Vec::new(); 256],
             tail_pairs: vec![0; 65536 / 64],
             has_entries: false,
+            has_qualified: false,
+            qualified_tails: vec![0; QUALIFIED_TAILS / 64],
             prose_last_words: Vec::new(),
             pairs: PairKeys::default(),
         }
@@ -82,6 +93,21 @@ impl Default for FieldTable {
 
 impl FieldTable {
     pub(crate) fn insert_exact(&mut self, key: &str, target: FieldTarget) {
+        self.insert_key(key, false, target);
+    }
+
+    /// Inserts `key` as an exact key that also classifies after words that qualify it: `ssn`
+    /// then classifies `customer_ssn`, `userSsn` and `billing-ssn`, but not `lessn`.
+    pub(crate) fn insert_qualified(&mut self, key: &str, target: FieldTarget) {
+        self.insert_key(key, true, target);
+        self.has_qualified = true;
+        match qualified_tail(&normalize_owned(key.as_bytes())) {
+            Some(tail) => self.qualified_tails[tail / 64] |= 1 << (tail % 64),
+            None => self.qualified_tails.fill(u64::MAX),
+        }
+    }
+
+    fn insert_key(&mut self, key: &str, qualified: bool, target: FieldTarget) {
         let mut words = key.split(['_', '-', '.', ' ']).filter(|w| !w.is_empty());
         if let (Some(_), Some(last)) = (words.next(), words.next_back()) {
             let last = last.to_ascii_lowercase().into_bytes();
@@ -89,7 +115,12 @@ impl FieldTable {
                 self.prose_last_words.push(last);
             }
         }
-        self.insert(normalize_owned(key.as_bytes()), false, Some(target));
+        self.insert(
+            normalize_owned(key.as_bytes()),
+            false,
+            qualified,
+            Some(target),
+        );
     }
 
     /// Whether `word` ends some key of several words, so that the words before it in prose
@@ -101,13 +132,18 @@ impl FieldTable {
     }
 
     pub(crate) fn insert_suffix(&mut self, suffix: &str, target: FieldTarget) {
-        self.insert(normalize_owned(suffix.as_bytes()), true, Some(target));
+        self.insert(
+            normalize_owned(suffix.as_bytes()),
+            true,
+            false,
+            Some(target),
+        );
     }
 
     /// Makes `key` classify nothing although a suffix ends it (`PublicKeyToken`, the public
     /// hash in a .NET assembly name, ends in `token`). Exact keys inserted later replace it.
     pub(crate) fn insert_exception(&mut self, key: &str) {
-        self.insert(normalize_owned(key.as_bytes()), false, None);
+        self.insert(normalize_owned(key.as_bytes()), false, false, None);
     }
 
     /// Adds a member name of name/value pairs (see [`crate::pairs`]). A value member's key
@@ -123,7 +159,7 @@ impl FieldTable {
         }
     }
 
-    fn insert(&mut self, key: Vec<u8>, suffix: bool, target: Option<FieldTarget>) {
+    fn insert(&mut self, key: Vec<u8>, suffix: bool, qualified: bool, target: Option<FieldTarget>) {
         let Some(&last) = key.last() else { return };
         let before_last = if key.len() >= 2 {
             key[key.len() - 2]
@@ -141,6 +177,7 @@ impl FieldTable {
         bucket.push(Entry {
             key,
             suffix,
+            qualified,
             target,
         });
         // Exact keys first, then suffixes longest first, so that `aws_secret_access_key`
@@ -200,15 +237,68 @@ impl FieldTable {
             return None;
         }
         let mut buf = [0u8; MAX_KEY];
-        if let Some(entry) = self.entry(normalize(raw_key, &mut buf)?) {
+        let norm = normalize(raw_key, &mut buf)?;
+        if let Some(entry) = self.entry(norm) {
             return entry.target;
         }
         // A dotted key names its field last: `user.first_name` (Go's slog, OpenTelemetry
         // attributes, flattened JSON). The whole key is looked up first, so that a suffix
         // (`db.password`) or an exception (`server.address`) of it decides.
-        let dot = memchr::memrchr(b'.', raw_key)?;
-        self.entry(normalize(&raw_key[dot + 1..], &mut buf)?)
-            .and_then(|e| e.target)
+        if let Some(dot) = memchr::memrchr(b'.', raw_key) {
+            let mut last_segment = [0u8; MAX_KEY];
+            if let Some(entry) = self.entry(normalize(&raw_key[dot + 1..], &mut last_segment)?) {
+                return entry.target;
+            }
+        }
+        if self.has_qualified {
+            return self.qualified_target(raw_key, norm);
+        }
+        None
+    }
+
+    /// The rule of the longest qualified key that the last words of `raw_key` (normalised:
+    /// `norm`) are: `ssn` of `customer_ssn`. Words start after `_`, `-`, `.` or a blank, and at
+    /// an upper-case letter after a lower-case one or a digit (`userFirstName`).
+    fn qualified_target(&self, raw_key: &[u8], norm: &[u8]) -> Option<FieldTarget> {
+        let tail = qualified_tail(norm)?;
+        if self.qualified_tails[tail / 64] & (1 << (tail % 64)) == 0 {
+            return None;
+        }
+        let bucket = &self.by_last_byte[usize::from(*norm.last()?)];
+        // Compared from the end, where most keys part from every qualified key at once,
+        // before the key's words are found.
+        let ends_in = |e: &&Entry| {
+            e.qualified
+                && e.key.len() < norm.len()
+                && norm
+                    .iter()
+                    .rev()
+                    .zip(e.key.iter().rev())
+                    .all(|(a, b)| a == b)
+        };
+        if !bucket.iter().any(|e| ends_in(&e)) {
+            return None;
+        }
+        let mut found = None;
+        // Walked backwards, counting the bytes that normalisation keeps; a later find is longer.
+        let mut kept = 0;
+        for i in (1..raw_key.len()).rev() {
+            let (before, first) = (raw_key[i - 1], raw_key[i]);
+            if is_dropped(first) {
+                continue;
+            }
+            kept += 1;
+            let starts_word = is_dropped(before)
+                || (first.is_ascii_uppercase()
+                    && (before.is_ascii_lowercase() || before.is_ascii_digit()));
+            if starts_word {
+                // The words from here on are the last `kept` bytes of `norm`.
+                if let Some(entry) = bucket.iter().find(|e| e.key.len() == kept && ends_in(e)) {
+                    found = entry.target;
+                }
+            }
+        }
+        found
     }
 
     /// The part `raw_key`, which `target` is the classification of, plays in a name/value pair:
@@ -337,6 +427,15 @@ impl KeyCache {
 
 fn tail_pair(before_last: u8, last: u8) -> usize {
     usize::from(before_last) << 8 | usize::from(last)
+}
+
+const QUALIFIED_TAILS: usize = 1 << 15;
+
+/// The index in [`FieldTable::qualified_tails`] of a normalised key's last three bytes, by
+/// their low five bits (which tell letters apart); `None` for a shorter key.
+fn qualified_tail(norm: &[u8]) -> Option<usize> {
+    let [.., a, b, c] = norm else { return None };
+    Some(usize::from(a & 31) << 10 | usize::from(b & 31) << 5 | usize::from(c & 31))
 }
 
 /// What is found so far in the text being scanned (passed as the whole list and indices: most
@@ -1424,6 +1523,7 @@ mod tests {
         t.insert_suffix("password", target(1));
         t.insert_exact("ssn", target(2));
         t.insert_exact("authorization", target(3));
+        t.insert_qualified("first_name", target(4));
         t
     }
 
@@ -1563,6 +1663,35 @@ mod tests {
         assert!(t.classify(b"server.ssn").is_none());
         assert!(t.classify(b"ssn.count").is_none());
         assert!(t.classify(b"user.assn").is_none());
+    }
+
+    #[test]
+    fn a_qualified_key_is_classified_by_its_last_words() {
+        let t = table();
+        let rule = |key: &[u8]| t.classify(key).map(|target| target.rule);
+        for key in [
+            &b"user_first_name"[..],
+            b"customerFirstName",
+            b"PATIENT_FIRST_NAME",
+            b"billing-first-name",
+            b"card2FirstName",
+            b"req.user_first_name",
+            b"customer_firstname",
+        ] {
+            assert_eq!(
+                rule(key),
+                Some(RuleId(4)),
+                "{}",
+                String::from_utf8_lossy(key)
+            );
+        }
+        // Not at a word's start, and keys inserted as exact only.
+        for key in [&b"userfirst_name"[..], b"customer_ssn"] {
+            assert_eq!(rule(key), None, "{}", String::from_utf8_lossy(key));
+        }
+        let mut t = table();
+        t.insert_exception("file_first_name");
+        assert!(t.classify(b"file_first_name").is_none());
     }
 
     #[test]

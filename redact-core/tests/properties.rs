@@ -81,6 +81,11 @@ const TOKENS: &[&str] = &[
     "%3A%20",
     "%2526",
     "ann%2540example.com",
+    "%3d",
+    // Keys qualified by the words before them.
+    "customer_ssn=",
+    "\"userFirstName\":\"",
+    "card_cvv: ",
     "app:hunter2@tcp(db:3306)/x",
     "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
