@@ -75,6 +75,9 @@ pub(crate) struct FieldSpec {
     /// Keys that a suffix ends but that name something public (`public_key_token`).
     #[serde(default)]
     pub(crate) not_keys: Vec<String>,
+    /// Keys that classify nothing when written exactly so, case and all (the shell's `PWD`).
+    #[serde(default)]
+    pub(crate) not_keys_as_written: Vec<String>,
     /// Only quoted values count (multi-word values such as addresses).
     #[serde(default)]
     pub(crate) quoted_only: bool,

@@ -469,6 +469,9 @@ impl Compiler {
             for key in &spec.not_keys {
                 c.fields.insert_exception(key);
             }
+            for key in &spec.not_keys_as_written {
+                c.fields.insert_written_exception(key);
+            }
         }
         c.add_policy_rules()?;
         c.check_policy_names()?;

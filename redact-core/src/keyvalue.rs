@@ -54,6 +54,8 @@ pub(crate) struct FieldTable {
     has_entries: bool,
     /// Whether some exact key also classifies as the last words of a longer key.
     has_qualified: bool,
+    /// Keys that classify nothing when written exactly so, case and all (`PWD`).
+    written_exceptions: Vec<Vec<u8>>,
     /// One bit per last three normalised bytes of a qualified key (five bits of each), set for
     /// every tail when a qualified key is shorter than three: a key whose words are read must
     /// end in one. Most keys that reach that far (`time`, `service`, `requestId`) do not.
@@ -84,6 +86,7 @@ impl Default for FieldTable {
             tail_pairs: vec![0; 65536 / 64],
             has_entries: false,
             has_qualified: false,
+            written_exceptions: Vec::new(),
             qualified_tails: vec![0; QUALIFIED_TAILS / 64],
             prose_last_words: Vec::new(),
             pairs: PairKeys::default(),
@@ -144,6 +147,13 @@ impl FieldTable {
     /// hash in a .NET assembly name, ends in `token`). Exact keys inserted later replace it.
     pub(crate) fn insert_exception(&mut self, key: &str) {
         self.insert(normalize_owned(key.as_bytes()), false, false, None);
+    }
+
+    /// Makes `key`, written exactly so, classify nothing, while its other spellings keep their
+    /// rule: the shell's `PWD` is its working directory (`PWD=/var/task` in every environment
+    /// dump of a Lambda function), `pwd` a password.
+    pub(crate) fn insert_written_exception(&mut self, key: &str) {
+        self.written_exceptions.push(key.as_bytes().to_vec());
     }
 
     /// Adds a member name of name/value pairs (see [`crate::pairs`]). A value member's key
@@ -239,6 +249,10 @@ impl FieldTable {
         let mut buf = [0u8; MAX_KEY];
         let norm = normalize(raw_key, &mut buf)?;
         if let Some(entry) = self.entry(norm) {
+            // Looked at only for a key that classifies: most do not.
+            if entry.target.is_some() && self.written_exceptions.iter().any(|k| k == raw_key) {
+                return None;
+            }
             return entry.target;
         }
         // A dotted key names its field last: `user.first_name` (Go's slog, OpenTelemetry
