@@ -742,8 +742,8 @@ fn prose_key(
     None
 }
 
-/// The text of an XML element whose tag is classified, `<password>hunter2</password>`: from
-/// after `>` to the end tag.
+/// The text of an XML element whose tag is classified, `<password>hunter2</password>`, also
+/// with a namespace prefix (`<ns1:password>` in a SOAP body): from after `>` to the end tag.
 fn element_value(
     hay: &[u8],
     key_start: usize,
@@ -751,7 +751,13 @@ fn element_value(
     gt: usize,
     target: FieldTarget,
 ) -> Option<Hit> {
-    if key_end != gt || key_start == 0 || hay[key_start - 1] != b'<' {
+    let opens_tag = |at: usize| at > 0 && hay[at - 1] == b'<';
+    let prefixed = || {
+        key_start > 0
+            && hay[key_start - 1] == b':'
+            && run_start_before(hay, key_start - 1, is_key_byte).is_some_and(opens_tag)
+    };
+    if key_end != gt || !(opens_tag(key_start) || prefixed()) {
         return None;
     }
     let start = gt + 1;
