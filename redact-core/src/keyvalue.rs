@@ -903,7 +903,7 @@ fn value_after_key(
             field_value_end(hay, pos, escaped_context, taken)
         } else if target.quoted_only {
             street_address_end(hay, pos)?
-        } else if target.capitalized_words && hay[pos].is_ascii_uppercase() {
+        } else if target.capitalized_words && starts_capitalised(&hay[pos..]) {
             capitalized_words_end(hay, end)
         } else {
             digit_groups_end(hay, pos, end)
@@ -1057,16 +1057,18 @@ fn is_month(word: &[u8]) -> bool {
 }
 
 /// Extends a value ending at `end` over up to three more capitalised words (`Ana` `Maria`
-/// `Lopez`), each one blank away; a word followed by `=` or `:` is the next key.
+/// `Lopez`, `Álvarez-García`), each one blank away, and the lower-case particles between them
+/// (`de la Cruz`, `van der Berg`); a word followed by `=` or `:` is the next key.
 fn capitalized_words_end(hay: &[u8], mut end: usize) -> usize {
-    for _ in 0..3 {
-        let start = end + 1;
-        if hay.get(end) != Some(&b' ') || !hay.get(start).is_some_and(u8::is_ascii_uppercase) {
-            break;
-        }
-        let len = 1 + hay[start + 1..]
+    let mut words = 0;
+    let mut particles = 0;
+    // Past the particles read since the last capitalised word, which count only if one follows.
+    let mut next = end;
+    while words < 3 && particles <= 2 && hay.get(next) == Some(&b' ') {
+        let start = next + 1;
+        let len = hay[start..]
             .iter()
-            .take_while(|&&b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-')
+            .take_while(|&&b| b.is_ascii_alphabetic() || matches!(b, b'\'' | b'-') || !b.is_ascii())
             .count();
         let ends_word = match hay.get(start + len) {
             None => true,
@@ -1076,12 +1078,46 @@ fn capitalized_words_end(hay: &[u8], mut end: usize) -> usize {
                 b' ' | b',' | b'.' | b';' | b')' | b'}' | b']' | b'"' | b'\''
             ),
         };
-        if len < 2 || !ends_word {
+        let word = &hay[start..start + len];
+        if !ends_word {
             break;
         }
-        end = start + len;
+        if len >= 2 && starts_capitalised(word) {
+            words += 1;
+            particles = 0;
+            end = start + len;
+        } else if NAME_PARTICLES.contains(&word) {
+            particles += 1;
+        } else {
+            break;
+        }
+        next = start + len;
     }
     end
+}
+
+/// Lower-case words inside names and street names: `de la Cruz`, `van der Berg`, `bin Said`,
+/// `Rue de la Paix`.
+const NAME_PARTICLES: &[&[u8]] = &[
+    b"de", b"del", b"della", b"der", b"den", b"di", b"da", b"das", b"do", b"dos", b"du", b"la",
+    b"las", b"le", b"los", b"van", b"von", b"ten", b"ter", b"bin", b"ibn", b"al", b"el", b"y",
+];
+
+/// Whether `word` starts with a capital letter, ASCII or not (`Ana`, `Álvaro`, `Łukasz`).
+fn starts_capitalised(word: &[u8]) -> bool {
+    match word.first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        Some(_) => {
+            // The first character, of at most four bytes; a cut one is no capital.
+            let head = &word[..word.len().min(4)];
+            let valid = match std::str::from_utf8(head) {
+                Ok(text) => text,
+                Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+            };
+            valid.chars().next().is_some_and(char::is_uppercase)
+        }
+        None => false,
+    }
 }
 
 /// The end of a street address written bare, `12 Main St, Springfield, IL 62701`: a house

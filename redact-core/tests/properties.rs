@@ -86,6 +86,9 @@ const TOKENS: &[&str] = &[
     "customer_ssn=",
     "\"userFirstName\":\"",
     "card_cvv: ",
+    // Names with particles and letters beyond ASCII.
+    "full_name=José de la ",
+    " Álvarez",
     "app:hunter2@tcp(db:3306)/x",
     "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
