@@ -186,7 +186,7 @@ impl Walker<'_, '_> {
 
     /// Redacts the value of `member`, whose key (or the name of its pair) is classified, as
     /// the rule's action says: the member dropped, or its value replaced (a string's contents;
-    /// anything else whole, written as a string).
+    /// a number, object or array whole, written as a string; `true`, `false` and `null` not).
     #[inline]
     fn field_hit(&self, target: FieldTarget, member: &Member, scratch: &mut Scratch) {
         let (value_start, value_end) = member.value;
@@ -210,7 +210,11 @@ impl Walker<'_, '_> {
                     .hits
                     .push(Hit::new(value_start + 1, value_end - 1, target.rule));
             }
-        } else if &self.hay[value_start..value_end] != b"null" {
+        } else if !matches!(
+            // A literal carries no data (`"is_mobile": true`); as in text, it stays.
+            &self.hay[value_start..value_end],
+            b"null" | b"true" | b"false"
+        ) {
             scratch.hits.push(Hit {
                 quote: true,
                 ..Hit::new(value_start, value_end, target.rule)
