@@ -1748,6 +1748,11 @@ mod tests {
         let mut t = table();
         t.insert_exception("file_first_name");
         assert!(t.classify(b"file_first_name").is_none());
+        // Keys shorter than the filter's three bytes.
+        t.insert_qualified("id", FieldTarget::plain(RuleId(5)));
+        assert_eq!(t.classify(b"a_id").map(|x| x.rule), Some(RuleId(5)));
+        assert_eq!(t.classify(b"userId").map(|x| x.rule), Some(RuleId(5)));
+        assert!(t.classify(b"void").is_none());
     }
 
     #[test]
