@@ -271,8 +271,8 @@ impl FieldTable {
     }
 
     /// The rule of the longest qualified key that the last words of `raw_key` (normalised:
-    /// `norm`) are: `ssn` of `customer_ssn`. Words start after `_`, `-`, `.` or a blank, and at
-    /// an upper-case letter after a lower-case one or a digit (`userFirstName`).
+    /// `norm`) are: `ssn` of `customer_ssn`. Words start after `_`, `-`, `.`, `:` or a blank,
+    /// and at an upper-case letter after a lower-case one or a digit (`userFirstName`).
     fn qualified_target(&self, raw_key: &[u8], norm: &[u8]) -> Option<FieldTarget> {
         let tail = qualified_tail(norm)?;
         if self.qualified_tails[tail / 64] & (1 << (tail % 64)) == 0 {
@@ -302,7 +302,9 @@ impl FieldTable {
                 continue;
             }
             kept += 1;
+            // A `:` too: Cognito's custom attributes (`custom:ssn`).
             let starts_word = is_dropped(before)
+                || before == b':'
                 || (first.is_ascii_uppercase()
                     && (before.is_ascii_lowercase() || before.is_ascii_digit()));
             if starts_word {
@@ -1732,6 +1734,7 @@ mod tests {
             b"billing-first-name",
             b"card2FirstName",
             b"req.user_first_name",
+            b"custom:first_name",
             b"customer_firstname",
         ] {
             assert_eq!(
