@@ -71,12 +71,27 @@ pub(crate) struct FieldTable {
 #[derive(Clone, Debug)]
 struct Entry {
     key: Vec<u8>,
-    suffix: bool,
-    /// An exact key that also classifies as the last words of a longer key, which qualifies it
-    /// (`customer_ssn`, `userFirstName`).
-    qualified: bool,
+    kind: KeyKind,
     /// `None` for a key that ends in a suffix but classifies nothing.
     target: Option<FieldTarget>,
+}
+
+/// How an entry's key matches a record's key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyKind {
+    /// The whole key.
+    Exact,
+    /// The whole key, or its last words after words that qualify it (`customer_ssn`,
+    /// `userFirstName`).
+    Qualified,
+    /// The key's end (`db_password`).
+    Suffix,
+}
+
+impl KeyKind {
+    fn is_suffix(self) -> bool {
+        self == KeyKind::Suffix
+    }
 }
 
 impl Default for FieldTable {
@@ -96,13 +111,13 @@ impl Default for FieldTable {
 
 impl FieldTable {
     pub(crate) fn insert_exact(&mut self, key: &str, target: FieldTarget) {
-        self.insert_key(key, false, target);
+        self.insert_key(key, KeyKind::Exact, target);
     }
 
     /// Inserts `key` as an exact key that also classifies after words that qualify it: `ssn`
     /// then classifies `customer_ssn`, `userSsn` and `billing-ssn`, but not `lessn`.
     pub(crate) fn insert_qualified(&mut self, key: &str, target: FieldTarget) {
-        self.insert_key(key, true, target);
+        self.insert_key(key, KeyKind::Qualified, target);
         self.has_qualified = true;
         match qualified_tail(&normalize_owned(key.as_bytes())) {
             Some(tail) => self.qualified_tails[tail / 64] |= 1 << (tail % 64),
@@ -110,7 +125,7 @@ impl FieldTable {
         }
     }
 
-    fn insert_key(&mut self, key: &str, qualified: bool, target: FieldTarget) {
+    fn insert_key(&mut self, key: &str, kind: KeyKind, target: FieldTarget) {
         let mut words = key.split(['_', '-', '.', ' ']).filter(|w| !w.is_empty());
         if let (Some(_), Some(last)) = (words.next(), words.next_back()) {
             let last = last.to_ascii_lowercase().into_bytes();
@@ -118,12 +133,7 @@ impl FieldTable {
                 self.prose_last_words.push(last);
             }
         }
-        self.insert(
-            normalize_owned(key.as_bytes()),
-            false,
-            qualified,
-            Some(target),
-        );
+        self.insert(normalize_owned(key.as_bytes()), kind, Some(target));
     }
 
     /// Whether `word` ends some key of several words, so that the words before it in prose
@@ -137,8 +147,7 @@ impl FieldTable {
     pub(crate) fn insert_suffix(&mut self, suffix: &str, target: FieldTarget) {
         self.insert(
             normalize_owned(suffix.as_bytes()),
-            true,
-            false,
+            KeyKind::Suffix,
             Some(target),
         );
     }
@@ -146,7 +155,7 @@ impl FieldTable {
     /// Makes `key` classify nothing although a suffix ends it (`PublicKeyToken`, the public
     /// hash in a .NET assembly name, ends in `token`). Exact keys inserted later replace it.
     pub(crate) fn insert_exception(&mut self, key: &str) {
-        self.insert(normalize_owned(key.as_bytes()), false, false, None);
+        self.insert(normalize_owned(key.as_bytes()), KeyKind::Exact, None);
     }
 
     /// Makes `key`, written exactly so, classify nothing, while its other spellings keep their
@@ -169,7 +178,7 @@ impl FieldTable {
         }
     }
 
-    fn insert(&mut self, key: Vec<u8>, suffix: bool, qualified: bool, target: Option<FieldTarget>) {
+    fn insert(&mut self, key: Vec<u8>, kind: KeyKind, target: Option<FieldTarget>) {
         let Some(&last) = key.last() else { return };
         let before_last = if key.len() >= 2 {
             key[key.len() - 2]
@@ -183,16 +192,16 @@ impl FieldTable {
         }
         self.has_entries = true;
         let bucket = &mut self.by_last_byte[usize::from(last)];
-        bucket.retain(|e| !(e.key == key && e.suffix == suffix));
-        bucket.push(Entry {
-            key,
-            suffix,
-            qualified,
-            target,
-        });
+        // One whole-key entry per key, exact or qualified, and one suffix entry.
+        bucket.retain(|e| !(e.key == key && e.kind.is_suffix() == kind.is_suffix()));
+        bucket.push(Entry { key, kind, target });
         // Exact keys first, then suffixes longest first, so that `aws_secret_access_key`
         // wins over `access_key`.
-        bucket.sort_by(|a, b| a.suffix.cmp(&b.suffix).then(b.key.len().cmp(&a.key.len())));
+        bucket.sort_by(|a, b| {
+            (a.kind.is_suffix())
+                .cmp(&b.kind.is_suffix())
+                .then(b.key.len().cmp(&a.key.len()))
+        });
     }
 
     /// Whether a key ending in `byte` can be classified at all (one table read): most
@@ -282,7 +291,7 @@ impl FieldTable {
         // Compared from the end, where most keys part from every qualified key at once,
         // before the key's words are found.
         let ends_in = |e: &&Entry| {
-            e.qualified
+            e.kind == KeyKind::Qualified
                 && e.key.len() < norm.len()
                 && norm
                     .iter()
@@ -330,7 +339,7 @@ impl FieldTable {
     fn entry(&self, norm: &[u8]) -> Option<&Entry> {
         let last = *norm.last()?;
         self.by_last_byte[usize::from(last)].iter().find(|e| {
-            if e.suffix {
+            if e.kind.is_suffix() {
                 norm.ends_with(&e.key)
             } else {
                 norm == e.key.as_slice()
