@@ -162,6 +162,9 @@ pub(super) fn scan_at(
     // A lone group of digits is only ever a match as a card number (13+ digits) or after `+`.
     if run_end - start < MIN_CARD_DIGITS && prev != b'+' && separator_len(&hay[run_end..]).is_none()
     {
+        if run_end - start == 9 && matches!(prev, b' ' | b'#') {
+            push_named_ssn(set, hay, start, out);
+        }
         return run_end;
     }
     let groups = Groups::parse(hay, start);
@@ -204,6 +207,32 @@ pub(super) fn run_on(
     } else {
         out.truncate(found);
         taken_end
+    }
+}
+
+/// Adds the nine digits at `start` as an SSN when one is named in prose just before them: `SSN
+/// 536228011`, `SSN #536228011`, `ssn# 536228011`. Nine digits alone are any id.
+#[cold]
+#[inline(never)]
+fn push_named_ssn(set: &ScannerSet, hay: &[u8], start: usize, out: &mut Vec<Hit>) {
+    let Some(rule) = set.us_ssn else {
+        return;
+    };
+    let end = start + 9;
+    let before = hay[..start].strip_suffix(b" ").unwrap_or(&hay[..start]);
+    let before = before.strip_suffix(b"#").unwrap_or(before);
+    let before = before.strip_suffix(b" ").unwrap_or(before);
+    let named = before.len() >= 3
+        && before[before.len() - 3..].eq_ignore_ascii_case(b"ssn")
+        && !before
+            .get(before.len().wrapping_sub(4))
+            .is_some_and(|&b| is_word(b));
+    let digits = &hay[start..end];
+    let glued = hay.get(end).is_some_and(|&b| is_word(b))
+        || (matches!(hay.get(end), Some(b'-' | b'.'))
+            && hay.get(end + 1).is_some_and(u8::is_ascii_digit));
+    if named && !glued && ssn_parts_valid(&digits[..3], &digits[3..5], &digits[5..]) {
+        out.push(Hit::new(start, end, rule));
     }
 }
 
@@ -358,7 +387,16 @@ fn classify(
     let maybe_nanp_trunk = g.len >= 4 && lens[..4] == [1, 3, 3, 4] && hay[start] == b'1';
     let maybe_ipv4 = g.len >= 4 && lens[..4].iter().all(|&l| l <= 3);
     let maybe_card = g.digits(g.len) >= MIN_CARD_DIGITS;
-    if !(maybe_ssn || maybe_nanp || maybe_nanp_trunk || maybe_ipv4 || maybe_card || prev == b'+') {
+    // Dialled from abroad: `0049 30 901820` is `+49 30 901820`.
+    let maybe_international = hay[start] == b'0' && g.len >= 2 && hay[start + 1] == b'0';
+    if !(maybe_ssn
+        || maybe_nanp
+        || maybe_nanp_trunk
+        || maybe_ipv4
+        || maybe_card
+        || maybe_international
+        || prev == b'+')
+    {
         return None;
     }
     // Separators are one or two bytes: compared as such, not by a `memcmp` call each.
@@ -371,7 +409,10 @@ fn classify(
     let opened_by = |b: u8| prev == b && !is_word(before_prev);
 
     if let Some(rule) = set.us_ssn {
-        if g.len >= 3 && lens[..3] == [3, 2, 4] && seps_are(3, b"-") && g.clean_end(hay, 3) {
+        // Dashed, or spaced as a card prints it (`536 22 8011`) when no other number is
+        // glued on by a blank: a row of small numbers is no SSN.
+        let separated = || seps_are(3, b"-") || (g.len == 3 && seps_are(3, b" "));
+        if maybe_ssn && separated() && g.clean_end(hay, 3) {
             let [a, b, c] = [0, 1, 2].map(|i| &hay[g.spans[i].0..g.spans[i].1]);
             if ssn_parts_valid(a, b, c) && prev != b'+' {
                 return Some((start, g.end(3), rule));
@@ -397,7 +438,10 @@ fn classify(
                 if !(MIN_CARD_DIGITS..=19).contains(&digits) {
                     continue;
                 }
-                let uniform = k == 1 || seps_are(k, b" ") || seps_are(k, b"-");
+                // Dots only in the four fours of a printed card (`4111.1111.1111.1111`):
+                // versions and decimals are dotted too.
+                let dotted = k == 4 && lens[..4] == [4; 4] && seps_are(4, b".");
+                let uniform = k == 1 || seps_are(k, b" ") || seps_are(k, b"-") || dotted;
                 let shaped = k == 1 || lens[..k].iter().all(|&l| (3..=6).contains(&l));
                 let text = &hay[start..g.end(k)];
                 if uniform
@@ -427,6 +471,21 @@ fn classify(
             for k in (1..=g.len).rev() {
                 if (8..=15).contains(&g.digits(k)) && separators_ok(k) && g.clean_end(hay, k) {
                     return Some((start - 1, g.end(k), rule));
+                }
+            }
+        }
+        // The international prefix `00` stands for `+`: then the country code (not 0) and the
+        // national number, 8 to 15 digits after `00`, in groups (a lone run of digits that
+        // starts with zeros is an id).
+        if maybe_international && hay[start + 2] != b'0' && !is_word(prev) && prev != b'-' {
+            let separators_ok = |k: usize| (0..k - 1).all(|i| matches!(g.sep(hay, i), b" " | b"-"));
+            for k in (2..=g.len).rev() {
+                if (3..=5).contains(&lens[0])
+                    && (10..=17).contains(&g.digits(k))
+                    && separators_ok(k)
+                    && g.clean_end(hay, k)
+                {
+                    return Some((start, g.end(k), rule));
                 }
             }
         }
