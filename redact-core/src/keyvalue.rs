@@ -658,7 +658,7 @@ pub(crate) fn match_separator(
         return print_r_value(hay, p, sep, target);
     }
     if hay[sep] == b'>' {
-        return element_value(hay, p, key_end, sep, target);
+        return element_value(table, hay, p, key_end, sep, target);
     }
     value_after_key(hay, p, key_end, target, taken)
 }
@@ -754,8 +754,11 @@ fn prose_key(
 }
 
 /// The text of an XML element whose tag is classified, `<password>hunter2</password>`, also
-/// with a namespace prefix (`<ns1:password>` in a SOAP body): from after `>` to the end tag.
+/// with a namespace prefix (`<ns1:password>` in a SOAP body), or that a pair's name attribute
+/// names as its last attribute (`<entry key="password">`, `<param name="password">`,
+/// Android's `<string name="api_key">`): from after `>` to the end tag.
 fn element_value(
+    table: &FieldTable,
     hay: &[u8],
     key_start: usize,
     key_end: usize,
@@ -768,7 +771,8 @@ fn element_value(
             && hay[key_start - 1] == b':'
             && run_start_before(hay, key_start - 1, is_key_byte).is_some_and(opens_tag)
     };
-    if key_end != gt || !(opens_tag(key_start) || prefixed()) {
+    let tagged = key_end == gt && (opens_tag(key_start) || prefixed());
+    if !tagged && !named_by_attribute(table, hay, key_start, key_end, gt) {
         return None;
     }
     let start = gt + 1;
@@ -784,6 +788,54 @@ fn element_value(
         return None;
     }
     Some(Hit::new(start, end, target.rule))
+}
+
+/// Whether the key at `key_start..key_end` is the quoted value of a pair's name attribute
+/// (`key="password"`, `name='password'`) that ends the start tag closed at `gt`: `<entry
+/// key="password">`.
+#[cold]
+fn named_by_attribute(
+    table: &FieldTable,
+    hay: &[u8],
+    key_start: usize,
+    key_end: usize,
+    gt: usize,
+) -> bool {
+    let Some(quote) = Quote::at(hay, key_end) else {
+        return false;
+    };
+    if key_end + quote.len() != gt
+        || key_start < quote.len() + 1
+        || Quote::before(hay, key_start) != Some(quote)
+    {
+        return false;
+    }
+    let eq = key_start - quote.len() - 1;
+    if hay[eq] != b'=' {
+        return false;
+    }
+    let Some(name_start) = run_start_before(hay, eq, is_key_byte) else {
+        return false;
+    };
+    if table.pairs.role(&hay[name_start..eq]) != Some(PairRole::Name) {
+        return false;
+    }
+    // Back over the attributes before it to the tag's name, opened by `<`.
+    let Some(before) = hay[..name_start].strip_suffix(b" ") else {
+        return false;
+    };
+    let Some(lt) = memchr::memrchr(b'<', before) else {
+        return false;
+    };
+    let tag_end = lt
+        + 1
+        + hay[lt + 1..]
+            .iter()
+            .take_while(|&&b| is_key_byte(b) || b == b':')
+            .count();
+    tag_end > lt + 1
+        && hay[tag_end] == b' '
+        && memchr::memchr2(b'>', b'<', &hay[tag_end..name_start]).is_none()
 }
 
 /// The value of a PHP `print_r` entry whose key is classified, `[password] => hunter2`: from
