@@ -469,7 +469,7 @@ fn classify(
                 })
             };
             for k in (1..=g.len).rev() {
-                if (8..=15).contains(&g.digits(k)) && separators_ok(k) && g.clean_end(hay, k) {
+                if (8..=15).contains(&g.digits(k)) && separators_ok(k) && ends_phone(hay, g, k) {
                     return Some((start - 1, g.end(k), rule));
                 }
             }
@@ -489,31 +489,57 @@ fn classify(
                 }
             }
         }
-        // North American national formats: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX, and
-        // 1-NPA-NXX-XXXX with the trunk prefix.
+        // North American national formats: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX, NPA NXX
+        // XXXX, and with the trunk prefix 1-NPA-NXX-XXXX or 1 (NPA) NXX-XXXX.
         // Area codes and exchanges start with 2-9.
         let npa_nxx_ok =
             |group: usize| (group..group + 2).all(|i| (b'2'..=b'9').contains(&hay[g.spans[i].0]));
-        if g.len >= 3 && lens[..3] == [3, 3, 4] && g.clean_end(hay, 3) {
+        // `(NPA) NXX-XXXX` from the group of the area code on.
+        let parenthesised_from = |group: usize| {
+            matches!(g.sep(hay, group), b")" | b") " | b")-")
+                && matches!(g.sep(hay, group + 1), b"-" | b" " | b".")
+        };
+        if maybe_nanp && ends_phone(hay, g, 3) {
             let (s0, s1) = (g.sep(hay, 0), g.sep(hay, 1));
-            let parenthesised = opened_by(b'(')
-                && matches!(s0, b")" | b") " | b")-")
-                && matches!(s1, b"-" | b" " | b".");
-            let plain =
-                !matches!(prev, b'(' | b'+' | b'-') && s0 == s1 && matches!(s0, b"-" | b".");
+            let parenthesised = opened_by(b'(') && parenthesised_from(0);
+            // Spaced only when no other number is glued on by a blank: a row of small
+            // numbers is no phone number.
+            let plain = !matches!(prev, b'(' | b'+' | b'-')
+                && s0 == s1
+                && (matches!(s0, b"-" | b".") || (s0 == b" " && g.len == 3));
             if npa_nxx_ok(0) && (parenthesised || plain) {
                 let match_start = if parenthesised { start - 1 } else { start };
                 return Some((match_start, g.end(3), rule));
             }
         }
-        if maybe_nanp_trunk && g.clean_end(hay, 4) && !matches!(prev, b'(' | b'+' | b'-') {
+        if maybe_nanp_trunk && ends_phone(hay, g, 4) && !matches!(prev, b'(' | b'+' | b'-') {
             let sep = g.sep(hay, 0);
-            if npa_nxx_ok(1) && matches!(sep, b"-" | b".") && seps_are(4, sep) {
+            let dashed = matches!(sep, b"-" | b".") && seps_are(4, sep);
+            let parenthesised = sep == b" (" && parenthesised_from(1);
+            if npa_nxx_ok(1) && (dashed || parenthesised) {
                 return Some((start, g.end(4), rule));
             }
         }
     }
     None
+}
+
+/// Whether a phone number made of the first `k` groups ends there: cleanly, or with an
+/// extension glued on by `x` (`415-555-0132x204`), which is left in place.
+#[inline(always)]
+fn ends_phone(hay: &[u8], g: &Groups, k: usize) -> bool {
+    g.clean_end(hay, k)
+        || (k == g.len && hay.get(g.end(k)) == Some(&b'x') && extension_at(hay, g.end(k)))
+}
+
+/// Whether `x` at `end` opens an extension of one to five digits.
+#[cold]
+fn extension_at(hay: &[u8], end: usize) -> bool {
+    let digits = hay[end + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    (1..=5).contains(&digits) && !hay.get(end + 1 + digits).is_some_and(|&b| is_word(b))
 }
 
 /// Known issuer prefixes and lengths: Visa, Mastercard, American Express, Discover, JCB,
