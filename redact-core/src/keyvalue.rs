@@ -1420,16 +1420,23 @@ fn bare_value_end(
             || (escaped && b == b'\\')
     };
     let mut end = start;
-    while end < hay.len() && !stops(hay[end]) {
-        let ends_here = match hay[end] {
-            b',' => hay.get(end + 1) == Some(&b' '),
-            // An escaped line break or tab (`password: x\n  user: bob` inside a JSON string or
-            // a printed string) is whitespace once decoded.
-            b'\\' => crate::escapes::is_escaped_space(hay, end),
-            _ => false,
-        };
-        if ends_here {
-            break;
+    while end < hay.len() {
+        let b = hay[end];
+        // One table read passes over the bytes of most values.
+        if MAY_END_BARE_VALUE[usize::from(b)] {
+            let ends_here = match b {
+                b',' => hay.get(end + 1) == Some(&b' '),
+                // An escaped line break or tab (`password: x\n  user: bob` inside a JSON
+                // string or a printed string) is whitespace once decoded.
+                b'\\' => escaped || crate::escapes::is_escaped_space(hay, end),
+                // Pipe-delimited pairs (`ssn=536-22-8011|dob=1984-03-12`): a `|` is part of a
+                // value (passwords hold them) unless the next pair's `key=` follows it.
+                b'|' => pair_follows(hay, end + 1),
+                _ => stops(b),
+            };
+            if ends_here {
+                break;
+            }
         }
         end += 1;
     }
@@ -1449,6 +1456,20 @@ fn bare_value_end(
         }
     }
     trim_unbalanced_closers(hay, start, end)
+}
+
+/// The bytes at which a bare value may end, depending on where it stands: see
+/// [`bare_value_end`].
+static MAY_END_BARE_VALUE: [bool; 256] = crate::scan::table_of(b" \t\n\x0c\r\";&#,\\|");
+
+/// Whether `key=` starts at `pos`: a key of identifier bytes, then `=`.
+fn pair_follows(hay: &[u8], pos: usize) -> bool {
+    let key_len = hay[pos.min(hay.len())..]
+        .iter()
+        .take(MAX_KEY)
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    key_len > 0 && hay.get(pos + key_len) == Some(&b'=')
 }
 
 /// The end of the auth-params after a scheme (RFC 7235), `Digest username="bob",
