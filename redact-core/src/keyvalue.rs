@@ -1429,9 +1429,11 @@ fn bare_value_end(
                 // An escaped line break or tab (`password: x\n  user: bob` inside a JSON
                 // string or a printed string) is whitespace once decoded.
                 b'\\' => escaped || crate::escapes::is_escaped_space(hay, end),
-                // Pipe-delimited pairs (`ssn=536-22-8011|dob=1984-03-12`): a `|` is part of a
-                // value (passwords hold them) unless the next pair's `key=` follows it.
+                // Pipe-delimited pairs (`ssn=536-22-8011|dob=1984-03-12`) and a form body
+                // that opens a string (`"ssn=536-22-8011&first_name=Ada"`): a `|` or `&` is
+                // part of a value (passwords hold them) unless the next pair's `key=` follows.
                 b'|' => pair_follows(hay, end + 1),
+                b'&' => in_query || pair_follows(hay, end + 1),
                 _ => stops(b),
             };
             if ends_here {
