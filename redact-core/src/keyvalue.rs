@@ -630,9 +630,12 @@ pub(crate) fn match_separator(
     if matches!(last, b'D' | b'd') && key_end >= 3 && hay[key_end - 3..key_end - 1] == *b"%5" {
         return nested_param_value(table, cache, hay, key_end - 3, 3, sep, taken);
     }
-    while p > 0 && key_end - p < MAX_KEY && is_key_byte(hay[p - 1]) {
-        p -= 1;
-    }
+    // Back over the key, at most `MAX_KEY` bytes: one test per byte.
+    let lowest = key_end.saturating_sub(MAX_KEY);
+    p = hay[lowest..key_end]
+        .iter()
+        .rposition(|&b| !is_key_byte(b))
+        .map_or(lowest, |i| lowest + i + 1);
     if p == key_end || (p > 0 && is_key_byte(hay[p - 1])) {
         return None;
     }
