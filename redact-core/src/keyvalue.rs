@@ -1570,12 +1570,15 @@ fn is_masked_or_template(value: &[u8]) -> bool {
             .and_then(|v| v.strip_suffix(close))
             .is_some_and(|inner| wordy(inner.trim_ascii()) || (open == b"${" && wordy_env(inner)))
     };
+    // Most values open with none of the brackets: one test rules all five forms out.
+    let bracketed = matches!(value.first(), Some(b'<' | b'[' | b'$' | b'{' | b'%'));
     masked
-        || enclosed(b"<", b">")
-        || enclosed(b"[", b"]")
-        || enclosed(b"${", b"}")
-        || enclosed(b"{{", b"}}")
-        || enclosed(b"%(", b")s")
+        || bracketed
+            && (enclosed(b"<", b">")
+                || enclosed(b"[", b"]")
+                || enclosed(b"${", b"}")
+                || enclosed(b"{{", b"}}")
+                || enclosed(b"%(", b")s"))
 }
 
 /// `${VAR}` may have digits after its first letter (`${DB_PASSWORD_2}`).
