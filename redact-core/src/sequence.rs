@@ -415,12 +415,14 @@ mod tests {
             .filter(|name| !compiled.iter().any(|c| c == name))
             .collect();
         // These need the regex: a lazy `.*?`, a run whose class overlaps what follows it, a
-        // quoted literal whose doubled quote `''` continues it.
+        // quoted literal whose doubled quote `''` continues it, a run that takes two-byte
+        // escapes (`\n`).
         assert_eq!(
             left,
             [
                 "twilio_api_key",
                 "private_key",
+                "base64_private_key",
                 "putty_private_key",
                 "secret_cli_flag",
                 "sql_password",

@@ -29,6 +29,10 @@ pub enum Validator {
     /// Looks like a generated credential rather than a word: letters and digits mixed, or at
     /// least 24 characters long (`expires_in` after `Bearer` is not a token).
     TokenLike,
+    /// Base64 whose decoded text opens a PEM private key block (`-----BEGIN ... PRIVATE
+    /// KEY-----`): a key stored encoded, as Kubernetes secrets and environment variables hold
+    /// them. A certificate (`-----BEGIN CERTIFICATE-----`) is public and does not pass.
+    Base64PrivateKey,
 }
 
 impl Validator {
@@ -42,6 +46,7 @@ impl Validator {
             Validator::BasicAuth => "basic_auth",
             Validator::IpAddress => "ip_address",
             Validator::TokenLike => "token_like",
+            Validator::Base64PrivateKey => "base64_private_key",
         }
     }
 
@@ -58,6 +63,7 @@ impl Validator {
                 .and_then(|s| s.parse::<std::net::IpAddr>().ok())
                 .is_some(),
             Validator::TokenLike => token_like(candidate),
+            Validator::Base64PrivateKey => base64_private_key(candidate),
         }
     }
 }
@@ -74,11 +80,12 @@ impl FromStr for Validator {
             Validator::BasicAuth,
             Validator::IpAddress,
             Validator::TokenLike,
+            Validator::Base64PrivateKey,
         ]
         .into_iter()
         .find(|v| v.as_str() == s)
         .ok_or_else(|| {
-            format!("unknown validator '{s}' (expected luhn, iban, us_ssn, jwt, basic_auth, ip_address, token_like)")
+            format!("unknown validator '{s}' (expected luhn, iban, us_ssn, jwt, basic_auth, ip_address, token_like, base64_private_key)")
         })
     }
 }
@@ -212,6 +219,23 @@ fn basic_auth(text: &[u8]) -> bool {
     }
 }
 
+fn base64_private_key(text: &[u8]) -> bool {
+    // The PEM header fits in the first 64 base64 bytes (48 decoded), before any line break.
+    let run = text
+        .iter()
+        .take(64)
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+        .count();
+    let Some(decoded) = base64_decode(&text[..run - run % 4]) else {
+        return false;
+    };
+    let Some(header) = decoded.strip_prefix(b"-----BEGIN ") else {
+        return false;
+    };
+    let label_end = memchr::memmem::find(header, b"-----").unwrap_or(header.len());
+    memchr::memmem::find(&header[..label_end], b"PRIVATE KEY").is_some()
+}
+
 /// Decodes standard or URL-safe base64, padded or not. `None` for anything else.
 pub(crate) fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
     fn value(b: u8) -> Option<u32> {
@@ -286,6 +310,25 @@ mod tests {
         assert!(Validator::BasicAuth.check(b"dXNlcjpwYXNz"));
         assert!(!Validator::BasicAuth.check(b"aGVsbG8gd29ybGQ="));
         assert!(!Validator::BasicAuth.check(b"not base64!"));
+    }
+
+    #[test]
+    fn base64_private_key_needs_a_private_key_header() {
+        // base64 of "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA"
+        let rsa = b"LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFcEFJQkFBS0NBUUVB";
+        assert!(base64_private_key(rsa));
+        // "-----BEGIN ENCRYPTED PRIVATE KEY-----", padded.
+        assert!(base64_private_key(
+            b"LS0tLS1CRUdJTiBFTkNSWVBURUQgUFJJVkFURSBLRVktLS0tLQ=="
+        ));
+        // "-----BEGIN CERTIFICATE-----\nMIIC": public.
+        assert!(!base64_private_key(
+            b"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUM="
+        ));
+        // Too short for the header, or not base64 of one.
+        assert!(!base64_private_key(b"LS0tLS1CRUdJTiBQUk"));
+        assert!(!base64_private_key(b"LS0tLS1CRUdJTi"));
+        assert!(!base64_private_key(b"LS0tLS1CRUdJTiBQUklWQVRFIEtF!"));
     }
 
     #[test]
