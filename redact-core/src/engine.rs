@@ -897,7 +897,7 @@ impl Redactor {
         if !is_json {
             self.scan_text(record, 0, scratch);
         }
-        resolve_overlaps(&self.rules, &mut scratch.hits, &mut scratch.merged);
+        resolve_overlaps(&self.rules, record, &mut scratch.hits, &mut scratch.merged);
         let mut dropped = false;
         for hit in &scratch.merged {
             scratch.findings.add(hit.rule, 1);
@@ -1227,14 +1227,39 @@ fn hash_token(key: &[u8], value: &[u8]) -> [u8; 16] {
     hex
 }
 
+/// Widens a hit that starts or ends inside a UTF-8 character to the whole character: a value
+/// cut at a length limit (a printed object's field) or a byte-wise pattern must not leave half
+/// a character behind, which would make the record invalid UTF-8 (and a JSON record invalid
+/// JSON). Widening redacts more, never less.
+#[cold]
+fn widen_to_characters(record: &[u8], hit: &mut Hit) {
+    let is_continuation = |at: usize| record.get(at).is_some_and(|&b| b & 0xC0 == 0x80);
+    // At most three continuation bytes follow a leading byte; in invalid UTF-8 there may be
+    // more, and nothing is whole anyway.
+    for _ in 0..3 {
+        if hit.start > 0 && is_continuation(hit.start) {
+            hit.start -= 1;
+        }
+        if is_continuation(hit.end) {
+            hit.end += 1;
+        }
+    }
+}
+
 /// Sorts hits and merges overlapping (or touching) ones into their union, reported under the rule with the
 /// higher priority (the earlier one on a tie). Redacting the union means no part of any match
-/// survives, whichever rule "wins".
-fn resolve_overlaps(rules: &[RuleInfo], hits: &mut [Hit], merged: &mut Vec<Hit>) {
+/// survives, whichever rule "wins". Hits are widened to whole characters of `record` first.
+fn resolve_overlaps(rules: &[RuleInfo], record: &[u8], hits: &mut [Hit], merged: &mut Vec<Hit>) {
     hits.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    for hit in hits.iter().filter(|h| h.end > h.start) {
+    let is_continuation = |at: usize| record.get(at).is_some_and(|&b| b & 0xC0 == 0x80);
+    for hit in hits.iter_mut().filter(|h| h.end > h.start) {
+        if is_continuation(hit.start) | is_continuation(hit.end) {
+            widen_to_characters(record, hit);
+        }
         match merged.last_mut() {
             Some(last) if hit.start <= last.end => {
+                // Widened back to its first byte, a hit may start before the one it joins.
+                last.start = last.start.min(hit.start);
                 // A quoted placeholder stands for exactly the bare value it replaces; a wider
                 // union is written as it is.
                 if hit.end > last.end {
@@ -1255,6 +1280,22 @@ fn resolve_overlaps(rules: &[RuleInfo], hits: &mut [Hit], merged: &mut Vec<Hit>)
 mod tests {
     use super::*;
     use crate::CustomRule;
+
+    #[test]
+    fn no_redaction_ends_inside_a_character() {
+        // A printed object's field runs at most 256 bytes: here the limit falls inside `Á`.
+        let redactor = Redactor::new().unwrap();
+        let value = format!("{}Álvarez", "a".repeat(255));
+        for record in [
+            format!("{{address: {value}"),
+            serde_json::json!({ "msg": format!("{{address: {value}") }).to_string(),
+        ] {
+            let out = redactor.redact(record.as_bytes());
+            let out = std::str::from_utf8(&out).expect("valid UTF-8");
+            assert!(out.contains("[REDACTED:postal_address]"), "{out}");
+            assert!(!out.contains("aaa"), "{out}");
+        }
+    }
 
     #[test]
     fn the_gate_stays_within_the_simd_searcher() {
@@ -1379,7 +1420,7 @@ mod tests {
             Hit::new(12, 14, RuleId(low)),
         ];
         let mut merged = Vec::new();
-        resolve_overlaps(&rules, &mut hits, &mut merged);
+        resolve_overlaps(&rules, b"", &mut hits, &mut merged);
         assert_eq!(merged.len(), 2);
         assert_eq!(
             (merged[0].start, merged[0].end, merged[0].rule),
