@@ -1249,15 +1249,37 @@ fn inside_printed_object(hay: &[u8], key_start: usize, taken: Found<'_>) -> bool
     // parenthesis only after a type name (`Customer(`): after a blank it opens prose
     // (`(address: connection reset)`).
     // Brackets closed before the key (`tags=[a, b]`, a placeholder `[REDACTED:x]`) are passed
-    // over, and so are values already taken (`password=" {"` loses its bracket), so that a
-    // value redacted on a first pass does not change the answer on a second.
+    // over, and so are the values and tokens already taken (`password=" {"` and `IDENTIFIED BY
+    // ' ('` lose their brackets), so that redacting them on a first pass does not change the
+    // answer on a second.
     let mut closed = 0usize;
-    // The bytes between the values taken, nearest first.
-    let taken = taken.hits.get(taken.from..).unwrap_or_default();
-    let mut spans = taken.iter().rev().filter(|hit| hit.start < key_start);
+    // The bytes between the hits taken, nearest first: the two lists, each in order, merged by
+    // their ends (a token may lie inside a value: `password="<base64 key> {"`).
+    let values = taken.hits.get(taken.from..).unwrap_or_default();
+    let tokens = taken
+        .hits
+        .get(taken.tokens_from..taken.from)
+        .unwrap_or_default();
+    let count_before = |hits: &[Hit]| hits.partition_point(|hit| hit.start < key_start);
+    let (mut values_left, mut tokens_left) = (count_before(values), count_before(tokens));
     let mut gap_end = key_start;
     loop {
-        let before = spans.next();
+        let nearest_value = values_left.checked_sub(1).map(|i| &values[i]);
+        let nearest_token = tokens_left.checked_sub(1).map(|i| &tokens[i]);
+        let before = match (nearest_value, nearest_token) {
+            (Some(value), Some(token)) if token.end > value.end => {
+                tokens_left -= 1;
+                Some(token)
+            }
+            (Some(value), _) => {
+                values_left -= 1;
+                Some(value)
+            }
+            (None, token) => {
+                tokens_left = tokens_left.saturating_sub(1);
+                token
+            }
+        };
         let gap_start = before.map_or(from, |hit| hit.end.clamp(from, gap_end));
         for i in (gap_start..gap_end).rev() {
             match hay[i] {
@@ -1270,7 +1292,7 @@ fn inside_printed_object(hay: &[u8], key_start: usize, taken: Found<'_>) -> bool
             }
         }
         match before {
-            Some(hit) if hit.start > from => gap_end = hit.start,
+            Some(hit) if hit.start > from => gap_end = gap_end.min(hit.start),
             _ => return false,
         }
     }

@@ -89,6 +89,16 @@ const TOKENS: &[&str] = &[
     // Names with particles and letters beyond ASCII.
     "full_name=José de la ",
     " Álvarez",
+    // SQL user management, base64 private keys, pipe and form pairs, XML named entries,
+    // spaced SSNs and phones, phone extensions.
+    "IDENTIFIED BY '",
+    "PASSWORD '",
+    "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2",
+    "|dob=",
+    "&ssn=",
+    "<entry key=\"password\">",
+    "536 22 8011",
+    "1 (718) 730-8681x204",
     "app:hunter2@tcp(db:3306)/x",
     "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123456789",

@@ -411,7 +411,8 @@ fn classify(
     if let Some(rule) = set.us_ssn {
         // Dashed, or spaced as a card prints it (`536 22 8011`) when no other number is
         // glued on by a blank: a row of small numbers is no SSN.
-        let separated = || seps_are(3, b"-") || (g.len == 3 && seps_are(3, b" "));
+        let separated =
+            || seps_are(3, b"-") || (g.len == 3 && seps_are(3, b" ") && spaced_alone(hay, g));
         if maybe_ssn && separated() && g.clean_end(hay, 3) {
             let [a, b, c] = [0, 1, 2].map(|i| &hay[g.spans[i].0..g.spans[i].1]);
             if ssn_parts_valid(a, b, c) && prev != b'+' {
@@ -506,7 +507,8 @@ fn classify(
             // numbers is no phone number.
             let plain = !matches!(prev, b'(' | b'+' | b'-')
                 && s0 == s1
-                && (matches!(s0, b"-" | b".") || (s0 == b" " && g.len == 3));
+                && (matches!(s0, b"-" | b".")
+                    || (s0 == b" " && g.len == 3 && spaced_alone(hay, g)));
             if npa_nxx_ok(0) && (parenthesised || plain) {
                 let match_start = if parenthesised { start - 1 } else { start };
                 return Some((match_start, g.end(3), rule));
@@ -530,6 +532,19 @@ fn classify(
 fn ends_phone(hay: &[u8], g: &Groups, k: usize) -> bool {
     g.clean_end(hay, k)
         || (k == g.len && hay.get(g.end(k)) == Some(&b'x') && extension_at(hay, g.end(k)))
+}
+
+/// Whether three groups spaced by blanks (`536 22 8011`, `718 730 8681`) end apart from any
+/// other number: a row of small numbers is no SSN and no phone number. A blank followed by
+/// digits already joins the row (the run then has more than three groups); a placeholder after
+/// the groups counts as the number it replaced, so that redacting a neighbour (an address in
+/// `536 22 8011 2001:db8::1`) does not change the verdict on a second pass. What comes before
+/// is not looked at for the same reason: a neighbour on the left may be redacted into
+/// anything (`"cvv":123 536 22 8011`).
+#[cold]
+fn spaced_alone(hay: &[u8], g: &Groups) -> bool {
+    let end = g.end(3);
+    !(hay.get(end) == Some(&b' ') && hay.get(end + 1) == Some(&b'['))
 }
 
 /// Whether `x` at `end` opens an extension of one to five digits.
