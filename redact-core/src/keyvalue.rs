@@ -1658,7 +1658,7 @@ fn is_literal(value: &[u8]) -> bool {
 
 /// A value that is already one of our replacements: `[REDACTED:rule]`, `[rule:****1234]` or
 /// `[rule:0123456789abcdef]`. Leaving them alone keeps redaction idempotent.
-fn is_placeholder(value: &[u8]) -> bool {
+pub(crate) fn is_placeholder(value: &[u8]) -> bool {
     let Some(inner) = value.strip_prefix(b"[").and_then(|v| v.strip_suffix(b"]")) else {
         return false;
     };
@@ -1678,6 +1678,19 @@ fn is_placeholder(value: &[u8]) -> bool {
     let hashed = tail.len() == 16 && tail.iter().all(|b| b.is_ascii_hexdigit());
     let partial = tail.starts_with(b"****") && (5..=8).contains(&tail.len());
     name_ok(rule) && (hashed || partial)
+}
+
+/// Whether one of our replacements ends just before `end`: the `]` of `[REDACTED:rule]` (or a
+/// partial or hashed one), looked back for over at most 80 bytes.
+pub(crate) fn placeholder_ends_at(hay: &[u8], end: usize) -> bool {
+    if end == 0 || hay[end - 1] != b']' {
+        return false;
+    }
+    let from = end.saturating_sub(80);
+    hay[from..end - 1]
+        .iter()
+        .rposition(|&b| b == b'[')
+        .is_some_and(|open| is_placeholder(&hay[from + open..end]))
 }
 
 #[cfg(test)]

@@ -99,6 +99,7 @@ const TOKENS: &[&str] = &[
     "<entry key=\"password\">",
     "536 22 8011",
     "1 (718) 730-8681x204",
+    "['--password', '",
     "app:hunter2@tcp(db:3306)/x",
     "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123456789",

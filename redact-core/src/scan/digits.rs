@@ -170,6 +170,13 @@ pub(super) fn scan_at(
     let groups = Groups::parse(hay, start);
     let resume = groups.end(groups.len);
     if let Some((match_start, end, rule)) = classify(set, hay, start, prev, before_prev, &groups) {
+        // Looked at only for a match, which is rare, and then first for the placeholder's `]`.
+        if start >= 2
+            && (hay[start - 2] == b']' || (start >= 3 && hay[start - 3] == b']'))
+            && glued_to_placeholder(hay, start)
+        {
+            return resume;
+        }
         out.push(Hit::new(match_start, end, rule));
         return end;
     }
@@ -534,17 +541,34 @@ fn ends_phone(hay: &[u8], g: &Groups, k: usize) -> bool {
         || (k == g.len && hay.get(g.end(k)) == Some(&b'x') && extension_at(hay, g.end(k)))
 }
 
-/// Whether three groups spaced by blanks (`536 22 8011`, `718 730 8681`) end apart from any
-/// other number: a row of small numbers is no SSN and no phone number. A blank followed by
-/// digits already joins the row (the run then has more than three groups); a placeholder after
-/// the groups counts as the number it replaced, so that redacting a neighbour (an address in
-/// `536 22 8011 2001:db8::1`) does not change the verdict on a second pass. What comes before
-/// is not looked at for the same reason: a neighbour on the left may be redacted into
-/// anything (`"cvv":123 536 22 8011`).
+/// Whether the run at `start` is glued by a group separator to one of our placeholders
+/// (`[REDACTED:tax_id]) 718-730-8681`). On a first pass that placeholder was a number the run
+/// joined (`('536228011') 718-730-8681` is a row that classifies as nothing), so the run is
+/// passed over as it was then, and a second pass changes nothing.
+#[cold]
+fn glued_to_placeholder(hay: &[u8], start: usize) -> bool {
+    let separator = match &hay[..start] {
+        [.., b' ', b'('] | [.., b')', b' ' | b'-'] => 2,
+        _ => 1,
+    };
+    let one_byte = matches!(hay[start - 1], b' ' | b'-' | b'.' | b'(' | b')');
+    (separator == 2 || one_byte) && crate::keyvalue::placeholder_ends_at(hay, start - separator)
+}
+
+/// Whether three groups spaced by blanks (`536 22 8011`, `718 730 8681`) stand apart from any
+/// other number: a row of small numbers is no SSN and no phone number. Digits glued on by a
+/// separator already join the row (the run then has more than three groups); a placeholder
+/// glued on after counts as the number it replaced, so that redacting a neighbour (the address
+/// in `536 22 8011 2001:db8::1`) does not change the verdict on a second pass. (One glued on
+/// before is [`glued_to_placeholder`]'s.)
 #[cold]
 fn spaced_alone(hay: &[u8], g: &Groups) -> bool {
-    let end = g.end(3);
-    !(hay.get(end) == Some(&b' ') && hay.get(end + 1) == Some(&b'['))
+    !matches!(
+        &hay[g.end(3)..],
+        [b' ' | b'-' | b'.' | b'(' | b')', b'[', ..]
+            | [b' ', b'(', b'[', ..]
+            | [b')', b' ' | b'-', b'[', ..]
+    )
 }
 
 /// Whether `x` at `end` opens an extension of one to five digits.
