@@ -100,6 +100,8 @@ const TOKENS: &[&str] = &[
     "536 22 8011",
     "1 (718) 730-8681x204",
     "['--password', '",
+    "address: Hauptstraße 5, 10115 Berlin",
+    "address: 221B Baker St, London NW1 6XE",
     "app:hunter2@tcp(db:3306)/x",
     "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
