@@ -102,6 +102,7 @@ const TOKENS: &[&str] = &[
     "['--password', '",
     "address: Hauptstraße 5, 10115 Berlin",
     "address: 221B Baker St, London NW1 6XE",
+    "020 7946 0958",
     "app:hunter2@tcp(db:3306)/x",
     "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123456789",

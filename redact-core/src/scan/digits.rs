@@ -393,15 +393,22 @@ fn classify(
     // With the trunk prefix: 1-NPA-NXX-XXXX.
     let maybe_nanp_trunk = g.len >= 4 && lens[..4] == [1, 3, 3, 4] && hay[start] == b'1';
     let maybe_ipv4 = g.len >= 4 && lens[..4].iter().all(|&l| l <= 3);
-    let maybe_card = g.digits(g.len) >= MIN_CARD_DIGITS;
+    let all_digits = g.digits(g.len);
+    let maybe_card = all_digits >= MIN_CARD_DIGITS;
     // Dialled from abroad: `0049 30 901820` is `+49 30 901820`.
     let maybe_international = hay[start] == b'0' && g.len >= 2 && hay[start + 1] == b'0';
+    // Dialled at home with the trunk prefix: `020 7946 0958`, `01 23 45 67 89`.
+    let maybe_national = hay[start] == b'0'
+        && (2..=5).contains(&g.len)
+        && hay[start + 1] != b'0'
+        && (10..=11).contains(&all_digits);
     if !(maybe_ssn
         || maybe_nanp
         || maybe_nanp_trunk
         || maybe_ipv4
         || maybe_card
         || maybe_international
+        || maybe_national
         || prev == b'+')
     {
         return None;
@@ -419,7 +426,7 @@ fn classify(
         // Dashed, or spaced as a card prints it (`536 22 8011`) when no other number is
         // glued on by a blank: a row of small numbers is no SSN.
         let separated =
-            || seps_are(3, b"-") || (g.len == 3 && seps_are(3, b" ") && spaced_alone(hay, g));
+            || seps_are(3, b"-") || (g.len == 3 && seps_are(3, b" ") && spaced_alone(hay, g, 3));
         if maybe_ssn && separated() && g.clean_end(hay, 3) {
             let [a, b, c] = [0, 1, 2].map(|i| &hay[g.spans[i].0..g.spans[i].1]);
             if ssn_parts_valid(a, b, c) && prev != b'+' {
@@ -497,6 +504,9 @@ fn classify(
                 }
             }
         }
+        if maybe_national && national_number(hay, prev, g) {
+            return Some((start, g.end(g.len), rule));
+        }
         // North American national formats: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX, NPA NXX
         // XXXX, and with the trunk prefix 1-NPA-NXX-XXXX or 1 (NPA) NXX-XXXX.
         // Area codes and exchanges start with 2-9.
@@ -515,7 +525,7 @@ fn classify(
             let plain = !matches!(prev, b'(' | b'+' | b'-')
                 && s0 == s1
                 && (matches!(s0, b"-" | b".")
-                    || (s0 == b" " && g.len == 3 && spaced_alone(hay, g)));
+                    || (s0 == b" " && g.len == 3 && spaced_alone(hay, g, 3)));
             if npa_nxx_ok(0) && (parenthesised || plain) {
                 let match_start = if parenthesised { start - 1 } else { start };
                 return Some((match_start, g.end(3), rule));
@@ -555,16 +565,31 @@ fn glued_to_placeholder(hay: &[u8], start: usize) -> bool {
     (separator == 2 || one_byte) && crate::keyvalue::placeholder_ends_at(hay, start - separator)
 }
 
-/// Whether three groups spaced by blanks (`536 22 8011`, `718 730 8681`) stand apart from any
+/// National formats after the trunk prefix 0 (Britain's `020 7946 0958` and `07700 900123`,
+/// France's `01 23 45 67 89`, Germany's `030 9018 2045`), the run having 10 or 11 digits: two
+/// to five groups spaced by single blanks, a first group of two to five digits and no group
+/// shorter than two. The whole run, standing apart as spaced numbers must.
+#[cold]
+#[inline(never)]
+fn national_number(hay: &[u8], prev: u8, g: &Groups) -> bool {
+    !is_word(prev)
+        && !matches!(prev, b'+' | b'-' | b'.' | b'/' | b':' | b'(')
+        && (2..=5).contains(&g.group_len(0))
+        && (1..g.len).all(|i| g.group_len(i) >= 2 && g.sep(hay, i - 1) == b" ")
+        && g.clean_end(hay, g.len)
+        && spaced_alone(hay, g, g.len)
+}
+
+/// Whether the first `k` groups spaced by blanks (`536 22 8011`, `718 730 8681`) stand apart from any
 /// other number: a row of small numbers is no SSN and no phone number. Digits glued on by a
 /// separator already join the row (the run then has more than three groups); a placeholder
 /// glued on after counts as the number it replaced, so that redacting a neighbour (the address
 /// in `536 22 8011 2001:db8::1`) does not change the verdict on a second pass. (One glued on
 /// before is [`glued_to_placeholder`]'s.)
 #[cold]
-fn spaced_alone(hay: &[u8], g: &Groups) -> bool {
+fn spaced_alone(hay: &[u8], g: &Groups, k: usize) -> bool {
     !matches!(
-        &hay[g.end(3)..],
+        &hay[g.end(k)..],
         [b' ' | b'-' | b'.' | b'(' | b')', b'[', ..]
             | [b' ', b'(', b'[', ..]
             | [b')', b' ' | b'-', b'[', ..]
