@@ -580,12 +580,12 @@ fn national_number(hay: &[u8], prev: u8, g: &Groups) -> bool {
         && spaced_alone(hay, g, g.len)
 }
 
-/// Whether the first `k` groups spaced by blanks (`536 22 8011`, `718 730 8681`) stand apart from any
-/// other number: a row of small numbers is no SSN and no phone number. Digits glued on by a
-/// separator already join the row (the run then has more than three groups); a placeholder
-/// glued on after counts as the number it replaced, so that redacting a neighbour (the address
-/// in `536 22 8011 2001:db8::1`) does not change the verdict on a second pass. (One glued on
-/// before is [`glued_to_placeholder`]'s.)
+/// Whether the first `k` groups, spaced by blanks (`536 22 8011`, `020 7946 0958`), stand
+/// apart from any other number: a row of small numbers is no SSN and no phone number. Digits
+/// glued on by a separator already join the row (the run then has more than `k` groups); a
+/// placeholder glued on after counts as the number it replaced, so that redacting a neighbour
+/// (the address in `536 22 8011 2001:db8::1`) does not change the verdict on a second pass.
+/// (One glued on before is [`glued_to_placeholder`]'s.)
 #[cold]
 fn spaced_alone(hay: &[u8], g: &Groups, k: usize) -> bool {
     !matches!(
