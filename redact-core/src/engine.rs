@@ -1021,9 +1021,12 @@ impl Redactor {
     /// they will look once every span found so far (`hits[first..]`) is a placeholder.
     #[cold]
     fn sql_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
-        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
-        let taken = &scratch.spans;
-        for &keyword in &scratch.sql_keywords {
+        // Last statement first, the spans re-merged after each: an earlier statement's rows,
+        // read to the end of the text when a quote is left open, then see a later one's values
+        // as the placeholders they will be, as a second pass over the output does.
+        for &keyword in scratch.sql_keywords.iter().rev() {
+            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+            let taken = &scratch.spans;
             crate::sql::values_hits(
                 &self.fields,
                 &mut scratch.key_cache,
@@ -1295,6 +1298,18 @@ mod tests {
             assert!(out.contains("[REDACTED:postal_address]"), "{out}");
             assert!(!out.contains("aaa"), "{out}");
         }
+    }
+
+    #[test]
+    fn sql_statements_are_read_as_a_second_pass_reads_them() {
+        // The first statement's row runs on (a quote left open) into the second, whose value
+        // is a placeholder in the output: read first, it is one on the first pass too.
+        let redactor = Redactor::new().unwrap();
+        let record = b"INSERT INTO t (first_name, ssn) VALUES ( IDENTIFIED BY ' ('Ann', \
+            '536228011') postgres://u:p4ss@h/db INSERT INTO t (first_name, ssn) VALUES ( \
+            ['--password', ' \"cvv\":123 {\"name\":\"DB_PASSWORD\",\"value\": ";
+        let once = redactor.redact(record).into_owned();
+        assert_eq!(redactor.redact(&once), once);
     }
 
     #[test]
