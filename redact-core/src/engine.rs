@@ -1236,7 +1236,7 @@ fn hash_token(key: &[u8], value: &[u8]) -> [u8; 16] {
 /// JSON). Widening redacts more, never less.
 #[cold]
 fn widen_to_characters(record: &[u8], hit: &mut Hit) {
-    let is_continuation = |at: usize| record.get(at).is_some_and(|&b| b & 0xC0 == 0x80);
+    let is_continuation = |at: usize| continues_a_character(record, at);
     // At most three continuation bytes follow a leading byte; in invalid UTF-8 there may be
     // more, and nothing is whole anyway.
     for _ in 0..3 {
@@ -1249,14 +1249,19 @@ fn widen_to_characters(record: &[u8], hit: &mut Hit) {
     }
 }
 
+/// Whether `record[at]` is a UTF-8 continuation byte: the middle or end of a character.
+#[inline]
+fn continues_a_character(record: &[u8], at: usize) -> bool {
+    record.get(at).is_some_and(|&b| b & 0xC0 == 0x80)
+}
+
 /// Sorts hits and merges overlapping (or touching) ones into their union, reported under the rule with the
 /// higher priority (the earlier one on a tie). Redacting the union means no part of any match
 /// survives, whichever rule "wins". Hits are widened to whole characters of `record` first.
 fn resolve_overlaps(rules: &[RuleInfo], record: &[u8], hits: &mut [Hit], merged: &mut Vec<Hit>) {
     hits.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    let is_continuation = |at: usize| record.get(at).is_some_and(|&b| b & 0xC0 == 0x80);
     for hit in hits.iter_mut().filter(|h| h.end > h.start) {
-        if is_continuation(hit.start) | is_continuation(hit.end) {
+        if continues_a_character(record, hit.start) | continues_a_character(record, hit.end) {
             widen_to_characters(record, hit);
         }
         match merged.last_mut() {

@@ -89,10 +89,17 @@ impl Groups {
 
 /// Separators that may stand between the digit groups of one number.
 fn separator_len(rest: &[u8]) -> Option<usize> {
-    let digit_at = |i: usize| rest.get(i).is_some_and(u8::is_ascii_digit);
+    separator_before(rest, |b| b.is_ascii_digit())
+}
+
+/// The length of the group separator that opens `rest` when a byte that `next` accepts
+/// follows it: a digit for the next group, or the `[` of a placeholder that took its place.
+#[inline(always)]
+fn separator_before(rest: &[u8], next: impl Fn(u8) -> bool) -> Option<usize> {
+    let next_at = |i: usize| rest.get(i).is_some_and(|&b| next(b));
     match rest {
-        [b' ' | b'-' | b'.' | b'(' | b')', ..] if digit_at(1) => Some(1),
-        [b' ', b'(', ..] | [b')', b' ' | b'-', ..] if digit_at(2) => Some(2),
+        [b' ' | b'-' | b'.' | b'(' | b')', ..] if next_at(1) => Some(1),
+        [b' ', b'(', ..] | [b')', b' ' | b'-', ..] if next_at(2) => Some(2),
         _ => None,
     }
 }
@@ -557,12 +564,12 @@ fn ends_phone(hay: &[u8], g: &Groups, k: usize) -> bool {
 /// passed over as it was then, and a second pass changes nothing.
 #[cold]
 fn glued_to_placeholder(hay: &[u8], start: usize) -> bool {
-    let separator = match &hay[..start] {
-        [.., b' ', b'('] | [.., b')', b' ' | b'-'] => 2,
-        _ => 1,
-    };
-    let one_byte = matches!(hay[start - 1], b' ' | b'-' | b'.' | b'(' | b')');
-    (separator == 2 || one_byte) && crate::keyvalue::placeholder_ends_at(hay, start - separator)
+    // `start` is a digit: a separator of `len` bytes ends just before it.
+    [2, 1].into_iter().any(|len| {
+        start >= len
+            && separator_len(&hay[start - len..]) == Some(len)
+            && crate::keyvalue::placeholder_ends_at(hay, start - len)
+    })
 }
 
 /// National formats after the trunk prefix 0 (Britain's `020 7946 0958` and `07700 900123`,
@@ -588,12 +595,7 @@ fn national_number(hay: &[u8], prev: u8, g: &Groups) -> bool {
 /// (One glued on before is [`glued_to_placeholder`]'s.)
 #[cold]
 fn spaced_alone(hay: &[u8], g: &Groups, k: usize) -> bool {
-    !matches!(
-        &hay[g.end(k)..],
-        [b' ' | b'-' | b'.' | b'(' | b')', b'[', ..]
-            | [b' ', b'(', b'[', ..]
-            | [b')', b' ' | b'-', b'[', ..]
-    )
+    separator_before(&hay[g.end(k)..], |b| b == b'[').is_none()
 }
 
 /// Whether `x` at `end` opens an extension of one to five digits.
