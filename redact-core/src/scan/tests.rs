@@ -133,6 +133,10 @@ fn values_passed_over_by_shape_hold_nothing_the_scanners_find() {
         "2026-11-23 10:00:45",
         "2048",
         "412345678901",
+        "3b947f10-76b1-4c0c-b86d-87c1b6ebd93d",
+        "3B947F10-76B1-4C0C-B86D-87C1B6EBD93D",
+        "12345678-1234-1234-1234-123456789012",
+        "1-5759e988-bd862e3fe1be46a994272793",
     ] {
         assert!(finds_nothing_in(value.as_bytes()), "{value}");
         assert_eq!(found(value), [], "{value}");
@@ -145,7 +149,26 @@ fn values_passed_over_by_shape_hold_nothing_the_scanners_find() {
         "2026-11-23T10:00:45+01:00:00",
         "192.168.1.20",
         "",
+        // A dash out of place, a byte that is not hex, a trace id of another version.
+        "3b947f1-076b1-4c0c-b86d-87c1b6ebd93d",
+        "3b947f10-76b1-4c0c-b86d-87c1b6ebd93g",
+        "2-5759e988-bd862e3fe1be46a994272793",
     ] {
         assert!(!finds_nothing_in(value.as_bytes()), "{value}");
+    }
+}
+
+proptest::proptest! {
+    /// What `finds_nothing_in` passes over by shape, the scanners would not have found
+    /// anything in either, whatever the hex digits (all decimal too, as an all-digit group
+    /// looks most like a number the scanners look for).
+    #[test]
+    fn uuids_and_trace_ids_hold_nothing_the_scanners_find(
+        value in "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\
+            |[0-9]{8}-[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{12}\
+            |1-[0-9a-f]{8}-[0-9a-f]{24}|1-[0-9]{8}-[0-9]{24}",
+    ) {
+        proptest::prop_assert!(finds_nothing_in(value.as_bytes()));
+        proptest::prop_assert_eq!(found(&value), []);
     }
 }
