@@ -264,9 +264,21 @@ impl Walker<'_, '_> {
             self.depth -= 1;
             return Ok(());
         }
+        // The contents of the string element before, if it is a flag (`"--password"`).
+        let mut flag: Option<usize> = None;
         loop {
             self.skip_ws();
+            let element_start = self.pos;
             self.value(scratch)?;
+            flag = if self.hay[element_start] == b'"' {
+                let (start, end) = (element_start + 1, self.pos - 1);
+                if let Some(flag_start) = flag {
+                    self.flag_argument(flag_start, start, end, scratch);
+                }
+                self.hay[start..end].starts_with(b"--").then_some(start)
+            } else {
+                None
+            };
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -311,6 +323,36 @@ impl Walker<'_, '_> {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// An argument list (`"argv":["app","--password","hunter2"]`): a flag's argument is the
+    /// next string, which the rules that read `--password hunter2` in text see only if the flag
+    /// and the argument are read together. The text engine reads them from the flag's first
+    /// byte to the argument's last (`--password","hunter2`, as a printed list reads in text);
+    /// what it finds inside the argument is kept, the rest was found string by string.
+    #[cold]
+    fn flag_argument(&self, flag_start: usize, start: usize, end: usize, scratch: &mut Scratch) {
+        let first = scratch.hits.len();
+        self.redactor
+            .scan_text(&self.hay[flag_start..end], flag_start, scratch);
+        let mut kept = first;
+        for i in first..scratch.hits.len() {
+            let mut hit = scratch.hits[i];
+            if hit.start >= start && hit.end <= end {
+                // A value read as text ends at a quote; inside a string every quote is
+                // escaped (`hunter\"2`) and part of the argument.
+                if hit.start == start && hit.end < end && matches!(self.hay[hit.end], b'"' | b'\\')
+                {
+                    hit.end = end;
+                }
+                scratch.hits[kept] = hit;
+                kept += 1;
+            }
+        }
+        scratch.hits.truncate(kept);
+        if kept > first && crate::byteset::string_end(&self.hay[start..end], 0).is_some() {
+            align_to_escapes(self.hay, start, end, &mut scratch.hits[first..]);
         }
     }
 
