@@ -1183,13 +1183,19 @@ fn var_dump_value(
         return None;
     }
     let start = pos + inside + 2 + quote.len();
-    let declared: usize = std::str::from_utf8(number).ok()?.parse().ok()?;
+    // A length too long to parse is read as the record's end: redacted, never forwarded.
+    let declared = std::str::from_utf8(number)
+        .ok()
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or(usize::MAX);
     let end = if quote.len() == 1 {
         // `string(8) "hunter22"`: as many bytes as the length says, quotes or not among them.
         // Where the length does not lead to the closing quote (a cut line), the value runs to
         // the end of the line: more is redacted, never less.
-        match hay.get(start + declared) {
-            Some(b'"') => start + declared,
+        // A length past the record (or past `usize`) is a cut line too.
+        let counted = start.saturating_add(declared);
+        match hay.get(counted) {
+            Some(b'"') => counted,
             _ => memchr::memchr(b'\n', &hay[start..]).map_or(hay.len(), |len| start + len),
         }
     } else {
