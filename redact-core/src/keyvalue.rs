@@ -683,8 +683,9 @@ pub(crate) fn match_separator(
                 };
             }
             if hay[..p].ends_with(b"\"")
-                || hay[..p].ends_with(b":protected")
-                || hay[..p].ends_with(b":private")
+                || VAR_DUMP_VISIBILITIES
+                    .iter()
+                    .any(|word| hay[..p].ends_with(word))
             {
                 return var_dump_value(table, cache, hay, p, sep);
             }
@@ -1190,9 +1191,8 @@ fn var_dump_value(
         .unwrap_or(usize::MAX);
     let end = if quote.len() == 1 {
         // `string(8) "hunter22"`: as many bytes as the length says, quotes or not among them.
-        // Where the length does not lead to the closing quote (a cut line), the value runs to
-        // the end of the line: more is redacted, never less.
-        // A length past the record (or past `usize`) is a cut line too.
+        // Where the length does not lead to the closing quote (a cut line, or a length past
+        // the record or `usize`), the value runs to the end of the line: more is redacted.
         let counted = start.saturating_add(declared);
         match hay.get(counted) {
             Some(b'"') => counted,
@@ -1204,13 +1204,20 @@ fn var_dump_value(
     (end > start).then(|| Hit::new(start, end, target.rule))
 }
 
+/// The visibilities `var_dump` writes after an object member's name: `["token":protected]`.
+const VAR_DUMP_VISIBILITIES: [&[u8]; 2] = [b"protected", b"private"];
+
 /// Whether `after`, the bytes after a `:` that follows a key, is the rest of a PHP
 /// `var_dump` member's visibility (`["token":protected]=>`, `["token":"App\\User":private]=>`):
 /// the value comes after `=>`, read by [`var_dump_value`], and `protected` is no value.
 #[cold]
 #[inline(never)]
 fn names_a_visibility(after: &[u8]) -> bool {
-    let visibility = |rest: &[u8]| rest.starts_with(b"protected]") || rest.starts_with(b"private]");
+    let visibility = |rest: &[u8]| {
+        VAR_DUMP_VISIBILITIES
+            .iter()
+            .any(|word| rest.starts_with(word) && rest.get(word.len()) == Some(&b']'))
+    };
     if visibility(after) {
         return true;
     }
