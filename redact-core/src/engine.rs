@@ -151,6 +151,8 @@ struct Trigger {
     custom: Vec<usize>,
     /// SQL's `VALUES`: after a column list, classified columns' values follow by position.
     sql_values: bool,
+    /// A Python list of pairs opens here: `[('password', 'x')]`.
+    pair_list: bool,
 }
 
 /// A dotted path from the policy (`customer.name`, `*.passport_number`), for JSON records.
@@ -225,6 +227,8 @@ pub struct Scratch {
     pub(crate) key_cache: keyvalue::KeyCache,
     /// Where the gate found SQL's `VALUES` in the text being scanned.
     sql_keywords: Vec<usize>,
+    /// Where the gate found a Python list of pairs opening in the text being scanned.
+    pair_lists: Vec<usize>,
 }
 
 impl std::fmt::Debug for Scratch {
@@ -484,6 +488,10 @@ impl Compiler {
             }
             let t = c.trigger(crate::sql::VALUES_KEYWORD.as_bytes());
             c.triggers[t].sql_values = true;
+            for keyword in crate::tuples::LIST_KEYWORDS {
+                let t = c.trigger(keyword.as_bytes());
+                c.triggers[t].pair_list = true;
+            }
         }
         Ok(c)
     }
@@ -823,6 +831,7 @@ impl Redactor {
             path: Vec::new(),
             key_cache: keyvalue::KeyCache::default(),
             sql_keywords: Vec::new(),
+            pair_lists: Vec::new(),
         }
     }
 
@@ -914,6 +923,7 @@ impl Redactor {
     pub(crate) fn scan_text(&self, hay: &[u8], base: usize, scratch: &mut Scratch) {
         let first = scratch.hits.len();
         scratch.sql_keywords.clear();
+        scratch.pair_lists.clear();
         if let Some(gate) = &self.gate {
             scratch.armed.iter_mut().for_each(|a| *a = false);
             let mut pos = 0;
@@ -936,6 +946,9 @@ impl Redactor {
                 }
                 if trigger.sql_values {
                     scratch.sql_keywords.push(start);
+                }
+                if trigger.pair_list {
+                    scratch.pair_lists.push(start);
                 }
                 pos = next;
             }
@@ -1003,6 +1016,16 @@ impl Redactor {
                 &self.fields,
                 &mut scratch.key_cache,
                 hay,
+                &mut scratch.hits,
+            );
+        }
+        for &open in &scratch.pair_lists {
+            // Pushed last, as the SQL rows' values: the hits before stay in order.
+            crate::tuples::list_hits(
+                &self.fields,
+                &mut scratch.key_cache,
+                hay,
+                open,
                 &mut scratch.hits,
             );
         }

@@ -616,17 +616,17 @@ static KEY_BYTE: [bool; 256] = crate::scan::alphanumeric_and(b"_-.");
 
 /// The quote that opened a key or value: a plain quote, or one escaped inside a JSON string.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct Quote {
+pub(crate) struct Quote {
     byte: u8,
     escaped: bool,
 }
 
 impl Quote {
-    fn len(self) -> usize {
+    pub(crate) fn len(self) -> usize {
         1 + usize::from(self.escaped)
     }
 
-    fn at(hay: &[u8], pos: usize) -> Option<Quote> {
+    pub(crate) fn at(hay: &[u8], pos: usize) -> Option<Quote> {
         match hay.get(pos)? {
             b'"' | b'\'' => Some(Quote {
                 byte: hay[pos],
@@ -1277,7 +1277,7 @@ fn escaped_var_dump_end(hay: &[u8], start: usize, declared: usize) -> usize {
 /// The length of the prefix of a Python string literal at the start of `value`: `b'...'` (bytes),
 /// `u'...'` (Python 2's text), `r'...'` and `rb'...'`, as `repr` prints them inside a dict.
 /// Zero when no quote follows the letters.
-fn python_string_prefix(value: &[u8]) -> usize {
+pub(crate) fn python_string_prefix(value: &[u8]) -> usize {
     let letters = value
         .iter()
         .take(2)
@@ -1742,7 +1742,7 @@ fn skip_blanks(hay: &[u8], mut pos: usize) -> usize {
 }
 
 /// The position of the quote that closes a value opened by `q`, skipping escaped quotes.
-fn closing_quote(hay: &[u8], from: usize, q: Quote) -> Option<usize> {
+pub(crate) fn closing_quote(hay: &[u8], from: usize, q: Quote) -> Option<usize> {
     let mut pos = from;
     while pos < hay.len() {
         let found = pos + memchr::memchr(q.byte, &hay[pos..])?;
@@ -1983,7 +1983,7 @@ fn is_object_description(value: &[u8]) -> bool {
         .is_some_and(|brace| brace > 0 && type_name(value[..brace].trim_ascii_end()))
 }
 
-fn is_literal(value: &[u8]) -> bool {
+pub(crate) fn is_literal(value: &[u8]) -> bool {
     matches!(
         value,
         b"null"

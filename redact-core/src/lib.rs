@@ -70,6 +70,7 @@ mod policy;
 mod scan;
 mod sequence;
 mod sql;
+mod tuples;
 mod validate;
 
 pub use classification::{Action, Classification, UnknownName};

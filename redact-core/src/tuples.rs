@@ -1,0 +1,129 @@
+//! Python's lists of pairs, whose keys and values sit side by side in a tuple rather than
+//! around a separator: werkzeug's `ImmutableMultiDict([('user', 'ann'), ('password', 'x')])`
+//! (Flask's `request.form`), `OrderedDict([...])` before Python 3.12, `parse_qsl`'s
+//! `[('token', 'abc')]` and ASGI's raw headers `[(b'cookie', b'sid=...')]` (Starlette,
+//! FastAPI). A list that opens as one of the gate's [`LIST_KEYWORDS`] is read pair by pair; a
+//! pair whose first string is a classified key gives its second element as the key's value.
+//!
+//! A lone tuple is not looked for: `(` is too common a byte to read after, and logs print pairs
+//! in lists. Nor is a list of bare strings (`['user', 'password']` names fields, it holds none).
+
+use crate::engine::Hit;
+use crate::keyvalue::{self, FieldTable, KeyCache, Quote};
+
+/// What the keyword gate looks for: a list whose first element is a tuple that opens with a
+/// string or bytes. Python writes them between `'` unless they hold one, and a later pair in `"`
+/// is still read.
+pub(crate) const LIST_KEYWORDS: [&str; 2] = ["[('", "[(b'"];
+
+/// An element of a pair: `content` is what a hit covers, `end` is past its closing quote.
+struct Element {
+    content: (usize, usize),
+    end: usize,
+    quoted: bool,
+    closed: bool,
+}
+
+/// Adds a hit for the value of each pair whose key is classified, in the list whose `[` is at
+/// `open` in `hay`. Reading stops at the list's `]` or at the first byte that is no part of a
+/// list of pairs (a tuple of three, a nested value, a record cut short); the pairs before it
+/// are kept. A value whose string is not closed runs to the end of `hay`: more is redacted,
+/// never less.
+pub(crate) fn list_hits(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    open: usize,
+    hits: &mut Vec<Hit>,
+) {
+    let mut pos = open + 1;
+    loop {
+        pos = skip_space(hay, pos);
+        if hay.get(pos) != Some(&b'(') {
+            return;
+        }
+        let Some(key) = string_at(hay, skip_space(hay, pos + 1)) else {
+            return;
+        };
+        if !key.closed {
+            return;
+        }
+        pos = skip_space(hay, key.end);
+        if hay.get(pos) != Some(&b',') {
+            return;
+        }
+        pos = skip_space(hay, pos + 1);
+        let value = string_at(hay, pos).unwrap_or_else(|| literal_at(hay, pos));
+        let close = skip_space(hay, value.end);
+        // A longer tuple is something else (`('password', 'Password', 'text')` describes a form
+        // field). A pair cut short or garbled after its value still has that value.
+        if value.closed && hay.get(close) == Some(&b',') {
+            return;
+        }
+        let (key_start, key_end) = key.content;
+        if let Some(target) = cache.classify(table, &hay[key_start..key_end]) {
+            let (start, end) = value.content;
+            let text = &hay[start..end];
+            let is_data = !text.is_empty()
+                && !keyvalue::is_stand_in(text)
+                && (value.quoted || !keyvalue::is_literal(text));
+            if is_data {
+                hits.push(Hit::new(start, end, target.rule));
+            }
+        }
+        if hay.get(close) != Some(&b')') {
+            return;
+        }
+        pos = skip_space(hay, close + 1);
+        if hay.get(pos) != Some(&b',') {
+            return;
+        }
+        pos += 1;
+    }
+}
+
+/// The string or bytes literal that opens at `pos` (`'x'`, `b'x'`, `"x"`, or `\"x\"` inside a
+/// JSON string), if one does.
+fn string_at(hay: &[u8], pos: usize) -> Option<Element> {
+    let rest = hay.get(pos..)?;
+    let prefix = keyvalue::python_string_prefix(rest);
+    let quote = Quote::at(hay, pos + prefix)?;
+    let content_start = pos + prefix + quote.len();
+    Some(match keyvalue::closing_quote(hay, content_start, quote) {
+        Some(close) => Element {
+            content: (content_start, close),
+            end: close + quote.len(),
+            quoted: true,
+            closed: true,
+        },
+        None => Element {
+            content: (content_start, hay.len()),
+            end: hay.len(),
+            quoted: true,
+            closed: false,
+        },
+    })
+}
+
+/// The number or name that starts at `pos` (`1234`, `None`), possibly empty.
+fn literal_at(hay: &[u8], pos: usize) -> Element {
+    let len = hay
+        .get(pos..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_'))
+        .count();
+    Element {
+        content: (pos, pos + len),
+        end: pos + len,
+        quoted: false,
+        closed: true,
+    }
+}
+
+fn skip_space(hay: &[u8], mut pos: usize) -> usize {
+    while hay.get(pos).is_some_and(|&b| b == b' ' || b == b'\t') {
+        pos += 1;
+    }
+    pos
+}
