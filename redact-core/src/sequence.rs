@@ -425,6 +425,7 @@ mod tests {
                 "base64_private_key",
                 "putty_private_key",
                 "secret_cli_flag",
+                "password_in_prose",
                 "sql_password",
                 "curl_user_password"
             ]
