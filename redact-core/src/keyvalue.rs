@@ -614,43 +614,68 @@ pub(crate) fn is_key_byte(b: u8) -> bool {
 
 static KEY_BYTE: [bool; 256] = crate::scan::alphanumeric_and(b"_-.");
 
-/// The quote that opened a key or value: a plain quote, or one escaped inside a JSON string.
+/// The quote that opened a key or value: a plain quote, or one escaped inside a JSON string
+/// (`\"`), or inside a JSON string inside one (`\\\"`: an SNS notification's `Message` in an
+/// SQS record's `body`), and so on: `depth` levels, `2^depth - 1` backslashes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Quote {
     byte: u8,
-    escaped: bool,
+    depth: u8,
 }
+
+/// How deep escaped quotes are read: JSON in a string of JSON in a string of a JSON record.
+const MAX_QUOTE_DEPTH: u8 = 3;
 
 impl Quote {
     pub(crate) fn len(self) -> usize {
-        1 + usize::from(self.escaped)
+        1 << self.depth
+    }
+
+    /// Inside a JSON string: quotes there are escaped.
+    fn escaped(self) -> bool {
+        self.depth > 0
+    }
+
+    /// The depth whose escape is `backslashes` long, if one is.
+    fn depth_of(backslashes: usize) -> Option<u8> {
+        (0..=MAX_QUOTE_DEPTH).find(|&d| (1usize << d) - 1 == backslashes)
     }
 
     pub(crate) fn at(hay: &[u8], pos: usize) -> Option<Quote> {
-        match hay.get(pos)? {
-            b'"' | b'\'' => Some(Quote {
-                byte: hay[pos],
-                escaped: false,
+        let backslashes = hay
+            .get(pos..)?
+            .iter()
+            .take(1 << MAX_QUOTE_DEPTH)
+            .take_while(|&&b| b == b'\\')
+            .count();
+        match hay.get(pos + backslashes)? {
+            &byte @ (b'"' | b'\'') => Some(Quote {
+                byte,
+                depth: Quote::depth_of(backslashes)?,
             }),
-            b'\\' => match hay.get(pos + 1)? {
-                q @ (b'"' | b'\'') => Some(Quote {
-                    byte: *q,
-                    escaped: true,
-                }),
-                _ => None,
-            },
             _ => None,
         }
     }
 
-    /// The quote that ends just before `end`, if any.
+    /// The quote that ends just before `end`, if any. Its escape is read as deep as it goes: a
+    /// run of backslashes of no depth's length (`\\"`, an escaped backslash then a quote) is
+    /// read as the deepest escape it holds.
     fn before(hay: &[u8], end: usize) -> Option<Quote> {
         let q = *hay.get(end.checked_sub(1)?)?;
         if q != b'"' && q != b'\'' {
             return None;
         }
-        let escaped = end >= 2 && hay[end - 2] == b'\\';
-        Some(Quote { byte: q, escaped })
+        let backslashes = hay[..end - 1]
+            .iter()
+            .rev()
+            .take(1 << MAX_QUOTE_DEPTH)
+            .take_while(|&&b| b == b'\\')
+            .count();
+        let depth = (0..=MAX_QUOTE_DEPTH)
+            .rev()
+            .find(|&d| (1usize << d) - 1 <= backslashes)
+            .unwrap_or(0);
+        Some(Quote { byte: q, depth })
     }
 }
 
@@ -691,8 +716,9 @@ pub(crate) fn match_separator(
             }
             // PHP's `print_r` brackets its keys: `[password] => hunter2`.
             bracketed = true;
-        } else if p > 0 && hay[p - 1] == b'\\' {
-            p -= 1;
+        } else if let Some(quote) = Quote::before(hay, p + 1) {
+            // Back over the quote's escape (`\"`, `\\\"`).
+            p = p + 1 - quote.len();
         }
     }
     let key_end = p;
@@ -1003,7 +1029,7 @@ fn value_after_key(
     if pos >= hay.len() {
         return None;
     }
-    let escaped_context = key_quote.is_some_and(|q| q.escaped);
+    let escaped_context = key_quote.is_some_and(Quote::escaped);
     let prefix = python_string_prefix(&hay[pos..]);
     if let Some(q) = Quote::at(hay, pos + prefix) {
         {
@@ -1020,7 +1046,7 @@ fn value_after_key(
         // An empty value.
         return None;
     }
-    let json_key = key_quote.is_some_and(|q| q.byte == b'"' && !q.escaped);
+    let json_key = key_quote.is_some_and(|q| q.byte == b'"' && !q.escaped());
     if matches!(hay[pos], b'{' | b'[') {
         // A nested object or array goes whole, as in a JSON record: its fields are the
         // classified data (a DynamoDB attribute `{'S': '536228011'}`, an address's lines).
@@ -1750,10 +1776,11 @@ pub(crate) fn closing_quote(hay: &[u8], from: usize, q: Quote) -> Option<usize> 
         while found > from + backslashes && hay[found - 1 - backslashes] == b'\\' {
             backslashes += 1;
         }
-        if q.escaped {
-            // `\"` closes; `\\\"` is a quote escaped one level deeper.
-            if backslashes == 1 {
-                return Some(found - 1);
+        if q.escaped() {
+            // At depth 1 `\"` closes and `\\\"` is a quote escaped one level deeper; at depth
+            // 2, `\\\"` closes.
+            if backslashes == q.len() - 1 {
+                return Some(found - backslashes);
             }
         } else if backslashes % 2 == 0 {
             return Some(found);
@@ -2090,6 +2117,10 @@ mod tests {
             ("GET /login?user=a&password=p%40ss&next=1", "p%40ss"),
             ("WHERE password = 'sqlval'", "sqlval"),
             (r#"msg "{\"password\":\"escaped\"}""#, "escaped"),
+            // Escaped twice and three times (JSON in a string of JSON in a string), with a
+            // quote escaped one level deeper inside the value.
+            (r#"{\\\"password\\\": \\\"a\\\\\\\"b\\\"}"#, r#"a\\\\\\\"b"#),
+            (r#"{\\\\\\\"password\\\\\\\":\\\\\\\"deep\\\\\\\"}"#, "deep"),
             ("Server=db;Password=ado;Encrypt=true", "ado"),
             // Objects printed unquoted: values run over blanks to the next field or bracket.
             ("User@1b6d[password=a b,level=x]", "a b"),
