@@ -166,6 +166,11 @@ pub(super) fn scan_at(
         }
         return skip_word(hay, run_end, covered);
     }
+    if prev == b' ' && may_start_date(hay, start, run_end) {
+        if let Some(end) = push_named_date(set, hay, start, run_end, out) {
+            return end;
+        }
+    }
     // A lone group of digits is only ever a match as a card number (13+ digits) or after `+`.
     if run_end - start < MIN_CARD_DIGITS && prev != b'+' && separator_len(&hay[run_end..]).is_none()
     {
@@ -248,6 +253,117 @@ fn push_named_ssn(set: &ScannerSet, hay: &[u8], start: usize, out: &mut Vec<Hit>
     if named && !glued && ssn_parts_valid(&digits[..3], &digits[3..5], &digits[5..]) {
         out.push(Hit::new(start, end, rule));
     }
+}
+
+/// Words that name the date after them as a date of birth, in prose (`DOB 1990-01-02`,
+/// `born 02/01/1990`, `date of birth 1990-01-02`; `born on` reads as `born`). With a separator
+/// (`dob: ...`) the date is a classified key's value.
+const BIRTH_WORDS: [&[u8]; 5] = [b"dob", b"born", b"birth", b"birthday", b"birthdate"];
+
+/// Whether the run of digits `start..run_end` may open a date by its length and the separators
+/// after it, where a second group of one or two digits ends: a look at three bytes that rules
+/// out most runs (addresses `10.0.0.12` and versions aside).
+#[inline(always)]
+fn may_start_date(hay: &[u8], start: usize, run_end: usize) -> bool {
+    let len = run_end - start;
+    match hay.get(run_end) {
+        Some(&sep @ (b'-' | b'/' | b'.')) => {
+            (len == 4 || len <= 2)
+                && (hay.get(run_end + 2) == Some(&sep) || hay.get(run_end + 3) == Some(&sep))
+        }
+        _ => false,
+    }
+}
+
+/// A date that a birth word names, whose first group of digits is `start..run_end`, the byte
+/// before it a blank: pushes its hit and returns its end.
+#[cold]
+fn push_named_date(
+    set: &ScannerSet,
+    hay: &[u8],
+    start: usize,
+    run_end: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let rule = set.birth_date?;
+    if start < 2 || !hay[start - 2].is_ascii_alphabetic() {
+        return None;
+    }
+    let end = date_end(hay, start, run_end)?;
+    let mut word = word_before(hay, start - 1);
+    if word.eq_ignore_ascii_case(b"on") {
+        let word_start = start - 1 - word.len();
+        word = match word_start.checked_sub(1) {
+            Some(blank) if hay[blank] == b' ' => word_before(hay, blank),
+            _ => return None,
+        };
+        if !word.eq_ignore_ascii_case(b"born") {
+            return None;
+        }
+    }
+    if !BIRTH_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        return None;
+    }
+    out.push(Hit::new(start, end, rule));
+    Some(end)
+}
+
+/// The letters that end just before `end`, if the byte before them is no part of a word.
+fn word_before(hay: &[u8], end: usize) -> &[u8] {
+    let start = hay[..end]
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    if start > 0 && is_word(hay[start - 1]) {
+        return &[];
+    }
+    &hay[start..end]
+}
+
+/// The end of a calendar date written with one separator (`-`, `/` or `.`) whose first group
+/// of digits is `start..run_end`: year first (`1990-01-02`) or last (`02/01/1990`, `2.1.1990`),
+/// month and day each 1 to 31 and one of them at most 12. Nothing glued after it but a `.` or
+/// `,` ending a sentence.
+fn date_end(hay: &[u8], start: usize, run_end: usize) -> Option<usize> {
+    let sep = hay[run_end];
+    let group = |from: usize| {
+        let len = hay
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take(5)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        (len > 0).then(|| (number(&hay[from..from + len]), len))
+    };
+    let (first, first_len) = (number(&hay[start..run_end]), run_end - start);
+    let (second, second_len) = group(run_end + 1)?;
+    let second_end = run_end + 1 + second_len;
+    if hay.get(second_end) != Some(&sep) {
+        return None;
+    }
+    let (third, third_len) = group(second_end + 1)?;
+    let end = second_end + 1 + third_len;
+    let (month_or_day, day_or_month) = match (first_len, second_len, third_len) {
+        (4, 1..=2, 1..=2) => (second, third),
+        (1..=2, 1..=2, 4) => (first, second),
+        _ => return None,
+    };
+    let in_range = |n: u32| (1..=31).contains(&n);
+    let calendar = in_range(month_or_day)
+        && in_range(day_or_month)
+        && (month_or_day <= 12 || day_or_month <= 12);
+    let glued = hay.get(end).is_some_and(|&b| {
+        is_word(b)
+            || (matches!(b, b'-' | b'/' | b'.' | b':')
+                && hay.get(end + 1).is_some_and(u8::is_ascii_digit))
+    });
+    (calendar && !glued).then_some(end)
+}
+
+/// The value of a short run of ASCII digits.
+fn number(digits: &[u8]) -> u32 {
+    digits.iter().fold(0, |n, &d| n * 10 + u32::from(d - b'0'))
 }
 
 /// Skips a word, and the digit runs glued to it by `-`, `.` or `_` (`f19c5570-67cb-4e80`,

@@ -21,10 +21,11 @@ pub(crate) struct ScannerSet {
     pub(crate) ipv6: Option<RuleId>,
     pub(crate) mac_address: Option<RuleId>,
     pub(crate) dsn_password: Option<RuleId>,
+    pub(crate) birth_date: Option<RuleId>,
 }
 
 /// The names a catalog entry may give in `scanner = "..."`.
-pub(crate) const SCANNER_NAMES: [&str; 9] = [
+pub(crate) const SCANNER_NAMES: [&str; 10] = [
     "email",
     "credit_card",
     "us_ssn",
@@ -34,6 +35,7 @@ pub(crate) const SCANNER_NAMES: [&str; 9] = [
     "ipv6",
     "mac_address",
     "dsn_password",
+    "birth_date",
 ];
 
 const NONE: u8 = 0;
@@ -76,6 +78,7 @@ impl ScannerSet {
             "ipv6" => &mut self.ipv6,
             "mac_address" => &mut self.mac_address,
             "dsn_password" => &mut self.dsn_password,
+            "birth_date" => &mut self.birth_date,
             _ => return false,
         };
         *slot = Some(rule);
@@ -89,6 +92,7 @@ impl ScannerSet {
             || self.iban.is_some()
             || self.ipv4.is_some()
             || self.mac_address.is_some()
+            || self.birth_date.is_some()
     }
 
     fn colon_enabled(&self) -> bool {
