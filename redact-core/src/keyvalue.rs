@@ -733,24 +733,15 @@ pub(crate) fn match_separator(
         _ => table.may_end_a_key(last),
     };
     if !may_be_classified {
+        if last == b'-' && hay[sep] == b'>' && key_end == sep {
+            return arrow_value(table, cache, hay, sep, taken);
+        }
         return None;
     }
     if matches!(last, b'D' | b'd') && key_end >= 3 && hay[key_end - 3..key_end - 1] == *b"%5" {
         return nested_param_value(table, cache, hay, key_end - 3, 3, sep, taken);
     }
-    // Back over the key, at most `MAX_KEY` bytes: one test per byte.
-    let lowest = key_end.saturating_sub(MAX_KEY);
-    p = hay[lowest..key_end]
-        .iter()
-        .rposition(|&b| !is_key_byte(b))
-        .map_or(lowest, |i| lowest + i + 1);
-    if p == key_end || (p > 0 && is_key_byte(hay[p - 1])) {
-        return None;
-    }
-    if p + 1 < key_end && p > 0 && crate::escapes::is_escaped_space(hay, p - 1) {
-        // `\nlast_name=`: the key starts after the escape.
-        p += 1;
-    }
+    p = key_start_before(hay, key_end)?;
     let target = match cache.classify(table, &hay[p..key_end]) {
         Some(target) => target,
         // A key that classifies nothing may carry a pair's value (`key: 'X-Api-Key', value: ..`).
@@ -772,6 +763,41 @@ pub(crate) fn match_separator(
         return element_value(table, hay, p, key_end, sep, target);
     }
     value_after_key(hay, p, key_end, target, taken)
+}
+
+/// Where the key that ends at `key_end` starts: back over key bytes, at most `MAX_KEY` of them
+/// (one test per byte). `None` when there is none, or more than a key's length.
+#[inline(always)] // on every separator a classified key may end at
+fn key_start_before(hay: &[u8], key_end: usize) -> Option<usize> {
+    let lowest = key_end.saturating_sub(MAX_KEY);
+    let mut p = hay[lowest..key_end]
+        .iter()
+        .rposition(|&b| !is_key_byte(b))
+        .map_or(lowest, |i| lowest + i + 1);
+    if p == key_end || (p > 0 && is_key_byte(hay[p - 1])) {
+        return None;
+    }
+    if p + 1 < key_end && p > 0 && crate::escapes::is_escaped_space(hay, p - 1) {
+        // `\nlast_name=`: the key starts after the escape.
+        p += 1;
+    }
+    Some(p)
+}
+
+/// The value after a classified key and an arrow, `->` at `sep - 1..=sep`: Scala's
+/// `Map(password -> x)`, Elixir's `password -> x`. The key ends before the `-`.
+#[cold]
+fn arrow_value(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    sep: usize,
+    taken: Found<'_>,
+) -> Option<Hit> {
+    let key_end = skip_blanks_back(hay, sep - 1);
+    let key_start = key_start_before(hay, key_end)?;
+    let target = cache.classify(table, &hay[key_start..key_end])?;
+    value_after_key(hay, key_start, key_end, target, taken)
 }
 
 /// The value of a nested parameter of a query string or form body whose last name is
@@ -999,7 +1025,7 @@ fn value_after_key(
             || hay[..key_end].ends_with(b"%5D"));
     pos = skip_blanks(hay, pos);
     let rest = hay.get(pos..)?;
-    let sep = if rest.starts_with(b"=>") || rest.starts_with(b":=") {
+    let sep = if rest.starts_with(b"=>") || rest.starts_with(b":=") || rest.starts_with(b"->") {
         2
     } else if matches!(rest.first(), Some(b'=' | b':')) {
         1
@@ -1030,7 +1056,11 @@ fn value_after_key(
         return None;
     }
     let escaped_context = key_quote.is_some_and(Quote::escaped);
-    let prefix = python_string_prefix(&hay[pos..]);
+    // Erlang's binaries are quoted strings in brackets: `#{password => <<"x">>}`.
+    let prefix = match hay[pos..] {
+        [b'<', b'<', ..] if Quote::at(hay, pos + 2).is_some() => 2,
+        _ => python_string_prefix(&hay[pos..]),
+    };
     if let Some(q) = Quote::at(hay, pos + prefix) {
         {
             let content_start = pos + prefix + q.len();
@@ -1719,6 +1749,7 @@ fn starts_a_field(hay: &[u8], at: usize, taken: Found<'_>) -> bool {
     match rest.get(sep) {
         Some(b'=') => rest.get(sep + 1) != Some(&b'='),
         Some(b':') => rest.get(sep + 1) != Some(&b'/'),
+        Some(b'-') => rest.get(sep + 1) == Some(&b'>'),
         _ => false,
     }
 }
