@@ -391,27 +391,19 @@ fn skip_word(hay: &[u8], from: usize, covered: &Covered<'_>) -> usize {
 /// one (its groups are glued to letters and dashes, and shorter than any IBAN), so it is
 /// passed in one stop rather than one per group.
 fn uuid_end(hay: &[u8], digit: usize, covered: &Covered<'_>) -> Option<usize> {
-    const GROUPS: [(usize, usize); 5] = [(0, 8), (9, 13), (14, 18), (19, 23), (24, 36)];
     let mut start = digit;
     while start > 0 && digit - start < 8 && HEX_LETTER[usize::from(hay[start - 1])] {
         start -= 1;
     }
-    let uuid = hay.get(start..start + 36)?;
+    let uuid: &[u8; 36] = hay.get(start..start + 36)?.try_into().ok()?;
     let dashed = uuid[8] == b'-' && uuid[13] == b'-' && uuid[18] == b'-' && uuid[23] == b'-';
-    // One table read per byte, no branch on letter or digit: ids are random, and a branch on
-    // their bytes mispredicts.
-    let shaped = dashed
-        && GROUPS
-            .iter()
-            .all(|&(a, b)| uuid[a..b].iter().all(|&b| HEX_DIGIT[usize::from(b)]));
+    let shaped = dashed && crate::byteset::uuid_groups_are_hex(uuid);
     let separate = !is_word(covered.raw_byte_before(hay, start))
         && !hay.get(start + 36).is_some_and(|&b| is_word(b));
     (shaped && separate).then_some(start + 36)
 }
 
 static HEX_LETTER: [bool; 256] = super::table_of(b"abcdefABCDEF");
-
-static HEX_DIGIT: [bool; 256] = super::table_of(b"0123456789abcdefABCDEF");
 
 /// The length of an ISO 8601 date and time at the start of `s` (`2026-11-23T10:00:08.292`,
 /// `2026-11-23 10:00:08`), the prefix of nearly every Lambda log line. None of the scanners
