@@ -396,8 +396,7 @@ fn uuid_end(hay: &[u8], digit: usize, covered: &Covered<'_>) -> Option<usize> {
         start -= 1;
     }
     let uuid: &[u8; 36] = hay.get(start..start + 36)?.try_into().ok()?;
-    let dashed = uuid[8] == b'-' && uuid[13] == b'-' && uuid[18] == b'-' && uuid[23] == b'-';
-    let shaped = dashed && crate::byteset::uuid_groups_are_hex(uuid);
+    let shaped = crate::byteset::is_uuid(uuid);
     let separate = !is_word(covered.raw_byte_before(hay, start))
         && !hay.get(start + 36).is_some_and(|&b| is_word(b));
     (shaped && separate).then_some(start + 36)

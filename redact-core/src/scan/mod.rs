@@ -225,7 +225,7 @@ pub(crate) fn finds_nothing_in(value: &[u8]) -> bool {
 /// Whether `value` is a UUID, `8-4-4-4-12` hex digits: no group is a card's length, an SSN's
 /// or a phone number's shape, even when it is all decimal digits.
 fn is_uuid(value: &[u8]) -> bool {
-    value.len() == 36 && dashed_hex(value, &[8, 13, 18, 23])
+    <&[u8; 36]>::try_from(value).is_ok_and(crate::byteset::is_uuid)
 }
 
 /// Whether `value` is an X-Ray trace id, `1-` and `8-24` hex digits (`1-5759e988-bd862e3f..`).
