@@ -425,7 +425,6 @@ mod tests {
                 "base64_private_key",
                 "putty_private_key",
                 "secret_cli_flag",
-                "password_in_prose",
                 "sql_password",
                 "curl_user_password"
             ]

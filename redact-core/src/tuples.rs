@@ -21,14 +21,12 @@ struct Element {
     content: (usize, usize),
     end: usize,
     quoted: bool,
-    closed: bool,
 }
 
 /// Adds a hit for the value of each pair whose key is classified, in the list whose `[` is at
 /// `open` in `hay`. Reading stops at the list's `]` or at the first byte that is no part of a
 /// list of pairs (a tuple of three, a nested value, a record cut short); the pairs before it
-/// are kept. A value whose string is not closed runs to the end of `hay`: more is redacted,
-/// never less.
+/// are kept.
 pub(crate) fn list_hits(
     table: &FieldTable,
     cache: &mut KeyCache,
@@ -45,9 +43,6 @@ pub(crate) fn list_hits(
         let Some(key) = string_at(hay, skip_space(hay, pos + 1)) else {
             return;
         };
-        if !key.closed {
-            return;
-        }
         pos = skip_space(hay, key.end);
         if hay.get(pos) != Some(&b',') {
             return;
@@ -55,9 +50,12 @@ pub(crate) fn list_hits(
         pos = skip_space(hay, pos + 1);
         let value = string_at(hay, pos).unwrap_or_else(|| literal_at(hay, pos));
         let close = skip_space(hay, value.end);
-        // A longer tuple is something else (`('password', 'Password', 'text')` describes a form
-        // field). A pair cut short or garbled after its value still has that value.
-        if value.closed && hay.get(close) == Some(&b',') {
+        // Only a whole pair. A longer tuple is something else (`('password', 'Password',
+        // 'text')` describes a form field). A value whose quote is not closed, or is followed by
+        // no `)`, is left to the other rules: another rule's span may have swallowed the quote
+        // that closed it (a placeholder then stands where it was), and a second pass, reading
+        // the value on to the next quote or the end, would redact what the first did not.
+        if hay.get(close) != Some(&b')') {
             return;
         }
         let (key_start, key_end) = key.content;
@@ -71,9 +69,6 @@ pub(crate) fn list_hits(
                 hits.push(Hit::new(start, end, target.rule));
             }
         }
-        if hay.get(close) != Some(&b')') {
-            return;
-        }
         pos = skip_space(hay, close + 1);
         if hay.get(pos) != Some(&b',') {
             return;
@@ -83,25 +78,17 @@ pub(crate) fn list_hits(
 }
 
 /// The string or bytes literal that opens at `pos` (`'x'`, `b'x'`, `"x"`, or `\"x\"` inside a
-/// JSON string), if one does.
+/// JSON string), if one does and is closed.
 fn string_at(hay: &[u8], pos: usize) -> Option<Element> {
     let rest = hay.get(pos..)?;
     let prefix = keyvalue::python_string_prefix(rest);
     let quote = Quote::at(hay, pos + prefix)?;
     let content_start = pos + prefix + quote.len();
-    Some(match keyvalue::closing_quote(hay, content_start, quote) {
-        Some(close) => Element {
-            content: (content_start, close),
-            end: close + quote.len(),
-            quoted: true,
-            closed: true,
-        },
-        None => Element {
-            content: (content_start, hay.len()),
-            end: hay.len(),
-            quoted: true,
-            closed: false,
-        },
+    let close = keyvalue::closing_quote(hay, content_start, quote)?;
+    Some(Element {
+        content: (content_start, close),
+        end: close + quote.len(),
+        quoted: true,
     })
 }
 
@@ -117,7 +104,6 @@ fn literal_at(hay: &[u8], pos: usize) -> Element {
         content: (pos, pos + len),
         end: pos + len,
         quoted: false,
-        closed: true,
     }
 }
 
