@@ -16,7 +16,8 @@ use crate::keyvalue::{self, FieldTable, KeyCache, Quote};
 /// is still read.
 pub(crate) const LIST_KEYWORDS: [&str; 2] = ["[('", "[(b'"];
 
-/// An element of a pair: `content` is what a hit covers, `end` is past its closing quote.
+/// An element of a pair: `content` is what a hit covers, `end` is past its closing quote (or a
+/// literal's last byte).
 struct Element {
     content: (usize, usize),
     end: usize,
