@@ -1020,7 +1020,8 @@ impl Redactor {
             );
         }
         for &open in &scratch.pair_lists {
-            // Pushed last, as the SQL rows' values: the hits before stay in order.
+            // After the key rules and scanners, as the SQL rows' values: the tokens and values
+            // they pushed stay sorted, as the key rules' look-backs read them.
             crate::tuples::list_hits(
                 &self.fields,
                 &mut scratch.key_cache,
