@@ -1091,11 +1091,7 @@ fn value_after_key(
     }
     let end = if key_quote.is_some() {
         // After a quoted key (JSON, Python, Ruby) an unquoted value is a number or a literal.
-        let len = hay[pos..]
-            .iter()
-            .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_'))
-            .count();
-        pos + len
+        pos + literal_len(&hay[pos..])
     } else {
         let end = bare_value_end(hay, pos, in_query, escaped_context, target.credential_value);
         // Inside a printed object the value may run on (or stop at a bracket) where a bare
@@ -2039,6 +2035,14 @@ fn is_object_description(value: &[u8]) -> bool {
     }
     memchr::memchr(b'{', value)
         .is_some_and(|brace| brace > 0 && type_name(value[..brace].trim_ascii_end()))
+}
+
+/// The length of the number or name (`1234`, `-1.5e+3`, `None`) that `rest` starts with,
+/// possibly zero: an unquoted value after a quoted key.
+pub(crate) fn literal_len(rest: &[u8]) -> usize {
+    rest.iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_'))
+        .count()
 }
 
 pub(crate) fn is_literal(value: &[u8]) -> bool {

@@ -95,12 +95,7 @@ fn string_at(hay: &[u8], pos: usize) -> Option<Element> {
 
 /// The number or name that starts at `pos` (`1234`, `None`), possibly empty.
 fn literal_at(hay: &[u8], pos: usize) -> Element {
-    let len = hay
-        .get(pos..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_'))
-        .count();
+    let len = keyvalue::literal_len(hay.get(pos..).unwrap_or_default());
     Element {
         content: (pos, pos + len),
         end: pos + len,

@@ -308,22 +308,19 @@ fn push_named_date(
     Some(end)
 }
 
-/// The letters that end just before `end`, if the byte before them is no part of a word.
+/// The letters that end just before `end`, if the byte before them is no part of a word
+/// (empty otherwise, and for a run longer than any key).
 fn word_before(hay: &[u8], end: usize) -> &[u8] {
-    let start = hay[..end]
-        .iter()
-        .rposition(|b| !b.is_ascii_alphabetic())
-        .map_or(0, |i| i + 1);
-    if start > 0 && is_word(hay[start - 1]) {
-        return &[];
+    match crate::keyvalue::run_start_before(hay, end, |b| b.is_ascii_alphabetic()) {
+        Some(start) if start == 0 || !is_word(hay[start - 1]) => &hay[start..end],
+        _ => &[],
     }
-    &hay[start..end]
 }
 
 /// The end of a calendar date written with one separator (`-`, `/` or `.`) whose first group
 /// of digits is `start..run_end`: year first (`1990-01-02`) or last (`02/01/1990`, `2.1.1990`),
-/// month and day each 1 to 31 and one of them at most 12. Nothing glued after it but a `.` or
-/// `,` ending a sentence.
+/// month and day each 1 to 31 and one of them at most 12. Nothing glued after it: no word
+/// byte, no separator and digit (`1990-01-02T10:00`, `1990-01-02.5`); a sentence's `.` may end it.
 fn date_end(hay: &[u8], start: usize, run_end: usize) -> Option<usize> {
     let sep = hay[run_end];
     let group = |from: usize| {
