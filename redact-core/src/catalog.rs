@@ -47,6 +47,9 @@ pub(crate) struct PatternSpec {
     pub(crate) ignore_case: bool,
     #[serde(default)]
     pub(crate) priority: Option<u8>,
+    /// Off unless a policy enables it (`[builtin] enable`).
+    #[serde(default)]
+    pub(crate) opt_in: bool,
 }
 
 /// A rule implemented by a byte scanner.

@@ -372,57 +372,12 @@ impl Compiler {
             triggers: Vec::new(),
         };
         let catalog = catalog::builtin().map_err(|e| BuildError::Catalog(e.to_string()))?;
-        for spec in &catalog.pattern {
-            let class = parse_class(&spec.name, &spec.classification)?;
-            let Some(rule) = c.add_rule(
-                &spec.name,
-                &spec.description,
-                class,
-                RuleKind::Pattern,
-                spec.priority.unwrap_or(PATTERN_PRIORITY),
-            )?
-            else {
-                continue;
-            };
-            let validator = spec
-                .validator
-                .as_deref()
-                .map(|v| {
-                    v.parse::<Validator>()
-                        .map_err(|message| invalid_rule(&spec.name, message))
-                })
-                .transpose()?;
-            let boundary = spec.boundary.as_deref().unwrap_or("none");
-            if !matches!(boundary, "none" | "left" | "right" | "both") {
-                return Err(invalid_rule(
-                    &spec.name,
-                    format!("unknown boundary '{boundary}'"),
-                ));
-            }
-            if spec.keywords.is_empty() {
-                return Err(invalid_rule(&spec.name, "a pattern rule needs keywords"));
-            }
-            if !compile_builtins {
-                continue;
-            }
-            let regex = compile(&spec.name, &spec.regex, false)?;
-            let secret_group = secret_group(&regex);
-            let index = c.patterns.len();
-            c.patterns.push(PatternMatcher {
-                rule,
-                sequence: ByteSequence::new(&spec.regex, secret_group),
-                secret_group,
-                regex,
-                left_boundary: matches!(boundary, "left" | "both"),
-                right_boundary: matches!(boundary, "right" | "both"),
-                validator,
-            });
-            for keyword in &spec.keywords {
-                for variant in case_variants(keyword, spec.ignore_case) {
-                    let t = c.trigger(variant.as_bytes());
-                    c.triggers[t].patterns.push(index);
-                }
-            }
+        // Opt-in rules last: the rules that run by default keep the low ids, and the counts of
+        // a record (indexed by id, cleared for each one) stay as short as before.
+        let (default_on, opt_in): (Vec<_>, Vec<_>) =
+            catalog.pattern.iter().partition(|spec| !spec.opt_in);
+        for spec in default_on {
+            c.add_pattern(spec, compile_builtins)?;
         }
         for spec in &catalog.scanner {
             let class = parse_class(&spec.name, &spec.classification)?;
@@ -438,6 +393,7 @@ impl Compiler {
                 class,
                 RuleKind::Scanner,
                 spec.priority.unwrap_or(SCANNER_PRIORITY),
+                false,
             )? {
                 c.scanners.assign(&spec.scanner, rule);
             }
@@ -450,6 +406,7 @@ impl Compiler {
                 class,
                 RuleKind::Field,
                 spec.priority.unwrap_or(FIELD_PRIORITY),
+                false,
             )?
             else {
                 continue;
@@ -477,6 +434,9 @@ impl Compiler {
                 c.fields.insert_written_exception(key);
             }
         }
+        for spec in opt_in {
+            c.add_pattern(spec, compile_builtins)?;
+        }
         c.add_policy_rules()?;
         c.check_policy_names()?;
         if !c.fields.is_empty() {
@@ -496,7 +456,69 @@ impl Compiler {
         Ok(c)
     }
 
-    /// Registers a rule; returns its id when it runs (enabled, and not kept).
+    /// Registers a built-in pattern rule and, when it runs and `compile_builtins`, compiles it
+    /// and hangs it on its keywords' triggers.
+    fn add_pattern(
+        &mut self,
+        spec: &catalog::PatternSpec,
+        compile_builtins: bool,
+    ) -> Result<(), BuildError> {
+        let class = parse_class(&spec.name, &spec.classification)?;
+        let Some(rule) = self.add_rule(
+            &spec.name,
+            &spec.description,
+            class,
+            RuleKind::Pattern,
+            spec.priority.unwrap_or(PATTERN_PRIORITY),
+            spec.opt_in,
+        )?
+        else {
+            return Ok(());
+        };
+        let validator = spec
+            .validator
+            .as_deref()
+            .map(|v| {
+                v.parse::<Validator>()
+                    .map_err(|message| invalid_rule(&spec.name, message))
+            })
+            .transpose()?;
+        let boundary = spec.boundary.as_deref().unwrap_or("none");
+        if !matches!(boundary, "none" | "left" | "right" | "both") {
+            return Err(invalid_rule(
+                &spec.name,
+                format!("unknown boundary '{boundary}'"),
+            ));
+        }
+        if spec.keywords.is_empty() {
+            return Err(invalid_rule(&spec.name, "a pattern rule needs keywords"));
+        }
+        if !compile_builtins {
+            return Ok(());
+        }
+        let regex = compile(&spec.name, &spec.regex, false)?;
+        let secret_group = secret_group(&regex);
+        let index = self.patterns.len();
+        self.patterns.push(PatternMatcher {
+            rule,
+            sequence: ByteSequence::new(&spec.regex, secret_group),
+            secret_group,
+            regex,
+            left_boundary: matches!(boundary, "left" | "both"),
+            right_boundary: matches!(boundary, "right" | "both"),
+            validator,
+        });
+        for keyword in &spec.keywords {
+            for variant in case_variants(keyword, spec.ignore_case) {
+                let t = self.trigger(variant.as_bytes());
+                self.triggers[t].patterns.push(index);
+            }
+        }
+        Ok(())
+    }
+
+    /// Registers a rule; returns its id when it runs (enabled, and not kept). An `opt_in`
+    /// rule runs only when the policy enables it.
     fn add_rule(
         &mut self,
         name: &str,
@@ -504,6 +526,7 @@ impl Compiler {
         classification: Classification,
         kind: RuleKind,
         priority: u8,
+        opt_in: bool,
     ) -> Result<Option<RuleId>, BuildError> {
         if self.rules.iter().any(|r| r.name == name) {
             return Err(BuildError::DuplicateRule(name.to_string()));
@@ -516,7 +539,9 @@ impl Compiler {
             .policy
             .rule_action(name)
             .unwrap_or(self.policy.action_for(classification));
-        let enabled = action != Action::Keep && !(builtin && self.policy.is_disabled(name));
+        let switched_off =
+            builtin && (self.policy.is_disabled(name) || (opt_in && !self.policy.is_enabled(name)));
+        let enabled = action != Action::Keep && !switched_off;
         let id =
             u16::try_from(self.rules.len()).map_err(|_| invalid_rule(name, "too many rules"))?;
         self.rules.push(RuleInfo {
@@ -571,6 +596,7 @@ impl Compiler {
                 spec.classification,
                 RuleKind::Custom,
                 PATTERN_PRIORITY,
+                false,
             )?
             else {
                 continue;
@@ -619,6 +645,7 @@ impl Compiler {
                 *class,
                 RuleKind::PolicyField,
                 FIELD_PRIORITY + 5,
+                false,
             )?
             else {
                 continue;
@@ -653,7 +680,7 @@ impl Compiler {
     /// Every rule named by `[actions]` or `[builtin] disable` must exist.
     fn check_policy_names(&self) -> Result<(), BuildError> {
         let known = |name: &str| self.rules.iter().any(|r| r.name == name);
-        for name in self.policy.disabled() {
+        for name in self.policy.disabled().chain(self.policy.enabled()) {
             let builtin = self.rules.iter().any(|r| {
                 r.name == name
                     && matches!(
@@ -1343,15 +1370,27 @@ mod tests {
 
     #[test]
     fn the_gate_stays_within_the_simd_searcher() {
-        // Teddy takes at most 64 keywords; past that the gate falls back to an automaton whose
-        // DFA loop was measured at about 3x the instructions per byte.
+        // Past `TEDDY_MAX_KEYWORDS` the gate falls back to an automaton whose DFA loop was
+        // measured at about 3x the instructions per byte.
         let redactor = Redactor::new().unwrap();
         assert!(
-            redactor.triggers.len() <= 64,
+            redactor.triggers.len() <= crate::gate::TEDDY_MAX_KEYWORDS,
             "{} gate keywords",
             redactor.triggers.len()
         );
         assert!(redactor.gate.as_ref().is_some_and(Gate::is_packed));
+        // Nor with every opt-in rule enabled.
+        let mut policy = Policy::new();
+        for rule in redactor.rules().iter().filter(|r| !r.enabled()) {
+            policy.enable(rule.name());
+        }
+        let everything = Redactor::builder().policy(policy).build().unwrap();
+        assert!(
+            everything.triggers.len() > 64,
+            "{}",
+            everything.triggers.len()
+        );
+        assert!(everything.gate.as_ref().is_some_and(Gate::is_packed));
     }
 
     #[test]

@@ -4,7 +4,14 @@
 //! `AhoCorasick` automaton, the same keywords go through Teddy as a prefilter and every
 //! candidate it reports is then confirmed by the automaton's DFA; asked directly, Teddy confirms
 //! its own candidates and reports the match. Teddy cannot be built for every set of keywords
-//! (too many, or too short, once users add their own); the automaton then serves.
+//! (too short, or more than [`TEDDY_MAX_KEYWORDS`], once users add their own); the automaton
+//! then serves.
+//!
+//! aho-corasick caps Teddy at 64 keywords by a heuristic (past it, checking candidates was
+//! measured to cost more than its automaton on its own benchmarks). The cap is lifted here and
+//! set at [`TEDDY_MAX_KEYWORDS`]: with the buckets chosen by byte frequency (below), a keyword
+//! whose first bytes are rare in logs adds few candidates, and the automaton's DFA loop costs
+//! about 3x Teddy's instructions per byte on log text.
 //!
 //! Teddy finds candidates by the first bytes of the keywords, a nibble at a time, with the
 //! keywords grouped in 8 or 16 buckets: a bucket's candidates are the positions where each of
@@ -21,6 +28,9 @@
 //! directly with the keywords in catalog order, and 6.31 million in the chosen order.
 
 use aho_corasick::{packed, AhoCorasick, AhoCorasickKind, MatchKind};
+
+/// The most keywords the gate searches with Teddy; past this it uses an automaton.
+pub(crate) const TEDDY_MAX_KEYWORDS: usize = 128;
 
 /// A keyword found: `(start, end, index of the keyword)`.
 pub(crate) type Found = (usize, usize, usize);
@@ -45,11 +55,16 @@ impl Gate {
             return Ok(None);
         }
         let keyword_of = buckets::insertion_order(keywords);
-        let packed = packed::Config::new()
-            .match_kind(packed::MatchKind::LeftmostLongest)
-            .builder()
-            .extend(keyword_of.iter().map(|&k| &keywords[k]))
-            .build();
+        let packed = Self::teddy_may_serve(keywords)
+            .then(|| {
+                packed::Config::new()
+                    .match_kind(packed::MatchKind::LeftmostLongest)
+                    .heuristic_pattern_limits(keywords.len() <= 64)
+                    .builder()
+                    .extend(keyword_of.iter().map(|&k| &keywords[k]))
+                    .build()
+            })
+            .flatten();
         if let Some(searcher) = packed {
             return Ok(Some(Gate::Packed {
                 searcher,
@@ -61,6 +76,15 @@ impl Gate {
             .kind(Some(AhoCorasickKind::DFA))
             .build(keywords)?;
         Ok(Some(Gate::Automaton(automaton)))
+    }
+
+    /// Whether Teddy may be asked to build for `keywords`: up to 64, as aho-corasick's heuristic
+    /// decides; past that, up to [`TEDDY_MAX_KEYWORDS`] of three bytes or more (Teddy tells
+    /// candidates apart by their first three bytes, and shorter keywords let through many
+    /// more).
+    fn teddy_may_serve(keywords: &[Vec<u8>]) -> bool {
+        keywords.len() <= 64
+            || (keywords.len() <= TEDDY_MAX_KEYWORDS && keywords.iter().all(|k| k.len() >= 3))
     }
 
     /// Whether the gate searches with Teddy alone.

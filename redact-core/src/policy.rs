@@ -95,6 +95,7 @@ pub struct Policy {
     classification_actions: [Option<Action>; 5],
     rule_actions: BTreeMap<String, Action>,
     disabled: BTreeSet<String>,
+    enabled: BTreeSet<String>,
     fields: Vec<(Classification, String)>,
     custom_rules: Vec<CustomRule>,
     hash_key_env: Option<String>,
@@ -123,6 +124,23 @@ impl Policy {
     /// Turns a built-in rule off.
     pub fn disable(&mut self, rule: impl Into<String>) -> &mut Self {
         self.disabled.insert(rule.into());
+        self
+    }
+
+    /// Turns on a built-in rule that is off unless asked for (an opt-in rule: `lambda-redact
+    /// rules` shows its action as `off`). Disabling the same rule wins.
+    ///
+    /// ```
+    /// use redact_core::{Policy, Redactor};
+    ///
+    /// let mut policy = Policy::new();
+    /// policy.enable("databricks_token");
+    /// let redactor = Redactor::builder().policy(policy).build().unwrap();
+    /// let out = redactor.redact(b"using dapi0123456789abcdef0123456789abcdef");
+    /// assert_eq!(&*out, b"using [REDACTED:databricks_token]");
+    /// ```
+    pub fn enable(&mut self, rule: impl Into<String>) -> &mut Self {
+        self.enabled.insert(rule.into());
         self
     }
 
@@ -170,6 +188,16 @@ impl Policy {
     /// Whether a built-in rule is disabled.
     pub fn is_disabled(&self, rule: &str) -> bool {
         self.disabled.contains(rule)
+    }
+
+    /// Whether an opt-in built-in rule is enabled (see [`Policy::enable`]).
+    pub fn is_enabled(&self, rule: &str) -> bool {
+        self.enabled.contains(rule)
+    }
+
+    /// The opt-in built-ins enabled.
+    pub fn enabled(&self) -> impl Iterator<Item = &str> {
+        self.enabled.iter().map(String::as_str)
     }
 
     /// The disabled built-ins.
@@ -255,6 +283,13 @@ impl Policy {
                     line_at(source, name.span().start),
                 );
                 policy.disable(name.get_ref().clone());
+            }
+            for name in &builtin.enable {
+                policy.lines.insert(
+                    format!("rule:{}", name.get_ref()),
+                    line_at(source, name.span().start),
+                );
+                policy.enable(name.get_ref().clone());
             }
         }
         if let Some(table) = &raw.fields {
@@ -397,6 +432,8 @@ struct RawPolicy {
 struct RawBuiltin {
     #[serde(default)]
     disable: Vec<Spanned<String>>,
+    #[serde(default)]
+    enable: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -463,6 +500,35 @@ mod tests {
     }
 
     #[test]
+    fn unknown_builtin_in_enable_is_an_error() {
+        let err = Policy::from_toml(
+            "[builtin]\nenable = [\n  \"databricks_token\",\n  \"databrick_token\",\n]\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.line(), Some(4), "{err}");
+        assert!(err.to_string().contains("databrick_token"), "{err}");
+    }
+
+    #[test]
+    fn opt_in_builtins_run_once_enabled_and_not_when_also_disabled() {
+        let token = b"using dapi0123456789abcdef0123456789abcdef";
+        let run = |toml: &str| {
+            let policy = Policy::from_toml(toml).unwrap();
+            let redactor = crate::Redactor::builder().policy(policy).build().unwrap();
+            redactor.redact(token).into_owned()
+        };
+        assert_eq!(run(""), token);
+        assert_eq!(
+            run("[builtin]\nenable = [\"databricks_token\"]\n"),
+            b"using [REDACTED:databricks_token]"
+        );
+        assert_eq!(
+            run("[builtin]\nenable = [\"databricks_token\"]\ndisable = [\"databricks_token\"]\n"),
+            token
+        );
+    }
+
+    #[test]
     fn full_policy_round_trip() {
         let src = r#"
 [classifications]
@@ -482,6 +548,7 @@ confidential = ["customer.name"]
 
 [builtin]
 disable = ["ipv4_address"]
+enable = ["google_oauth_token"]
 
 [hashing]
 key_env = "LAMBDA_REDACT_HASH_KEY"
@@ -494,6 +561,7 @@ key_env = "LAMBDA_REDACT_HASH_KEY"
         assert_eq!(policy.custom_rules().len(), 1);
         assert_eq!(policy.fields().len(), 4);
         assert!(policy.is_disabled("ipv4_address"));
+        assert!(policy.is_enabled("google_oauth_token"));
         assert_eq!(policy.hash_key_env(), Some("LAMBDA_REDACT_HASH_KEY"));
         assert!(policy.uses_hash());
     }

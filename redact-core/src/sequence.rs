@@ -414,13 +414,14 @@ mod tests {
             .map(|spec| spec.name.as_str())
             .filter(|name| !compiled.iter().any(|c| c == name))
             .collect();
-        // These need the regex: a lazy `.*?`, a run whose class overlaps what follows it, a
-        // quoted literal whose doubled quote `''` continues it, a run that takes two-byte
-        // escapes (`\n`).
+        // These need the regex: a lazy `.*?`, a run whose class overlaps what follows it (the
+        // optional `c.` of Google's `ya29.c.` tokens), a quoted literal whose doubled quote `''`
+        // continues it, a run that takes two-byte escapes (`\n`).
         assert_eq!(
             left,
             [
                 "twilio_api_key",
+                "google_oauth_token",
                 "private_key",
                 "base64_private_key",
                 "putty_private_key",

@@ -13,15 +13,12 @@ use std::sync::OnceLock;
 /// How often each byte value occurs in log text (parts per million, see the file's head).
 const LOG_BYTE_FREQUENCIES: &str = include_str!("../../rules/log_byte_frequencies.txt");
 
-/// Teddy takes at most this many keywords (aho-corasick's limit for it).
-const TEDDY_MAX_KEYWORDS: usize = 64;
-
 /// The order to add `keywords` to Teddy in, as indices into `keywords`: position `id` of the
 /// answer is the keyword Teddy will know as `id`.
 pub(super) fn insertion_order(keywords: &[Vec<u8>]) -> Vec<usize> {
     let n = keywords.len();
     let mask_len = keywords.iter().map(Vec::len).min().unwrap_or(0).min(4);
-    if n > TEDDY_MAX_KEYWORDS || mask_len == 0 {
+    if n > super::TEDDY_MAX_KEYWORDS || mask_len == 0 {
         // No Teddy for these: any order serves.
         return (0..n).collect();
     }
@@ -249,12 +246,15 @@ impl Plan {
     }
 
     /// The order of adding that gives each class its bucket: a class's longest keyword takes
-    /// an id that opens its bucket, the other keywords the ids left, largest first (a keyword
-    /// as long as its class's first must come after it).
+    /// an id that opens its bucket, the other keywords the ids left, largest first, those as
+    /// long as their class's first before the others (Teddy takes equally long keywords in
+    /// the order of adding: such a keyword must come after its class's first, or it would
+    /// open a bucket of its own).
     fn order(&self, keywords: &[Vec<u8>]) -> Vec<usize> {
         let n = keywords.len();
         let mut keyword_at: Vec<Option<usize>> = vec![None; n];
-        let mut rest = Vec::new();
+        // Keywords as long as their class's first, and the others.
+        let (mut as_long, mut shorter) = (Vec::new(), Vec::new());
         for (class, &b) in self.classes.iter().zip(&self.bucket_of) {
             let first = class
                 .members
@@ -266,15 +266,21 @@ impl Plan {
                 (0..n).find(|&id| keyword_at[id].is_none() && bucket_of_id(id, self.buckets) == b);
             match id {
                 Some(id) => keyword_at[id] = Some(first),
-                None => rest.push(first),
+                None => shorter.push(first),
             }
-            rest.extend(class.members.iter().copied().filter(|&k| k != first));
+            for &k in class.members.iter().filter(|&&k| k != first) {
+                if keywords[k].len() == keywords[first].len() {
+                    as_long.push(k);
+                } else {
+                    shorter.push(k);
+                }
+            }
         }
         let free: Vec<usize> = (0..n)
             .rev()
             .filter(|&id| keyword_at[id].is_none())
             .collect();
-        for (id, k) in free.into_iter().zip(rest) {
+        for (id, k) in free.into_iter().zip(as_long.into_iter().chain(shorter)) {
             keyword_at[id] = Some(k);
         }
         keyword_at.into_iter().flatten().collect()
@@ -378,8 +384,9 @@ mod tests {
 
     #[test]
     fn keywords_teddy_cannot_take_keep_their_order() {
-        let many: Vec<Vec<u8>> = (0..65).map(|i| format!("kw{i:03}").into_bytes()).collect();
-        assert_eq!(insertion_order(&many), (0..65).collect::<Vec<_>>());
+        let n = super::super::TEDDY_MAX_KEYWORDS + 1;
+        let many: Vec<Vec<u8>> = (0..n).map(|i| format!("kw{i:03}").into_bytes()).collect();
+        assert_eq!(insertion_order(&many), (0..n).collect::<Vec<_>>());
         let one = vec![b"x".to_vec()];
         assert_eq!(insertion_order(&one), vec![0]);
     }
