@@ -1,5 +1,6 @@
 //! The data-classification policy: which action each classification gets, per-rule overrides,
-//! classified keys, custom rules, and disabled built-ins. Built in code or read from TOML.
+//! classified keys, custom rules, disabled built-ins and enabled opt-in ones. Built in code or
+//! read from TOML.
 
 use crate::{Action, BuildError, Classification, PolicyError, Validator};
 use serde::Deserialize;
