@@ -946,6 +946,25 @@ impl Redactor {
         }
     }
 
+    /// Whether any rule matches in `record`, read as [`Redactor::find`] reads it, with
+    /// `scratch` of this redactor's making. For payloads decoded inside a record: `find` itself
+    /// is not called from inside the walk, which would make it recursive, and the optimiser
+    /// then stopped inlining it into its callers (+1% instructions on every input).
+    pub(crate) fn matches_anything(&self, record: &[u8], scratch: &mut Scratch) -> bool {
+        scratch.hits.clear();
+        if self.json && json::looks_like_object(record) {
+            self.index_record(record, scratch);
+            let is_json = json::collect(self, record, scratch).is_ok();
+            scratch.record_indexed = false;
+            if is_json {
+                return !scratch.hits.is_empty();
+            }
+            scratch.hits.clear();
+        }
+        self.scan_text(record, 0, scratch);
+        !scratch.hits.is_empty()
+    }
+
     /// Finds matches in `hay` (a record, or a JSON string's contents at offset `base`).
     pub(crate) fn scan_text(&self, hay: &[u8], base: usize, scratch: &mut Scratch) {
         let first = scratch.hits.len();

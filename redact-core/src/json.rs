@@ -10,6 +10,7 @@
 use crate::engine::{Hit, Redactor, Scratch};
 use crate::keyvalue::{self, FieldTarget, MemberKey};
 use crate::pairs::{self, PairRole};
+use crate::payload;
 use crate::Action;
 
 /// Deeper nesting than this is treated as text.
@@ -146,6 +147,9 @@ impl Walker<'_, '_> {
                     if track_path {
                         scratch.path.pop();
                     }
+                    if payload::is_payload_key(key) {
+                        self.encoded_payload(value_start, scratch);
+                    }
                     match role {
                         None => {}
                         Some(PairRole::Name) => {
@@ -171,6 +175,22 @@ impl Walker<'_, '_> {
                 }
                 _ => return Err(NotJson),
             }
+        }
+    }
+
+    /// Redacts the string value that ends here and starts at `value_start` whole when it is a
+    /// base64 payload in which some rule finds something (see `crate::payload`).
+    #[cold]
+    fn encoded_payload(&self, value_start: usize, scratch: &mut Scratch) {
+        let Some(rule) = self.redactor.scanners.base64_payload else {
+            return;
+        };
+        if self.hay[value_start] != b'"' {
+            return;
+        }
+        let (start, end) = (value_start + 1, self.pos - 1);
+        if payload::hides_a_finding(self.redactor, &self.hay[start..end]) {
+            scratch.hits.push(Hit::new(start, end, rule));
         }
     }
 

@@ -66,6 +66,7 @@ mod gate;
 mod json;
 mod keyvalue;
 mod pairs;
+mod payload;
 mod policy;
 mod scan;
 mod sequence;

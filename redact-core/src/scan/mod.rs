@@ -22,10 +22,12 @@ pub(crate) struct ScannerSet {
     pub(crate) mac_address: Option<RuleId>,
     pub(crate) dsn_password: Option<RuleId>,
     pub(crate) birth_date: Option<RuleId>,
+    /// Not a byte scanner: the JSON walker decodes base64 payloads (`crate::payload`).
+    pub(crate) base64_payload: Option<RuleId>,
 }
 
 /// The names a catalog entry may give in `scanner = "..."`.
-pub(crate) const SCANNER_NAMES: [&str; 10] = [
+pub(crate) const SCANNER_NAMES: [&str; 11] = [
     "email",
     "credit_card",
     "us_ssn",
@@ -36,6 +38,7 @@ pub(crate) const SCANNER_NAMES: [&str; 10] = [
     "mac_address",
     "dsn_password",
     "birth_date",
+    "base64_payload",
 ];
 
 const NONE: u8 = 0;
@@ -79,6 +82,7 @@ impl ScannerSet {
             "mac_address" => &mut self.mac_address,
             "dsn_password" => &mut self.dsn_password,
             "birth_date" => &mut self.birth_date,
+            "base64_payload" => &mut self.base64_payload,
             _ => return false,
         };
         *slot = Some(rule);
