@@ -1682,7 +1682,10 @@ fn inside_printed_object(hay: &[u8], key_start: usize, taken: Found<'_>) -> bool
             match hay[i] {
                 b')' | b'}' | b']' => closed += 1,
                 b'(' | b'{' | b'[' if closed == 0 => {
-                    return hay[i] != b'(' || (i > 0 && is_key_byte(hay[i - 1]));
+                    // A type name is no value taken: one (`"ssn": Map(`) ends in a placeholder's
+                    // `]` on a second pass.
+                    let after_taken = before.is_some() && i == gap_start;
+                    return hay[i] != b'(' || (i > 0 && !after_taken && is_key_byte(hay[i - 1]));
                 }
                 b'(' | b'{' | b'[' => closed -= 1,
                 _ => {}
