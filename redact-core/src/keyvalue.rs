@@ -1004,6 +1004,24 @@ fn print_r_value(hay: &[u8], key_start: usize, arrow: usize, target: FieldTarget
 
 /// The value of a classified key at `key_start..key_end`, if a separator and a value follow.
 /// `taken`: the values found before it in `hay`, in order.
+/// Past a YAML core tag and the blanks after it (`password: !!str hunter2`): the value is what
+/// follows. A tag with nothing after it (`!!null`) leaves no value.
+#[cold]
+fn skip_yaml_tag(hay: &[u8], pos: usize) -> usize {
+    let Some(rest) = hay.get(pos..).filter(|rest| rest.starts_with(b"!!")) else {
+        return pos;
+    };
+    let tag = 2 + rest[2..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    match rest.get(tag) {
+        Some(b' ' | b'\t') if tag > 2 => skip_blanks(hay, pos + tag),
+        None if tag > 2 => hay.len(),
+        _ => pos,
+    }
+}
+
 fn value_after_key(
     hay: &[u8],
     key_start: usize,
@@ -1052,6 +1070,9 @@ fn value_after_key(
         }
     }
     pos = skip_blanks(hay, pos + sep);
+    if hay.get(pos) == Some(&b'!') {
+        pos = skip_yaml_tag(hay, pos);
+    }
     if pos >= hay.len() {
         return None;
     }
