@@ -129,7 +129,8 @@ impl Policy {
     }
 
     /// Turns on a built-in rule that is off unless asked for (an opt-in rule: `lambda-redact
-    /// rules` shows its action as `off`). Disabling the same rule wins.
+    /// rules` shows its action as `off`). Disabling the same rule wins; enabling a rule that
+    /// runs by default changes nothing.
     ///
     /// ```
     /// use redact_core::{Policy, Redactor};
