@@ -398,6 +398,9 @@ impl Compiler {
                 c.scanners.assign(&spec.scanner, rule);
             }
         }
+        if let Some(rule) = c.scanners.base64_payload {
+            c.fields.insert_payload_keys(rule);
+        }
         for spec in &catalog.field {
             let class = parse_class(&spec.name, &spec.classification)?;
             let Some(rule) = c.add_rule(
@@ -965,6 +968,15 @@ impl Redactor {
         !scratch.hits.is_empty()
     }
 
+    /// Whether `encoded`, a value after a payload's key, is a base64 payload in which a rule
+    /// finds something (see `crate::payload`). Out of line: rare, and kept out of the
+    /// separator loop's code.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn hides_a_finding(&self, encoded: &[u8]) -> bool {
+        crate::payload::hides_a_finding(self, encoded)
+    }
+
     /// Finds matches in `hay` (a record, or a JSON string's contents at offset `base`).
     pub(crate) fn scan_text(&self, hay: &[u8], base: usize, scratch: &mut Scratch) {
         let first = scratch.hits.len();
@@ -1021,6 +1033,11 @@ impl Redactor {
                         from: found_from,
                     },
                 ) {
+                    if Some(hit.rule) == self.fields.payload_rule
+                        && !self.hides_a_finding(&hay[hit.start..hit.end])
+                    {
+                        continue;
+                    }
                     taken_until = hit.end;
                     scratch.hits.push(hit);
                 }

@@ -189,7 +189,7 @@ impl Walker<'_, '_> {
             return;
         }
         let (start, end) = (value_start + 1, self.pos - 1);
-        if payload::hides_a_finding(self.redactor, &self.hay[start..end]) {
+        if self.redactor.hides_a_finding(&self.hay[start..end]) {
             scratch.hits.push(Hit::new(start, end, rule));
         }
     }

@@ -66,6 +66,9 @@ pub(crate) struct FieldTable {
     /// The member names of objects that carry a field's name and value apart
     /// (`{"name": "DB_PASSWORD", "value": ...}`).
     pub(crate) pairs: PairKeys,
+    /// The rule of base64 payloads, when it runs: their keys (`body`, `data`) classify
+    /// nothing, but a value after them is a candidate (see [`crate::payload`]).
+    pub(crate) payload_rule: Option<RuleId>,
 }
 
 #[derive(Clone, Debug)]
@@ -105,6 +108,7 @@ impl Default for FieldTable {
             qualified_tails: vec![0; QUALIFIED_TAILS / 64],
             prose_last_words: Vec::new(),
             pairs: PairKeys::default(),
+            payload_rule: None,
         }
     }
 }
@@ -172,6 +176,20 @@ impl FieldTable {
         self.pairs.insert(key, role);
         if role == PairRole::Value {
             if let [.., before_last, last] = normalize_owned(key.as_bytes())[..] {
+                let pair = tail_pair(before_last, last);
+                self.tail_pairs[pair / 64] |= 1 << (pair % 64);
+            }
+        }
+    }
+
+    /// Lets the values after the keys of base64 payloads through as candidates of `rule`: a
+    /// separator after them must pass the first look at its last two bytes, as a classified
+    /// key's does.
+    pub(crate) fn insert_payload_keys(&mut self, rule: RuleId) {
+        self.payload_rule = Some(rule);
+        self.has_entries = true;
+        for key in crate::payload::PAYLOAD_KEYS {
+            if let [.., before_last, last] = key[..] {
                 let pair = tail_pair(before_last, last);
                 self.tail_pairs[pair / 64] |= 1 << (pair % 64);
             }
@@ -748,6 +766,13 @@ pub(crate) fn match_separator(
         None if !bracketed && table.pairs.is_value(&hay[p..key_end]) => {
             let member_start = p - Quote::before(hay, p).map_or(0, Quote::len);
             crate::pairs::named_by_member_before(table, cache, hay, member_start)?
+        }
+        // A base64 payload's value: a candidate, which the caller decodes.
+        None if !bracketed
+            && table.payload_rule.is_some()
+            && crate::payload::is_payload_key(&hay[p..key_end]) =>
+        {
+            FieldTarget::plain(table.payload_rule?)
         }
         None if hay[sep] == b':' && !bracketed && key_end == sep => {
             let (start, target) = prose_key(table, cache, hay, p, key_end)?;

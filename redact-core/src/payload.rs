@@ -1,6 +1,6 @@
-//! Base64-encoded payloads inside JSON records: the `body` of an API Gateway, ALB or function
-//! URL event (`"isBase64Encoded": true`, form posts and binary content types) and the `data` of
-//! a Kinesis or Firehose record. A function that logs its event logs them encoded, and no rule
+//! Base64-encoded payloads: the `body` of an API Gateway, ALB or function URL event (`"isBase64Encoded": true`, form posts and binary content types) and the `data` of
+//! a Kinesis or Firehose record, in a JSON record (read by the walker) or printed in a text line
+//! (read at the separator after the key). A function that logs its event logs them encoded, and no rule
 //! sees through base64: the e-mail address and password of a form post would pass. Such a
 //! payload is decoded, the decoded text redacted as a record of its own, and if anything was
 //! found there the whole payload is redacted (re-encoding a partly redacted payload would hand
@@ -11,10 +11,13 @@ use crate::Redactor;
 /// Shorter payloads hold too little to decode: 12 bytes of text.
 const MIN_ENCODED_LEN: usize = 16;
 
+/// The keys whose values may be encoded payloads, lowercase.
+pub(crate) const PAYLOAD_KEYS: [&[u8]; 2] = [b"body", b"data"];
+
 /// Whether a member named `key` may hold an encoded payload: `body` or `data`, in any case.
 #[inline]
 pub(crate) fn is_payload_key(key: &[u8]) -> bool {
-    key.len() == 4 && (key.eq_ignore_ascii_case(b"body") || key.eq_ignore_ascii_case(b"data"))
+    key.len() == 4 && PAYLOAD_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k))
 }
 
 /// Whether `encoded`, the contents of a JSON string, is base64 of text in which `redactor`
