@@ -1,6 +1,7 @@
-//! Base64-encoded payloads: the `body` of an API Gateway, ALB or function URL event (`"isBase64Encoded": true`, form posts and binary content types) and the `data` of
-//! a Kinesis or Firehose record, in a JSON record (read by the walker) or printed in a text line
-//! (read at the separator after the key). A function that logs its event logs them encoded, and no rule
+//! Base64-encoded payloads: the `body` of an API Gateway, ALB or function URL event
+//! (`"isBase64Encoded": true`, form posts and binary content types) and the `data` of a Kinesis
+//! or Firehose record, in a JSON record (read by the walker) or printed in a text line (read at
+//! the separator after the key). A function that logs its event logs them encoded, and no rule
 //! sees through base64: the e-mail address and password of a form post would pass. Such a
 //! payload is decoded, the decoded text redacted as a record of its own, and if anything was
 //! found there the whole payload is redacted (re-encoding a partly redacted payload would hand
@@ -20,8 +21,8 @@ pub(crate) fn is_payload_key(key: &[u8]) -> bool {
     key.len() == 4 && PAYLOAD_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k))
 }
 
-/// Whether `encoded`, the contents of a JSON string, is base64 of text in which `redactor`
-/// redacts something. Binary payloads (an image, gzip) are not text and are left alone.
+/// Whether `encoded` (a JSON string's contents, or a value in text) is base64 of text in which
+/// `redactor` redacts something. Binary payloads (an image, gzip) are not text and are left alone.
 pub(crate) fn hides_a_finding(redactor: &Redactor, encoded: &[u8]) -> bool {
     if encoded.len() < MIN_ENCODED_LEN || encoded.len() % 4 != 0 {
         return false;
