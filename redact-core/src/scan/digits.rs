@@ -149,6 +149,18 @@ pub(super) fn scan_at(
         return skip_word(hay, start, covered);
     }
     if let Some(len) = date_time_len(&hay[start..]) {
+        // Nearly always a line's timestamp; a birth word before it makes it a date of birth.
+        // Birth words end in one of five letters (`dob`, `born on`, `birth`, `birthday`,
+        // `birthdate`): a first look that spares the walk back over most words.
+        if prev == b' '
+            && start >= 2
+            && matches!(hay[start - 2] | 0x20, b'b' | b'n' | b'h' | b'y' | b'e')
+        {
+            let end = start + len + zone_len(&hay[start + len..]);
+            if let Some(end) = push_named_date_time(set, hay, start, end, out) {
+                return end;
+            }
+        }
         return start + len;
     }
     // A run glued to a letter on its right (`8f5c2a8e`, `250ms`) ends no number we look for.
@@ -290,22 +302,64 @@ fn push_named_date(
         return None;
     }
     let end = date_end(hay, start, run_end)?;
+    if !named_as_birth(hay, start) {
+        return None;
+    }
+    out.push(Hit::new(start, end, rule));
+    Some(end)
+}
+
+/// A date and time (`1990-01-02T00:00:00.000Z`, as JavaScript prints a `Date`) at
+/// `start..end` that a birth word names: pushes its hit, whole, and returns its end.
+#[cold]
+fn push_named_date_time(
+    set: &ScannerSet,
+    hay: &[u8],
+    start: usize,
+    end: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let rule = set.birth_date?;
+    if !named_as_birth(hay, start) {
+        return None;
+    }
+    out.push(Hit::new(start, end, rule));
+    Some(end)
+}
+
+/// The length of the time zone that `rest` opens after a date and time: `Z`, or an offset
+/// (`+02:00`, `-0500`); 0 for none.
+fn zone_len(rest: &[u8]) -> usize {
+    match rest {
+        [b'Z', ..] => 1,
+        [b'+' | b'-', h1, h2, b':', m1, m2, ..]
+            if [h1, h2, m1, m2].iter().all(|b| b.is_ascii_digit()) =>
+        {
+            6
+        }
+        [b'+' | b'-', h1, h2, m1, m2, ..]
+            if [h1, h2, m1, m2].iter().all(|b| b.is_ascii_digit()) =>
+        {
+            5
+        }
+        _ => 0,
+    }
+}
+
+/// Whether the word before the blank before `start` is a birth word (`DOB`, `born`, `born on`).
+fn named_as_birth(hay: &[u8], start: usize) -> bool {
     let mut word = word_before(hay, start - 1);
     if word.eq_ignore_ascii_case(b"on") {
         let word_start = start - 1 - word.len();
         word = match word_start.checked_sub(1) {
             Some(blank) if hay[blank] == b' ' => word_before(hay, blank),
-            _ => return None,
+            _ => return false,
         };
         if !word.eq_ignore_ascii_case(b"born") {
-            return None;
+            return false;
         }
     }
-    if !BIRTH_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
-        return None;
-    }
-    out.push(Hit::new(start, end, rule));
-    Some(end)
+    BIRTH_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// The letters that end just before `end`, if the byte before them is no part of a word
