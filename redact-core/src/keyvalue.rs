@@ -1027,8 +1027,6 @@ fn print_r_value(hay: &[u8], key_start: usize, arrow: usize, target: FieldTarget
     Some(Hit::new(start, start + value.len(), target.rule))
 }
 
-/// The value of a classified key at `key_start..key_end`, if a separator and a value follow.
-/// `taken`: the values found before it in `hay`, in order.
 /// Past a YAML core tag and the blanks after it (`password: !!str hunter2`): the value is what
 /// follows. A tag with nothing after it (`!!null`) leaves no value.
 #[cold]
@@ -1047,6 +1045,8 @@ fn skip_yaml_tag(hay: &[u8], pos: usize) -> usize {
     }
 }
 
+/// The value of a classified key at `key_start..key_end`, if a separator and a value follow.
+/// `taken`: the values found before it in `hay`, in order.
 fn value_after_key(
     hay: &[u8],
     key_start: usize,
