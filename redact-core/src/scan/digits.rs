@@ -150,14 +150,9 @@ pub(super) fn scan_at(
     }
     if let Some(len) = date_time_len(&hay[start..]) {
         // Nearly always a line's timestamp; a birth word before it makes it a date of birth.
-        // Birth words end in one of five letters (`dob`, `born on`, `birth`, `birthday`,
-        // `birthdate`): a first look that spares the walk back over most words.
-        if prev == b' '
-            && start >= 2
-            && matches!(hay[start - 2] | 0x20, b'b' | b'n' | b'h' | b'y' | b'e')
-        {
+        if prev == b' ' && may_follow_birth_word(hay, start) {
             let end = start + len + zone_len(&hay[start + len..]);
-            if let Some(end) = push_named_date_time(set, hay, start, end, out) {
+            if let Some(end) = push_birth_date(set, hay, start, end, out) {
                 return end;
             }
         }
@@ -178,8 +173,9 @@ pub(super) fn scan_at(
         }
         return skip_word(hay, run_end, covered);
     }
-    if prev == b' ' && may_start_date(hay, start, run_end) {
-        if let Some(end) = push_named_date(set, hay, start, run_end, out) {
+    if prev == b' ' && may_follow_birth_word(hay, start) && may_start_date(hay, start, run_end) {
+        let date = date_end(hay, start, run_end);
+        if let Some(end) = date.and_then(|end| push_birth_date(set, hay, start, end, out)) {
             return end;
         }
     }
@@ -287,32 +283,19 @@ fn may_start_date(hay: &[u8], start: usize, run_end: usize) -> bool {
     }
 }
 
-/// A date that a birth word names, whose first group of digits is `start..run_end`, the byte
-/// before it a blank: pushes its hit and returns its end.
-#[cold]
-fn push_named_date(
-    set: &ScannerSet,
-    hay: &[u8],
-    start: usize,
-    run_end: usize,
-    out: &mut Vec<Hit>,
-) -> Option<usize> {
-    let rule = set.birth_date?;
-    if start < 2 || !hay[start - 2].is_ascii_alphabetic() {
-        return None;
-    }
-    let end = date_end(hay, start, run_end)?;
-    if !named_as_birth(hay, start) {
-        return None;
-    }
-    out.push(Hit::new(start, end, rule));
-    Some(end)
+/// Whether the byte before the blank at `start - 1` may end a birth word: they end in one of
+/// five letters (`dob`, `born on`, `birth`, `birthday`, `birthdate`). A first look that spares
+/// the walk back over most words.
+#[inline(always)]
+fn may_follow_birth_word(hay: &[u8], start: usize) -> bool {
+    start >= 2 && matches!(hay[start - 2] | 0x20, b'b' | b'n' | b'h' | b'y' | b'e')
 }
 
-/// A date and time (`1990-01-02T00:00:00.000Z`, as JavaScript prints a `Date`) at
-/// `start..end` that a birth word names: pushes its hit, whole, and returns its end.
+/// A date at `start..end` that a birth word names (`DOB 1990-01-02`, or a date and time,
+/// `DOB 1990-01-02T00:00:00.000Z` as JavaScript prints a `Date`): pushes its hit, whole, and
+/// returns its end.
 #[cold]
-fn push_named_date_time(
+fn push_birth_date(
     set: &ScannerSet,
     hay: &[u8],
     start: usize,
