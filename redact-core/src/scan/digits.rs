@@ -311,20 +311,14 @@ fn push_birth_date(
 }
 
 /// The length of the time zone that `rest` opens after a date and time: `Z`, or an offset
-/// (`+02:00`, `-0500`); 0 for none.
+/// (`+02:00`, `-0500`, `+02`); 0 for none.
 fn zone_len(rest: &[u8]) -> usize {
+    let digits = |d: &[&u8]| d.iter().all(|b| b.is_ascii_digit());
     match rest {
         [b'Z', ..] => 1,
-        [b'+' | b'-', h1, h2, b':', m1, m2, ..]
-            if [h1, h2, m1, m2].iter().all(|b| b.is_ascii_digit()) =>
-        {
-            6
-        }
-        [b'+' | b'-', h1, h2, m1, m2, ..]
-            if [h1, h2, m1, m2].iter().all(|b| b.is_ascii_digit()) =>
-        {
-            5
-        }
+        [b'+' | b'-', h1, h2, b':', m1, m2, ..] if digits(&[h1, h2, m1, m2]) => 6,
+        [b'+' | b'-', h1, h2, m1, m2, ..] if digits(&[h1, h2, m1, m2]) => 5,
+        [b'+' | b'-', h1, h2, ..] if digits(&[h1, h2]) => 3,
         _ => 0,
     }
 }
@@ -477,19 +471,7 @@ fn date_time_len(s: &[u8]) -> Option<usize> {
 /// `-05:00`): none of the scanners matches in one. A zone's digits follow the time's, so its
 /// `+` never opens a phone number.
 pub(super) fn is_date_time(s: &[u8]) -> bool {
-    let Some(len) = date_time_len(s) else {
-        return false;
-    };
-    let digits = |d: &[u8]| d.iter().all(u8::is_ascii_digit);
-    match &s[len..] {
-        [] | [b'Z'] => true,
-        [b'+' | b'-', zone @ ..] => match zone {
-            [_, _] | [_, _, _, _] => digits(zone),
-            [h1, h2, b':', m1, m2] => digits(&[*h1, *h2, *m1, *m2]),
-            _ => false,
-        },
-        _ => false,
-    }
+    date_time_len(s).is_some_and(|len| len + zone_len(&s[len..]) == s.len())
 }
 
 /// Whether the run at `start` is introduced as a version (`Version=6.0.0.0` in .NET assembly
