@@ -279,19 +279,18 @@ impl Policy {
             }
         }
         if let Some(builtin) = &raw.builtin {
-            for name in &builtin.disable {
-                policy.lines.insert(
-                    format!("rule:{}", name.get_ref()),
-                    line_at(source, name.span().start),
-                );
-                policy.disable(name.get_ref().clone());
-            }
-            for name in &builtin.enable {
-                policy.lines.insert(
-                    format!("rule:{}", name.get_ref()),
-                    line_at(source, name.span().start),
-                );
-                policy.enable(name.get_ref().clone());
+            for (names, switch_on) in [(&builtin.disable, false), (&builtin.enable, true)] {
+                for name in names {
+                    policy.lines.insert(
+                        format!("rule:{}", name.get_ref()),
+                        line_at(source, name.span().start),
+                    );
+                    if switch_on {
+                        policy.enable(name.get_ref().clone());
+                    } else {
+                        policy.disable(name.get_ref().clone());
+                    }
+                }
             }
         }
         if let Some(table) = &raw.fields {
