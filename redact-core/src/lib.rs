@@ -63,6 +63,7 @@ mod error;
 mod escapes;
 mod findings;
 mod gate;
+mod gzip;
 mod json;
 mod keyvalue;
 mod pairs;
