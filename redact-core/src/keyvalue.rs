@@ -1746,13 +1746,24 @@ fn inside_printed_object(hay: &[u8], key_start: usize, taken: Found<'_>) -> bool
 
 /// The end of a bare value in a printed object: the next field (`, email=`, ` Email:`), the
 /// object's closing bracket (brackets opened inside the value are matched), or the end of the
-/// line; trailing blanks are not part of it.
+/// line; trailing blanks are not part of it. A JSON object printed after the value and left
+/// open there (`DOB: Jan {"user":..`, where the value stops at its first quote) is no part of
+/// it: the value ends before it, as it does outside a printed object.
 fn field_value_end(hay: &[u8], start: usize, escaped: bool, taken: Found<'_>) -> usize {
     let limit = hay.len().min(start + MAX_PRINTED_FIELD);
     let mut depth = 0usize;
+    let mut json_opened_at = None;
     let mut end = start;
     while end < limit {
         match hay[end] {
+            b'{' if depth == 0
+                && end > start
+                && hay[end - 1] == b' '
+                && opens_a_key(hay, end + 1) =>
+            {
+                json_opened_at = Some(end);
+                depth += 1;
+            }
             b'(' | b'{' | b'[' => depth += 1,
             b')' | b'}' | b']' if depth == 0 => break,
             b')' | b'}' | b']' => depth -= 1,
@@ -1763,10 +1774,20 @@ fn field_value_end(hay: &[u8], start: usize, escaped: bool, taken: Found<'_>) ->
         }
         end += 1;
     }
+    if let Some(open) = json_opened_at.filter(|_| depth > 0) {
+        end = open;
+    }
     while end > start && matches!(hay[end - 1], b' ' | b'\t' | b',') {
         end -= 1;
     }
     end
+}
+
+/// Whether `hay[at..]` starts with a JSON key's quote, escaped or not (`"`, `\"`, `\\\"`).
+fn opens_a_key(hay: &[u8], at: usize) -> bool {
+    let rest = hay.get(at..).unwrap_or_default();
+    let backslashes = rest.iter().take_while(|&&b| b == b'\\').count();
+    rest.get(backslashes) == Some(&b'"')
 }
 
 /// Whether `hay[at..]` starts with a field of a printed object: blanks, a name, `=` or `:`.
