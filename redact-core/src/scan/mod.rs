@@ -22,12 +22,13 @@ pub(crate) struct ScannerSet {
     pub(crate) mac_address: Option<RuleId>,
     pub(crate) dsn_password: Option<RuleId>,
     pub(crate) birth_date: Option<RuleId>,
+    pub(crate) card_code: Option<RuleId>,
     /// Not a byte scanner: the JSON walker decodes base64 payloads (`crate::payload`).
     pub(crate) base64_payload: Option<RuleId>,
 }
 
 /// The names a catalog entry may give in `scanner = "..."`.
-pub(crate) const SCANNER_NAMES: [&str; 11] = [
+pub(crate) const SCANNER_NAMES: [&str; 12] = [
     "email",
     "credit_card",
     "us_ssn",
@@ -38,6 +39,7 @@ pub(crate) const SCANNER_NAMES: [&str; 11] = [
     "mac_address",
     "dsn_password",
     "birth_date",
+    "card_code",
     "base64_payload",
 ];
 
@@ -82,6 +84,7 @@ impl ScannerSet {
             "mac_address" => &mut self.mac_address,
             "dsn_password" => &mut self.dsn_password,
             "birth_date" => &mut self.birth_date,
+            "card_code" => &mut self.card_code,
             "base64_payload" => &mut self.base64_payload,
             _ => return false,
         };
@@ -97,6 +100,7 @@ impl ScannerSet {
             || self.ipv4.is_some()
             || self.mac_address.is_some()
             || self.birth_date.is_some()
+            || self.card_code.is_some()
     }
 
     fn colon_enabled(&self) -> bool {
