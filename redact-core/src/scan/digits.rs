@@ -168,6 +168,12 @@ pub(super) fn scan_at(
         .get(run_end)
         .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
     {
+        // A day with its ordinal, in a date written with its month's name (`2nd January 1990`).
+        if prev == b' ' && run_end - start <= 2 && may_be_written_date(hay, start, run_end) {
+            if let Some(end) = push_written_birth_date(set, hay, start, run_end, out) {
+                return end;
+            }
+        }
         if let Some(end) = uuid_end(hay, start, covered) {
             return end;
         }
@@ -183,6 +189,12 @@ pub(super) fn scan_at(
     if run_end - start < MIN_CARD_DIGITS && prev != b'+' && separator_len(&hay[run_end..]).is_none()
     {
         match run_end - start {
+            // A day, in a date written with its month's name (`2 January 1990`, `Jan 2, 1990`).
+            1 | 2 if prev == b' ' && may_be_written_date(hay, start, run_end) => {
+                if let Some(end) = push_written_birth_date(set, hay, start, run_end, out) {
+                    return end;
+                }
+            }
             9 if matches!(prev, b' ' | b'#') => push_named_ssn(set, hay, start, out),
             3 | 4 if matches!(prev, b' ' | b'#') && may_follow_card_code_word(hay, start) => {
                 push_named_card_code(set, hay, start, run_end, out);
@@ -371,6 +383,155 @@ fn push_birth_date(
     }
     out.push(Hit::new(start, end, rule));
     Some(end)
+}
+
+/// Whether the day `start..run_end` (one or two digits after a blank) may open a date written
+/// with a month's name and follow a birth word (`2 January 1990`, `02-Jan-1990`, `2nd Jan`), or
+/// close a month's name and day (`Jan 2, 1990`, `January 2nd 1990`): a look at the bytes after
+/// the day, and at the letter before the blank for the first form.
+#[inline(always)]
+fn may_be_written_date(hay: &[u8], start: usize, run_end: usize) -> bool {
+    let at = match hay.get(run_end) {
+        Some(b) if b.is_ascii_alphabetic() => run_end + ordinal_len(&hay[run_end..]),
+        _ => run_end,
+    };
+    match hay.get(at..at + 2) {
+        Some([b' ' | b'-', b]) if b.is_ascii_alphabetic() => may_follow_birth_word(hay, start),
+        // Month first only with its comma: without one the day and year are read as one
+        // group of digits, a shape everywhere in logs (syslog's `Jun 14 15:16:01`, columns).
+        Some([b',', b' ']) => after_month_word(hay, start) && year_end(hay, at + 2).is_some(),
+        _ => false,
+    }
+}
+
+/// Whether the byte before the blank before `start` may end a month's name (a letter, or the
+/// `.` after a short one).
+#[inline(always)]
+fn after_month_word(hay: &[u8], start: usize) -> bool {
+    start >= 2 && (hay[start - 2].is_ascii_alphabetic() || hay[start - 2] == b'.')
+}
+
+/// The length of an ordinal suffix (`st`, `nd`, `rd`, `th`, either case) that `rest` opens,
+/// not glued to a further letter; 0 for none.
+fn ordinal_len(rest: &[u8]) -> usize {
+    match rest {
+        [a, b, rest @ ..]
+            if matches!(
+                [a | 0x20, b | 0x20],
+                [b's', b't'] | [b'n', b'd'] | [b'r', b'd'] | [b't', b'h']
+            ) && !rest.first().is_some_and(u8::is_ascii_alphabetic) =>
+        {
+            2
+        }
+        _ => 0,
+    }
+}
+
+/// Month names, lowercase: whole, or their first three letters (`Jan`, `Sep`, and `Sept`).
+const MONTHS: [&[u8]; 12] = [
+    b"january",
+    b"february",
+    b"march",
+    b"april",
+    b"may",
+    b"june",
+    b"july",
+    b"august",
+    b"september",
+    b"october",
+    b"november",
+    b"december",
+];
+
+/// Whether `word` names a month, whole or short, either case; a `.` may end a short one.
+fn is_month(word: &[u8]) -> bool {
+    let word = word.strip_suffix(b".").unwrap_or(word);
+    word.eq_ignore_ascii_case(b"sept")
+        || MONTHS.iter().any(|month| {
+            (word.len() == 3 || word.len() == month.len())
+                && month
+                    .get(..word.len())
+                    .is_some_and(|m| m.eq_ignore_ascii_case(word))
+        })
+}
+
+/// A date of birth written with its month's name, whose day is `start..run_end`: day first
+/// (`2 January 1990`, `02-Jan-1990`, `2nd Jan. 1990`) after a birth word, or month first (`Jan
+/// 2, 1990`, `January 2nd 1990`) with the birth word before the month. Pushes its hit, whole,
+/// and returns its end.
+#[cold]
+#[inline(never)]
+fn push_written_birth_date(
+    set: &ScannerSet,
+    hay: &[u8],
+    start: usize,
+    run_end: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    set.birth_date?;
+    let day = number(&hay[start..run_end]);
+    if !(1..=31).contains(&day) {
+        return None;
+    }
+    let after_day = run_end + ordinal_len(&hay[run_end..]);
+    // Day first: the day, a blank or `-`, the month, the same separator (a blank may follow a
+    // `.` or `,`), the year.
+    let sep = hay[after_day];
+    let month_end = after_day
+        + 1
+        + hay[after_day + 1..]
+            .iter()
+            .take(10)
+            .take_while(|&&b| b.is_ascii_alphabetic() || b == b'.')
+            .count();
+    if is_month(&hay[after_day + 1..month_end]) {
+        let mut at = month_end;
+        if sep == b' ' && hay.get(at) == Some(&b',') {
+            at += 1;
+        }
+        if hay.get(at) == Some(&sep) {
+            if let Some(end) = year_end(hay, at + 1) {
+                return push_birth_date(set, hay, start, end, out);
+            }
+        }
+        return None;
+    }
+    // Month first: the month, a blank, the day, an optional `,`, a blank, the year.
+    let mut at = after_day;
+    if hay[at] == b',' {
+        at += 1;
+    }
+    let end = (hay.get(at) == Some(&b' ')).then(|| year_end(hay, at + 1))??;
+    // The blank before the day, read as written (the scan may have read a redacted byte or
+    // the record's start as one).
+    if start < 3 || hay[start - 1] != b' ' {
+        return None;
+    }
+    let blank = start - 1;
+    let word_end = if hay[blank - 1] == b'.' {
+        blank - 1
+    } else {
+        blank
+    };
+    let month = word_before(hay, word_end);
+    let month_start = word_end - month.len();
+    if !is_month(month) || month_start < 2 || hay[month_start - 1] != b' ' {
+        return None;
+    }
+    push_birth_date(set, hay, month_start, end, out)
+}
+
+/// The end of a four-digit year at `at` that nothing is glued to (no word byte; no `-`, `/`,
+/// `.` or `:` and a digit: `1990-01`, `1990.5`).
+fn year_end(hay: &[u8], at: usize) -> Option<usize> {
+    let year = hay.get(at..at + 4)?;
+    let end = at + 4;
+    let glued = hay.get(end).is_some_and(|&b| {
+        is_word(b)
+            || (matches!(b, b'-' | b'/' | b'.' | b':')
+                && hay.get(end + 1).is_some_and(u8::is_ascii_digit))
+    });
+    (year.iter().all(u8::is_ascii_digit) && !glued).then_some(end)
 }
 
 /// The length of the time zone that `rest` opens after a date and time: `Z`, or an offset
@@ -869,4 +1030,32 @@ fn iban_at(hay: &[u8], digits_start: usize, covered: &Covered<'_>) -> Option<usi
         return None;
     }
     iban_mod97(&compact[..n]).then_some(pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_named_whole_or_by_three_letters() {
+        for month in [
+            "January", "jan", "Jan.", "SEPT", "Sept.", "may", "December", "dec",
+        ] {
+            assert!(is_month(month.as_bytes()), "{month}");
+        }
+        for word in ["ja", "janu", "mayo", "of", "Foo", "Decembers", ""] {
+            assert!(!is_month(word.as_bytes()), "{word}");
+        }
+    }
+
+    #[test]
+    fn ordinals_are_two_letters_not_glued_to_more() {
+        assert_eq!(ordinal_len(b"st January"), 2);
+        assert_eq!(ordinal_len(b"ND,"), 2);
+        assert_eq!(ordinal_len(b"th"), 2);
+        assert_eq!(ordinal_len(b"nd2"), 2);
+        assert_eq!(ordinal_len(b"ms"), 0);
+        assert_eq!(ordinal_len(b"thx"), 0);
+        assert_eq!(ordinal_len(b"s"), 0);
+    }
 }
