@@ -37,8 +37,8 @@ pub(crate) fn inflate_members(mut data: &[u8], limit: usize) -> Result<Vec<u8>, 
         // ISIZE: the member's inflated length modulo 2^32. A cheap check that the stream
         // ended where its writer ended it (the CRC is left unchecked: it guards storage, and a
         // bad one would not make the text any less worth redacting).
-        let isize = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]);
-        if isize != (out.len() - before) as u32 {
+        let stored_len = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]);
+        if stored_len != (out.len() - before) as u32 {
             return Err(Unreadable::Malformed);
         }
         data = &body[consumed + 8..];
