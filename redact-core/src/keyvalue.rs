@@ -751,8 +751,10 @@ pub(crate) fn match_separator(
         _ => table.may_end_a_key(last),
     };
     if !may_be_classified {
-        if last == b'-' && hay[sep] == b'>' && key_end == sep {
-            return arrow_value(table, cache, hay, sep, taken);
+        // An arrow's `-` or a prose key's `No.`, `#`: one table read (two more tests here cost
+        // every separator, 0.4-0.8% of all instructions).
+        if ENDS_A_MARKED_KEY[usize::from(last)] {
+            return marked_key_value(table, cache, hay, sep, key_end, taken);
         }
         return None;
     }
@@ -870,6 +872,60 @@ fn nested_param_value(
         return None;
     }
     value_after_key(hay, outer_start, key_end, target, taken)
+}
+
+/// The bytes that may end what comes before a separator when a key is marked: an arrow's `-`
+/// (`password -> x`) and prose's abbreviated "number" (`Passport No.:`, `Card #:`).
+static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#");
+
+/// The value after a key marked by the byte before the separator at `sep` (see
+/// [`ENDS_A_MARKED_KEY`]), if one is there.
+#[cold]
+#[inline(never)]
+fn marked_key_value(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    sep: usize,
+    key_end: usize,
+    taken: Found<'_>,
+) -> Option<Hit> {
+    match hay[key_end - 1] {
+        b'-' if hay[sep] == b'>' && key_end == sep => arrow_value(table, cache, hay, sep, taken),
+        b'.' | b'#' if hay[sep] == b':' => numbered_key_value(table, cache, hay, key_end, taken),
+        _ => None,
+    }
+}
+
+/// The value after a key that prose writes with an abbreviated "number" (`Passport No.:`,
+/// `Passport #:`, `Card #:`), whose `.` or `#` ends at `key_end`: the words before the `.`
+/// (`Passport No`), or before the `#` alone (`Passport`) or with `number` (`Card number`).
+fn numbered_key_value(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    key_end: usize,
+    taken: Found<'_>,
+) -> Option<Hit> {
+    let mark = key_end - 1;
+    let words_end = if hay[mark] == b'#' {
+        skip_blanks_back(hay, mark)
+    } else {
+        mark
+    };
+    let word_start = key_start_before(hay, words_end)?;
+    let words = &hay[word_start..words_end];
+    let (key_start, target) = if let Some(target) = cache.classify(table, words) {
+        (word_start, target)
+    } else if let Some(found) = prose_key(table, cache, hay, word_start, words_end) {
+        found
+    } else if hay[mark] == b'#' {
+        let numbered = [words, b"_number"].concat();
+        (word_start, cache.classify(table, &numbered)?)
+    } else {
+        return None;
+    };
+    value_after_key(hay, key_start, key_end, target, taken)
 }
 
 /// A key written as words in prose, `Date of birth: 1985-07-14` or `card number: ...`: the
