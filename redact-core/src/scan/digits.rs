@@ -264,7 +264,7 @@ fn push_named_ssn(set: &ScannerSet, hay: &[u8], start: usize, out: &mut Vec<Hit>
     let end = start + 9;
     let digits = &hay[start..end];
     if named_before(hay, start, &[b"ssn"])
-        && !glued_after(hay, end)
+        && !glued_after(hay, end, b"-.")
         && ssn_parts_valid(&digits[..3], &digits[3..5], &digits[5..])
     {
         out.push(Hit::new(start, end, rule));
@@ -309,7 +309,7 @@ fn push_named_card_code(
     let Some(rule) = set.card_code else {
         return;
     };
-    if named_before(hay, start, &CARD_CODE_WORDS) && !glued_after(hay, end) {
+    if named_before(hay, start, &CARD_CODE_WORDS) && !glued_after(hay, end, b"-.") {
         out.push(Hit::new(start, end, rule));
     }
 }
@@ -330,13 +330,16 @@ fn named_before(hay: &[u8], start: usize, words: &[&[u8]]) -> bool {
     })
 }
 
-/// Whether the number ending at `end` runs on into a word or another group (`123abc`,
-/// `123-45`, `123.5`): then it is no code or number of its own.
-fn glued_after(hay: &[u8], end: usize) -> bool {
-    hay.get(end).is_some_and(|&b| is_word(b))
-        || (matches!(hay.get(end), Some(b'-' | b'.'))
-            && hay.get(end + 1).is_some_and(u8::is_ascii_digit))
+/// Whether the number ending at `end` runs on into a word, or into another group of digits
+/// by one of `separators` (`123abc`, `123-45`, `1990-01`): then it is no number of its own.
+fn glued_after(hay: &[u8], end: usize, separators: &[u8]) -> bool {
+    hay.get(end).is_some_and(|&b| {
+        is_word(b) || (separators.contains(&b) && hay.get(end + 1).is_some_and(u8::is_ascii_digit))
+    })
 }
+
+/// What may join a date's last group to more digits (`1990-01-02T10:00`, `1990.5`).
+const DATE_SEPARATORS: &[u8] = b"-/.:";
 
 /// Words that name the date after them as a date of birth, in prose (`DOB 1990-01-02`,
 /// `born 02/01/1990`, `date of birth 1990-01-02`; `born on` reads as `born`). With a separator
@@ -526,12 +529,7 @@ fn push_written_birth_date(
 fn year_end(hay: &[u8], at: usize) -> Option<usize> {
     let year = hay.get(at..at + 4)?;
     let end = at + 4;
-    let glued = hay.get(end).is_some_and(|&b| {
-        is_word(b)
-            || (matches!(b, b'-' | b'/' | b'.' | b':')
-                && hay.get(end + 1).is_some_and(u8::is_ascii_digit))
-    });
-    (year.iter().all(u8::is_ascii_digit) && !glued).then_some(end)
+    (year.iter().all(u8::is_ascii_digit) && !glued_after(hay, end, DATE_SEPARATORS)).then_some(end)
 }
 
 /// The length of the time zone that `rest` opens after a date and time: `Z`, or an offset
@@ -605,12 +603,7 @@ fn date_end(hay: &[u8], start: usize, run_end: usize) -> Option<usize> {
     let calendar = in_range(month_or_day)
         && in_range(day_or_month)
         && (month_or_day <= 12 || day_or_month <= 12);
-    let glued = hay.get(end).is_some_and(|&b| {
-        is_word(b)
-            || (matches!(b, b'-' | b'/' | b'.' | b':')
-                && hay.get(end + 1).is_some_and(u8::is_ascii_digit))
-    });
-    (calendar && !glued).then_some(end)
+    (calendar && !glued_after(hay, end, DATE_SEPARATORS)).then_some(end)
 }
 
 /// The value of a short run of ASCII digits.
