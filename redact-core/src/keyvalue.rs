@@ -1802,13 +1802,12 @@ fn inside_printed_object(hay: &[u8], key_start: usize, taken: Found<'_>) -> bool
 
 /// The end of a bare value in a printed object: the next field (`, email=`, ` Email:`), the
 /// object's closing bracket (brackets opened inside the value are matched), or the end of the
-/// line; trailing blanks are not part of it. A JSON object printed after the value and left
-/// open there (`DOB: Jan {"user":..`, where the value stops at its first quote) is no part of
-/// it: the value ends before it, as it does outside a printed object.
+/// line; trailing blanks are not part of it. A JSON object printed after the value (`DOB: Jan
+/// {"user":..`) is no part of it: the value ends before it, as it does outside a printed object
+/// (read into the value, it would stop at the object's first quote and read as `Jan {`).
 fn field_value_end(hay: &[u8], start: usize, escaped: bool, taken: Found<'_>) -> usize {
     let limit = hay.len().min(start + MAX_PRINTED_FIELD);
     let mut depth = 0usize;
-    let mut json_opened_at = None;
     let mut end = start;
     while end < limit {
         match hay[end] {
@@ -1817,8 +1816,7 @@ fn field_value_end(hay: &[u8], start: usize, escaped: bool, taken: Found<'_>) ->
                 && hay[end - 1] == b' '
                 && opens_a_key(hay, end + 1) =>
             {
-                json_opened_at = Some(end);
-                depth += 1;
+                break
             }
             b'(' | b'{' | b'[' => depth += 1,
             b')' | b'}' | b']' if depth == 0 => break,
@@ -1829,9 +1827,6 @@ fn field_value_end(hay: &[u8], start: usize, escaped: bool, taken: Found<'_>) ->
             _ => {}
         }
         end += 1;
-    }
-    if let Some(open) = json_opened_at.filter(|_| depth > 0) {
-        end = open;
     }
     while end > start && matches!(hay[end - 1], b' ' | b'\t' | b',') {
         end -= 1;
