@@ -1212,7 +1212,11 @@ fn value_after_key(
             field_value_end(hay, pos, escaped_context, taken)
         } else if target.quoted_only {
             street_address_end(hay, pos)?
-        } else if target.capitalized_words && starts_capitalised(&hay[pos..]) {
+        } else if target.capitalized_words
+            && (starts_capitalised(&hay[pos..]) || NAME_PARTICLES.contains(&&hay[pos..end]))
+        {
+            // A name may open with its particle (`van der Berg`): it counts only if a
+            // capitalised word follows, as between words.
             capitalized_words_end(hay, end)
         } else {
             digit_groups_end(hay, pos, end)
@@ -1445,21 +1449,29 @@ pub(crate) fn python_string_prefix(value: &[u8]) -> usize {
 /// Extends a value of digits (`hay[start..end]`) over up to five more groups of digits, each one
 /// blank away, or month names between them: `ssn: 536 22 8011`, `account: 1234 5678 9012`,
 /// `dob: 12 April 1990`; a value that is a month's name runs on over the date it opens
-/// (`DOB: Jan 31, 1990`). A bare value ends at the first blank, and the rest of such a number
-/// is no match alone.
+/// (`DOB: Jan 31, 1990`). A document number may open with capitals (`passport: X 1234 5678`,
+/// `X12 3456`) and, so opened, close with one (a UK National Insurance number, `AB 12 34 56
+/// C`). A bare value ends at the first blank, and the rest of such a number is no match alone.
 fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
     const MAX_GROUP: usize = 6;
     let is_group = |value: &[u8]| {
         (1..=MAX_GROUP).contains(&value.len()) && value.iter().all(u8::is_ascii_digit)
     };
-    let mut in_date = is_month(&hay[start..end]);
-    if !in_date && !is_group(&hay[start..end]) {
+    let first = &hay[start..end];
+    let mut in_date = is_month(first);
+    let opens_with_capitals = (1..=MAX_GROUP).contains(&first.len())
+        && first[0].is_ascii_uppercase()
+        && first
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !in_date && !opens_with_capitals && !is_group(first) {
         return end;
     }
     let ends_group = |at: usize| {
         hay.get(at)
             .is_none_or(|&b| matches!(b, b' ' | b',' | b';' | b'.' | b')' | b'"' | b'\''))
     };
+    let end_of_first = end;
     let mut last_group_end = end;
     for _ in 0..5 {
         // `Jan 31, 1990`: a comma goes with a date's month name.
@@ -1481,6 +1493,14 @@ fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
         if digits > 0 && digits <= MAX_GROUP && ends_group(from + digits) {
             end = from + digits;
             last_group_end = end;
+        } else if opens_with_capitals
+            && last_group_end > end_of_first
+            && letters == 1
+            && hay[from].is_ascii_uppercase()
+            && ends_group(from + 1)
+        {
+            last_group_end = from + 1;
+            break;
         } else if letters >= 3 && is_month(&hay[from..from + letters]) && ends_group(from + letters)
         {
             end = from + letters;
