@@ -216,7 +216,32 @@ pub(super) fn scan_at(
         out.push(Hit::new(match_start, end, rule));
         return end;
     }
+    if groups.len >= 2 && groups.group_len(1) == 4 && groups.group_len(0) <= 2 {
+        if let Some(end) = push_month_day_year(set, hay, start, prev, &groups, out) {
+            return end;
+        }
+    }
     resume
+}
+
+/// A date of birth written month first with only blanks (`DOB Jan 2 1990`), whose day and year
+/// parsed as one number of `groups` that no other rule took: pushes its hit and returns its end.
+#[cold]
+#[inline(never)]
+fn push_month_day_year(
+    set: &ScannerSet,
+    hay: &[u8],
+    start: usize,
+    prev: u8,
+    groups: &Groups,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let day_end = groups.spans[0].1;
+    let single_blank = hay[day_end] == b' ' && groups.spans[1].0 == day_end + 1;
+    if prev != b' ' || !single_blank || !after_month_word(hay, start) {
+        return None;
+    }
+    push_written_birth_date(set, hay, start, day_end, out)
 }
 
 /// Whether a number that starts inside a key rule's match ending at `taken_end` may run on
@@ -401,7 +426,7 @@ fn may_be_written_date(hay: &[u8], start: usize, run_end: usize) -> bool {
     match hay.get(at..at + 2) {
         Some([b' ' | b'-', b]) if b.is_ascii_alphabetic() => may_follow_birth_word(hay, start),
         // Month first only with its comma: without one the day and year are read as one
-        // group of digits, a shape everywhere in logs (syslog's `Jun 14 15:16:01`, columns).
+        // group of digits (and looked at as such, in `scan_at`).
         Some([b',', b' ']) => after_month_word(hay, start) && year_end(hay, at + 2).is_some(),
         _ => false,
     }
