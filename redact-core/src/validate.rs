@@ -29,6 +29,11 @@ pub enum Validator {
     /// Looks like a generated credential rather than a word: letters and digits mixed, or at
     /// least 24 characters long (`expires_in` after `Bearer` is not a token).
     TokenLike,
+    /// Looks like a password a sentence gives rather than a word of the sentence: token-like,
+    /// or six digits or more (`123456`), or letters with a symbol passwords are made with
+    /// (`P@ssword`, `hunter#`). `invalid`, `8`, `auto-generated`, `n/a` and references
+    /// (`$DB_PASS`, `${DEFAULT}`) do not pass.
+    PasswordLike,
     /// Base64 whose decoded text opens a PEM private key block (`-----BEGIN ... PRIVATE
     /// KEY-----`): a key stored encoded, as Kubernetes secrets and environment variables hold
     /// them. A certificate (`-----BEGIN CERTIFICATE-----`) is public and does not pass.
@@ -46,6 +51,7 @@ impl Validator {
             Validator::BasicAuth => "basic_auth",
             Validator::IpAddress => "ip_address",
             Validator::TokenLike => "token_like",
+            Validator::PasswordLike => "password_like",
             Validator::Base64PrivateKey => "base64_private_key",
         }
     }
@@ -63,30 +69,38 @@ impl Validator {
                 .and_then(|s| s.parse::<std::net::IpAddr>().ok())
                 .is_some(),
             Validator::TokenLike => token_like(candidate),
+            Validator::PasswordLike => password_like(candidate),
             Validator::Base64PrivateKey => base64_private_key(candidate),
         }
     }
+}
+
+impl Validator {
+    /// Every validator, in the order error messages list them.
+    pub const ALL: [Validator; 9] = [
+        Validator::Luhn,
+        Validator::Iban,
+        Validator::UsSsn,
+        Validator::Jwt,
+        Validator::BasicAuth,
+        Validator::IpAddress,
+        Validator::TokenLike,
+        Validator::PasswordLike,
+        Validator::Base64PrivateKey,
+    ];
 }
 
 impl FromStr for Validator {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [
-            Validator::Luhn,
-            Validator::Iban,
-            Validator::UsSsn,
-            Validator::Jwt,
-            Validator::BasicAuth,
-            Validator::IpAddress,
-            Validator::TokenLike,
-            Validator::Base64PrivateKey,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
-        .ok_or_else(|| {
-            format!("unknown validator '{s}' (expected luhn, iban, us_ssn, jwt, basic_auth, ip_address, token_like, base64_private_key)")
-        })
+        Validator::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Validator::ALL.iter().map(|v| v.as_str()).collect();
+                format!("unknown validator '{s}' (expected {})", names.join(", "))
+            })
     }
 }
 
@@ -206,6 +220,19 @@ fn token_like(text: &[u8]) -> bool {
     (digits && letters) || text.len() >= 24
 }
 
+fn password_like(text: &[u8]) -> bool {
+    const PASSWORD_SYMBOLS: &[u8] = b"@#$%^&*+=~";
+    let all_digits = text.iter().all(u8::is_ascii_digit);
+    let letters = text.iter().any(u8::is_ascii_alphabetic);
+    // A symbol first (`$DB_PASS`, `%s`) or a brace (`${DEFAULT}`) is a reference or a
+    // template's slot, not a value.
+    let with_symbol = text.len() >= 2
+        && !PASSWORD_SYMBOLS.contains(&text[0])
+        && text[1..].iter().any(|b| PASSWORD_SYMBOLS.contains(b))
+        && !text.iter().any(|b| matches!(b, b'{' | b'}' | b'<' | b'>'));
+    token_like(text) || (all_digits && text.len() >= 6) || (letters && with_symbol)
+}
+
 fn basic_auth(text: &[u8]) -> bool {
     match base64_decode(text) {
         Some(decoded) => {
@@ -297,6 +324,37 @@ mod tests {
         assert!(!Validator::UsSsn.check(b"912-45-6789"));
         assert!(!Validator::UsSsn.check(b"123-00-6789"));
         assert!(!Validator::UsSsn.check(b"123-45-0000"));
+    }
+
+    #[test]
+    fn password_like_takes_generated_and_numeric_passwords_not_words() {
+        for password in ["Xk9mP2q4", "123456", "P@ssword", "hunter#", "Summer2024!"] {
+            assert!(
+                Validator::PasswordLike.check(password.as_bytes()),
+                "{password}"
+            );
+        }
+        for word in [
+            "invalid",
+            "8",
+            "2024",
+            "auto-generated",
+            "n/a",
+            "wrong!",
+            "$DB_PASS",
+            "%s",
+        ] {
+            assert!(!Validator::PasswordLike.check(word.as_bytes()), "{word}");
+        }
+    }
+
+    #[test]
+    fn every_validator_is_known_by_its_name() {
+        for validator in Validator::ALL {
+            assert_eq!(validator.as_str().parse::<Validator>(), Ok(validator));
+        }
+        let error = "token-like".parse::<Validator>().unwrap_err();
+        assert!(error.contains("token_like, password_like,"), "{error}");
     }
 
     #[test]
