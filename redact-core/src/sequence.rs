@@ -416,7 +416,8 @@ mod tests {
             .collect();
         // These need the regex: a lazy `.*?` (or a word up to a sentence's punctuation), a run whose class overlaps what follows it (the
         // optional `c.` of Google's `ya29.c.` tokens), a quoted literal whose doubled quote `''`
-        // continues it, a run that takes two-byte escapes (`\n`).
+        // continues it, a run that takes two-byte escapes (`\n`), alternatives that open with the
+        // same byte (`number` and `no.` after `passport`).
         assert_eq!(
             left,
             [
@@ -426,6 +427,7 @@ mod tests {
                 "base64_private_key",
                 "putty_private_key",
                 "secret_cli_flag",
+                "passport_number_in_prose",
                 "bare_password_in_prose",
                 "sql_password",
                 "curl_user_password"
