@@ -107,20 +107,17 @@ fn inflate_raw(data: &[u8], limit: usize, out: &mut Vec<u8>) -> Result<usize, Un
 pub(crate) mod tests {
     use super::*;
 
-    /// A gzip member holding `text`, deflated by miniz_oxide's compressor; with `name`, the
-    /// header carries an extra field and a file name, as the flags announce.
+    /// A gzip member holding `text`, written by flate2 (CRC and all); with `name`, the header
+    /// carries an extra field and a file name, as its flags announce.
     pub(crate) fn member(text: &[u8], name: Option<&str>) -> Vec<u8> {
-        let mut member = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+        use std::io::Write;
+        let mut builder = flate2::GzBuilder::new();
         if let Some(name) = name {
-            member[3] |= 4 | 8;
-            member.extend_from_slice(&[2, 0, b'x', b'y']);
-            member.extend_from_slice(name.as_bytes());
-            member.push(0);
+            builder = builder.extra(&b"xy"[..]).filename(name);
         }
-        member.extend(miniz_oxide::deflate::compress_to_vec(text, 6));
-        member.extend_from_slice(&[0; 4]); // CRC, unchecked
-        member.extend_from_slice(&(text.len() as u32).to_le_bytes());
-        member
+        let mut encoder = builder.write(Vec::new(), flate2::Compression::default());
+        encoder.write_all(text).expect("writing to a Vec");
+        encoder.finish().expect("writing to a Vec")
     }
 
     #[test]
