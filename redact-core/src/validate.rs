@@ -41,6 +41,19 @@ pub enum Validator {
 }
 
 impl Validator {
+    /// Every validator, in the order error messages list them.
+    pub const ALL: [Validator; 9] = [
+        Validator::Luhn,
+        Validator::Iban,
+        Validator::UsSsn,
+        Validator::Jwt,
+        Validator::BasicAuth,
+        Validator::IpAddress,
+        Validator::TokenLike,
+        Validator::PasswordLike,
+        Validator::Base64PrivateKey,
+    ];
+
     /// The name used in policy files.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -73,21 +86,6 @@ impl Validator {
             Validator::Base64PrivateKey => base64_private_key(candidate),
         }
     }
-}
-
-impl Validator {
-    /// Every validator, in the order error messages list them.
-    pub const ALL: [Validator; 9] = [
-        Validator::Luhn,
-        Validator::Iban,
-        Validator::UsSsn,
-        Validator::Jwt,
-        Validator::BasicAuth,
-        Validator::IpAddress,
-        Validator::TokenLike,
-        Validator::PasswordLike,
-        Validator::Base64PrivateKey,
-    ];
 }
 
 impl FromStr for Validator {
