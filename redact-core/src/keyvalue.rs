@@ -803,9 +803,10 @@ pub(crate) fn match_separator(
         }
         return None;
     }
-    // Of the keys left, the last three bytes settle most (a second bit read): measured, text
-    // lines -3.0% instructions, loghub -6.1% (`arn:`, `requestId` end in a classified key's
-    // last two bytes, not its last three).
+    // Of the keys left, the last three bytes settle most (a second bit read): `arn:` and
+    // `requestId` end in a classified key's last two bytes, not its last three. Measured with
+    // the same look in `FieldTable::classify`: text lines -2.6% instructions, JSON -1.7%,
+    // loghub -6.0%.
     if key_end >= 3 && !table.may_end_with_three([hay[key_end - 3], hay[key_end - 2], last]) {
         return None;
     }
