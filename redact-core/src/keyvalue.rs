@@ -176,37 +176,34 @@ impl FieldTable {
     }
 
     /// Adds a member name of name/value pairs (see [`crate::pairs`]). A value member's key
-    /// classifies nothing, but a separator after it must pass the first look at its last two
+    /// classifies nothing, but a separator after it must pass the first looks at its last
     /// bytes, as a classified key's does.
     pub(crate) fn insert_pair_key(&mut self, key: &str, role: PairRole) {
         self.pairs.insert(key, role);
         if role == PairRole::Value {
-            let key = normalize_owned(key.as_bytes());
-            if let [.., before_last, last] = key[..] {
-                let pair = tail_pair(before_last, last);
-                self.tail_pairs[pair / 64] |= 1 << (pair % 64);
-            }
-            self.insert_tail_triples(&key);
+            self.insert_tails(&normalize_owned(key.as_bytes()));
         }
     }
 
     /// Lets the values after the keys of base64 payloads through as candidates of `rule`: a
-    /// separator after them must pass the first look at its last two bytes, as a classified
+    /// separator after them must pass the first looks at their last bytes, as a classified
     /// key's does.
     pub(crate) fn insert_payload_keys(&mut self, rule: RuleId) {
         self.payload_rule = Some(rule);
         self.has_entries = true;
         for key in crate::payload::PAYLOAD_KEYS {
-            if let [.., before_last, last] = key[..] {
-                let pair = tail_pair(before_last, last);
-                self.tail_pairs[pair / 64] |= 1 << (pair % 64);
-            }
-            self.insert_tail_triples(key);
+            self.insert_tails(key);
         }
     }
 
-    /// Sets the bits of `tail_triples` that a normalised `key` ends in.
-    fn insert_tail_triples(&mut self, key: &[u8]) {
+    /// Sets the bits of both first looks, `tail_pairs` and `tail_triples`, that a normalised
+    /// `key` ends in (a one-byte key's pair has a zero before it).
+    fn insert_tails(&mut self, key: &[u8]) {
+        if let Some(&last) = key.last() {
+            let before_last = key.len().checked_sub(2).map_or(0, |i| key[i]);
+            let pair = tail_pair(before_last, last);
+            self.tail_pairs[pair / 64] |= 1 << (pair % 64);
+        }
         let mut set = |triple: usize| self.tail_triples[triple / 64] |= 1 << (triple % 64);
         match *key {
             [.., a, b, c] => set(tail_triple(a, b, c)),
@@ -218,17 +215,11 @@ impl FieldTable {
 
     fn insert(&mut self, key: Vec<u8>, kind: KeyKind, target: Option<FieldTarget>) {
         let Some(&last) = key.last() else { return };
-        let before_last = if key.len() >= 2 {
-            key[key.len() - 2]
-        } else {
-            0
-        };
+        self.insert_tails(&key);
         // A URL-encoded `]` (`%5D`) ends a nested parameter's name (`user%5Bssn%5D=`): its
         // last two bytes must pass the same first test as a key's.
-        for pair in [tail_pair(before_last, last), tail_pair(b'5', b'd')] {
-            self.tail_pairs[pair / 64] |= 1 << (pair % 64);
-        }
-        self.insert_tail_triples(&key);
+        let pair = tail_pair(b'5', b'd');
+        self.tail_pairs[pair / 64] |= 1 << (pair % 64);
         self.has_entries = true;
         let bucket = &mut self.by_last_byte[usize::from(last)];
         // One whole-key entry per key, exact or qualified, and one suffix entry.
