@@ -216,32 +216,15 @@ pub(super) fn scan_at(
         out.push(Hit::new(match_start, end, rule));
         return end;
     }
-    if groups.len >= 2 && groups.group_len(1) == 4 && groups.group_len(0) <= 2 {
-        if let Some(end) = push_month_day_year(set, hay, start, prev, &groups, out) {
+    // A month's name, its day and year with only blanks between (`DOB Jan 2 1990`): the day and
+    // year parse as one number, which no other rule took. The cold check reads the blank, the
+    // year, the month and the birth word.
+    if groups.len >= 2 && groups.group_len(1) == 4 && groups.group_len(0) <= 2 && prev == b' ' {
+        if let Some(end) = push_written_birth_date(set, hay, start, groups.spans[0].1, out) {
             return end;
         }
     }
     resume
-}
-
-/// A date of birth written month first with only blanks (`DOB Jan 2 1990`), whose day and year
-/// parsed as one number of `groups` that no other rule took: pushes its hit and returns its end.
-#[cold]
-#[inline(never)]
-fn push_month_day_year(
-    set: &ScannerSet,
-    hay: &[u8],
-    start: usize,
-    prev: u8,
-    groups: &Groups,
-    out: &mut Vec<Hit>,
-) -> Option<usize> {
-    let day_end = groups.spans[0].1;
-    let single_blank = hay[day_end] == b' ' && groups.spans[1].0 == day_end + 1;
-    if prev != b' ' || !single_blank || !after_month_word(hay, start) {
-        return None;
-    }
-    push_written_birth_date(set, hay, start, day_end, out)
 }
 
 /// Whether a number that starts inside a key rule's match ending at `taken_end` may run on
