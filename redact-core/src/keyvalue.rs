@@ -6,6 +6,7 @@
 
 use crate::engine::{Hit, RuleId};
 use crate::pairs::{PairKeys, PairRole};
+use crate::scan::is_month;
 
 /// Longest key that is looked at; longer identifiers are not keys a rule names.
 pub(crate) const MAX_KEY: usize = 64;
@@ -1546,7 +1547,8 @@ fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
             break;
         } else if letters >= 3 && is_month(&hay[from..from + letters]) && ends_group(from + letters)
         {
-            end = from + letters;
+            // `12 Jan. 1990`: the abbreviation's point goes with the month.
+            end = from + letters + usize::from(hay.get(from + letters) == Some(&b'.'));
             in_date = true;
         } else {
             break;
@@ -1554,29 +1556,6 @@ fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
     }
     // A month name counts only between groups of digits.
     last_group_end
-}
-
-/// An English month's name or its three-letter abbreviation, in any case.
-fn is_month(word: &[u8]) -> bool {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    MONTHS.iter().any(|m| {
-        word.len() <= m.len()
-            && (word.len() == 3 || word.len() == m.len())
-            && word.eq_ignore_ascii_case(&m.as_bytes()[..word.len()])
-    })
 }
 
 /// Extends a value ending at `end` over up to three more capitalised words (`Ana` `Maria`

@@ -454,8 +454,10 @@ const MONTHS: [&[u8]; 12] = [
     b"december",
 ];
 
-/// Whether `word` names a month, whole or short, either case; a `.` may end a short one.
-fn is_month(word: &[u8]) -> bool {
+/// Whether `word` names an English month, whole or short (`Jan`, `Sep`, `Sept`), either case; a
+/// `.` may end a short one. The key/value reader asks it too, so that a date reads the same
+/// after a key as in prose.
+pub(crate) fn is_month(word: &[u8]) -> bool {
     let word = word.strip_suffix(b".").unwrap_or(word);
     word.eq_ignore_ascii_case(b"sept")
         || MONTHS.iter().any(|month| {

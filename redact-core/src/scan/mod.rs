@@ -6,6 +6,8 @@ mod digits;
 mod dsn;
 mod email;
 
+pub(crate) use digits::is_month;
+
 use crate::byteset::{self, Stops};
 use crate::engine::{Hit, RuleId};
 
