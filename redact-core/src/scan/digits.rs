@@ -228,14 +228,22 @@ pub(super) fn scan_at(
 }
 
 /// Whether a number that starts inside a key rule's match ending at `taken_end` may run on
-/// past it: `card_number: 4111 1111 1111 1111`, `IBAN: DE89 3704 0044 ...`, `phone: +44 20
-/// 7946 0958` (a bare value ends at the first blank). Its rest is too short to be found alone,
-/// so the scan looks at the number from inside the match.
+/// past it: `card_number: 4111 1111 1111 1111`, `IBAN: DE89 3704 0044 ...` (or `gb82 west
+/// ...`), `phone: +44 20 7946 0958` (a bare value ends at the first blank). Its rest is too
+/// short to be found alone, so the scan looks at the number from inside the match.
 pub(super) fn may_run_on(hay: &[u8], taken_end: usize) -> bool {
-    hay.get(taken_end) == Some(&b' ')
-        && hay
-            .get(taken_end + 1)
-            .is_some_and(|&b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'(')
+    if hay.get(taken_end) != Some(&b' ') {
+        return false;
+    }
+    match hay.get(taken_end + 1) {
+        Some(&b) if b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'(' => true,
+        // Only after a lower-case IBAN's first group: a word after a value is mostly prose.
+        Some(b) if b.is_ascii_lowercase() => {
+            matches!(hay[..taken_end], [.., c1, c2, d1, d2] if c1.is_ascii_lowercase()
+                && c2.is_ascii_lowercase() && d1.is_ascii_digit() && d2.is_ascii_digit())
+        }
+        _ => false,
+    }
 }
 
 /// Scans the number whose first digit, `start`, is inside a key rule's match ending at
@@ -998,19 +1006,30 @@ fn iban_at(hay: &[u8], digits_start: usize, covered: &Covered<'_>) -> Option<usi
     if digits_start < 2 {
         return None;
     }
-    let country = [hay[digits_start - 2], hay[digits_start - 1]];
+    let written = [hay[digits_start - 2], hay[digits_start - 1]];
     if is_word(covered.byte_before(hay, digits_start - 2)) {
         return None;
     }
-    let expected = iban_length(country)?;
+    // Typed in by a person, an IBAN may be all lower case (`gb82 west 1234 ...`); so written,
+    // it counts only in its printed groups of four, as a hex id (`be71096123456769`) never is.
+    let lower = written.iter().all(u8::is_ascii_lowercase);
+    let is_letter = if lower {
+        u8::is_ascii_lowercase
+    } else if written.iter().all(u8::is_ascii_uppercase) {
+        u8::is_ascii_uppercase
+    } else {
+        return None;
+    };
+    let expected = iban_length(written.map(|b| b.to_ascii_uppercase()))?;
     let mut compact = [0u8; 34];
-    compact[..2].copy_from_slice(&country);
+    compact[..2].copy_from_slice(&written);
     let mut n = 2;
     let mut pos = digits_start;
     let mut since_space = 2;
+    let mut grouped = false;
     while n < expected && pos < hay.len() {
         let b = hay[pos];
-        if b.is_ascii_digit() || b.is_ascii_uppercase() {
+        if b.is_ascii_digit() || is_letter(&b) {
             compact[n] = b;
             n += 1;
             since_space += 1;
@@ -1021,12 +1040,13 @@ fn iban_at(hay: &[u8], digits_start: usize, covered: &Covered<'_>) -> Option<usi
             && hay[pos + 1].is_ascii_alphanumeric()
         {
             since_space = 0;
+            grouped = true;
             pos += 1;
         } else {
             break;
         }
     }
-    if n != expected || !compact[2..4].iter().all(u8::is_ascii_digit) {
+    if n != expected || !compact[2..4].iter().all(u8::is_ascii_digit) || (lower && !grouped) {
         return None;
     }
     if hay.get(pos).is_some_and(|&b| is_word(b)) {
