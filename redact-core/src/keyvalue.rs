@@ -1252,8 +1252,14 @@ fn value_after_key(
             && !in_query
             && hay[key_start].is_ascii_alphabetic()
             && inside_printed_object(hay, key_start, taken);
-        if in_printed_object {
-            field_value_end(hay, pos, escaped_context, taken)
+        let end = if in_printed_object {
+            let field_end = field_value_end(hay, pos, escaped_context, taken);
+            // A cookie list's next pair (`Cookie: sid=abc; theme=dark`) reads as a field.
+            if target.credential_value {
+                field_end.max(end)
+            } else {
+                field_end
+            }
         } else if target.quoted_only {
             street_address_end(hay, pos)?
         } else if target.capitalized_words
@@ -1264,6 +1270,12 @@ fn value_after_key(
             capitalized_words_end(hay, end)
         } else {
             digit_groups_end(hay, pos, end)
+        };
+        // A key that opens a string (`['password: abc', 'x: y']`, a list of header lines):
+        // the value ends with the string.
+        match Quote::before(hay, key_start) {
+            Some(q) => closing_quote(hay, pos, q).map_or(end, |close| close.min(end)),
+            None => end,
         }
     };
     let value = &hay[pos..end];
@@ -2075,9 +2087,14 @@ fn auth_params_end(hay: &[u8], start: usize) -> Option<usize> {
             .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
             .count();
         let value_start = pos + name_len + 1;
+        // A token's base64 padding is no `name=` (`Basic dXNlcjE=' https://...`, quoted by a
+        // shell): a parameter's value is a token or a `"`-quoted string.
         if name_len == 0
             || hay.get(value_start - 1) != Some(&b'=')
-            || matches!(hay.get(value_start), None | Some(b'=' | b',' | b' '))
+            || matches!(
+                hay.get(value_start),
+                None | Some(b'=' | b',' | b' ' | b'\'' | b')' | b']' | b'}' | b';')
+            )
         {
             return end;
         }
