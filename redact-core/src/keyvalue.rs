@@ -1507,9 +1507,12 @@ pub(crate) fn python_string_prefix(value: &[u8]) -> usize {
 /// `dob: 12 April 1990`; a value that is a month's name runs on over the date it opens
 /// (`DOB: Jan 31, 1990`). A document number may open with capitals (`passport: X 1234 5678`,
 /// `X12 3456`) and, so opened, close with one (a UK National Insurance number, `AB 12 34 56
-/// C`). A bare value ends at the first blank, and the rest of such a number is no match alone.
+/// C`). A group after the first may be longer: a national phone number's subscriber part
+/// (`phone: 0151 23456789`). A bare value ends at the first blank, and the rest of such a number
+/// is no match alone.
 fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
     const MAX_GROUP: usize = 6;
+    const MAX_LATER_GROUP: usize = 10;
     let is_group = |value: &[u8]| {
         (1..=MAX_GROUP).contains(&value.len()) && value.iter().all(u8::is_ascii_digit)
     };
@@ -1546,7 +1549,7 @@ fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
             .iter()
             .take_while(|b| b.is_ascii_alphabetic())
             .count();
-        if digits > 0 && digits <= MAX_GROUP && ends_group(from + digits) {
+        if digits > 0 && digits <= MAX_LATER_GROUP && ends_group(from + digits) {
             end = from + digits;
             last_group_end = end;
         } else if opens_with_capitals
