@@ -2,7 +2,7 @@
 //! after their key: `INSERT INTO users (first_name, ssn) VALUES ('Ada', '536-22-8011')`. The
 //! column list classifies the value in the same place of every row.
 
-use crate::engine::Hit;
+use crate::engine::{Hit, RuleId};
 use crate::keyvalue::{self, FieldTable, FieldTarget, KeyCache};
 
 /// What the keyword gate looks for, after the column list's `)`. Upper case only: ORMs and
@@ -38,7 +38,9 @@ impl Taken<'_> {
 /// Adds a hit for each value of a classified column, `keyword` being the position of
 /// [`VALUES_KEYWORD`] in `hay`, after a column list. Rows are read to the statement's end; a row
 /// cut short (a truncated log line) still gives the values it has, and an unclosed string runs
-/// to the end of `hay`.
+/// to the end of `hay`. Where a classified column's value is a bind parameter (`?`, `$2`), the
+/// value bound to it is redacted in the parameter list an ORM prints after the statement
+/// (TypeORM's `-- PARAMETERS: ["Ada","hunter2"]`, Sequelize's `{"bind":[...]}`).
 pub(crate) fn values_hits(
     table: &FieldTable,
     cache: &mut KeyCache,
@@ -57,7 +59,34 @@ pub(crate) fn values_hits(
     if taken.overlaps(open, keyword + VALUES_KEYWORD.len()) {
         return;
     }
-    let mut pos = skip_space(hay, taken, keyword + VALUES_KEYWORD.len());
+    let mut bound = Vec::new();
+    let rows_end = read_rows(
+        hay,
+        taken,
+        keyword + VALUES_KEYWORD.len(),
+        &columns,
+        hits,
+        &mut bound,
+    );
+    if !bound.is_empty() {
+        bound_value_hits(hay, taken, rows_end, &bound, hits);
+    }
+}
+
+/// Reads the rows from `pos`, adding a hit for each value of a classified column that is data,
+/// and the parameter index and rule of each that is a bind parameter to `bound`. Returns where
+/// the rows end.
+fn read_rows(
+    hay: &[u8],
+    taken: &Taken<'_>,
+    mut pos: usize,
+    columns: &[Option<FieldTarget>],
+    hits: &mut Vec<Hit>,
+    bound: &mut Vec<(usize, RuleId)>,
+) -> usize {
+    // Positional parameters (`?`) count from the first row's first value.
+    let mut positional = 0;
+    pos = skip_space(hay, taken, pos);
     while taken.byte(hay, pos) == Some(b'(') {
         pos += 1;
         let mut column = 0;
@@ -66,10 +95,15 @@ pub(crate) fn values_hits(
             let value = read_value(hay, taken, pos);
             if taken.byte(hay, value.end) == Some(b'{') {
                 // No SQL value holds a bare brace: this is no row (`VALUES ( token: x {..`).
-                return;
+                return pos;
             }
+            let (start, end) = value.content;
+            let parameter = if value.quoted || value.opaque {
+                None
+            } else {
+                bind_parameter(&hay[start..end], &mut positional)
+            };
             if let Some(Some(target)) = columns.get(column) {
-                let (start, end) = value.content;
                 // A value with a taken span in it reads as a placeholder and more on the
                 // next reading, which is data; one that is only a taken span reads as a
                 // placeholder alone, which is not.
@@ -80,6 +114,9 @@ pub(crate) fn values_hits(
                 };
                 if start < end && is_data {
                     hits.push(Hit::new(start, end, target.rule));
+                }
+                if let Some(index) = parameter {
+                    bound.push((index, target.rule));
                 }
             }
             pos = skip_space(hay, taken, value.end);
@@ -92,15 +129,123 @@ pub(crate) fn values_hits(
                     pos += 1;
                     break;
                 }
-                _ => return,
+                _ => return pos,
             }
         }
-        pos = skip_space(hay, taken, pos);
-        if taken.byte(hay, pos) != Some(b',') {
-            return;
+        let after_row = skip_space(hay, taken, pos);
+        if taken.byte(hay, after_row) != Some(b',') {
+            return pos;
         }
-        pos = skip_space(hay, taken, pos + 1);
+        pos = skip_space(hay, taken, after_row + 1);
     }
+    pos
+}
+
+/// The index, from 0, of the parameter a bare value binds: `?` (the next positional one, counted
+/// in `positional`), `$2` (PostgreSQL's, numbered from 1).
+fn bind_parameter(value: &[u8], positional: &mut usize) -> Option<usize> {
+    match value {
+        b"?" => {
+            *positional += 1;
+            Some(*positional - 1)
+        }
+        [b'$', number @ ..] if !number.is_empty() && number.iter().all(u8::is_ascii_digit) => {
+            std::str::from_utf8(number)
+                .ok()?
+                .parse::<usize>()
+                .ok()?
+                .checked_sub(1)
+        }
+        _ => None,
+    }
+}
+
+/// How far after the rows an ORM's parameter list may open.
+const MAX_PARAMETERS_GAP: usize = 64;
+
+/// Adds a hit for each value in the parameter list after the statement (from `from`) that
+/// `bound` names: the first `[` within [`MAX_PARAMETERS_GAP`] bytes, when nothing but blanks or
+/// words that name parameters or bindings come before it. Strings go by their contents, other
+/// values whole.
+fn bound_value_hits(
+    hay: &[u8],
+    taken: &Taken<'_>,
+    from: usize,
+    bound: &[(usize, RuleId)],
+    hits: &mut Vec<Hit>,
+) {
+    let window = &hay[from..hay.len().min(from + MAX_PARAMETERS_GAP)];
+    let Some(open) = memchr::memchr(b'[', window) else {
+        return;
+    };
+    // Right after the statement (`console.log(sql, values)`), or named.
+    let lead = window[..open].to_ascii_lowercase();
+    if !(lead.trim_ascii().is_empty() || contains(&lead, b"param") || contains(&lead, b"bind")) {
+        return;
+    }
+    let mut pos = from + open + 1;
+    let mut index = 0;
+    loop {
+        pos = skip_space(hay, taken, pos);
+        let value = match taken.byte(hay, pos) {
+            Some(b'\'' | b'"' | b'\\') => read_value(hay, taken, pos),
+            Some(_) => list_token(hay, taken, pos),
+            None => return,
+        };
+        let (start, end) = value.content;
+        if let Some(&(_, rule)) = bound.iter().find(|&&(i, _)| i == index) {
+            let is_data = if value.opaque {
+                taken.end_at(start) != Some(end)
+            } else {
+                !keyvalue::is_stand_in(&hay[start..end]) && !is_literal(&hay[start..end])
+            };
+            if start < end && is_data {
+                hits.push(Hit::new(start, end, rule));
+            }
+        }
+        pos = skip_space(hay, taken, value.end);
+        match taken.byte(hay, pos) {
+            Some(b',') => {
+                pos += 1;
+                index += 1;
+            }
+            _ => return,
+        }
+    }
+}
+
+/// An unquoted value of a parameter list (`42`, `null`): up to the `,` or `]` after it.
+fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
+    let mut opaque = false;
+    let mut end = pos;
+    while end < hay.len() {
+        if let Some(span_end) = taken.end_at(end) {
+            opaque = true;
+            end = span_end;
+            continue;
+        }
+        if matches!(hay[end], b',' | b']' | b' ') {
+            break;
+        }
+        end += 1;
+    }
+    Value {
+        content: (pos, end),
+        quoted: false,
+        opaque,
+        end,
+    }
+}
+
+/// `null`, `true`, `false`, `undefined`, `None`: no data whatever the column.
+fn is_literal(value: &[u8]) -> bool {
+    [&b"null"[..], b"true", b"false", b"undefined", b"none"]
+        .iter()
+        .any(|literal| value.eq_ignore_ascii_case(literal))
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|window| window == needle)
 }
 
 /// Where the column list that ends at `close` opens, and the classification of each of its
@@ -335,6 +480,39 @@ mod tests {
         // Not a column list.
         assert!(values("(see ssn docs) VALUES are checked").is_empty());
         assert!(values("INSERT INTO t VALUES ('Ada', '536-22-8011')").is_empty());
+    }
+
+    #[test]
+    fn values_bound_to_parameters_of_classified_columns_go_in_the_list_after_the_statement() {
+        assert_eq!(
+            values(
+                r#"INSERT INTO t (id, first_name, ssn) VALUES (DEFAULT, ?, ?), (DEFAULT, ?, ?) -- PARAMETERS: ["Ada","536228011","Bo",null]"#
+            ),
+            ["Ada", "536228011", "Bo"]
+        );
+        // PostgreSQL's numbered parameters, in any order; a number goes whole.
+        assert_eq!(
+            values("INSERT INTO t (ssn, id, first_name) VALUES ($3, $1, $2); { bind: [ 7, 'Ada', 536228011 ] }"),
+            ["Ada", "536228011"]
+        );
+        assert_eq!(
+            values(r#"INSERT INTO t (first_name) VALUES ($1) [ "Ada" ]"#),
+            ["Ada"]
+        );
+        // A list that names something else, or too far away, or parameters of other columns.
+        assert!(
+            values(r#"INSERT INTO t (first_name) VALUES (?) -- took 3 ms, rows ["Ada"]"#)
+                .is_empty()
+        );
+        assert!(values(&format!(
+            r#"INSERT INTO t (first_name) VALUES (?) -- {} params: ["Ada"]"#,
+            "x".repeat(MAX_PARAMETERS_GAP)
+        ))
+        .is_empty());
+        assert!(
+            values(r#"INSERT INTO t (id, first_name) VALUES (?, 'Bo') params: ["Ada"]"#)
+                .eq(&["Bo"])
+        );
     }
 
     #[test]
