@@ -1082,16 +1082,8 @@ impl Redactor {
                 &mut scratch.hits,
             );
         }
-        for &open in &scratch.pair_lists {
-            // After the key rules and scanners, as the SQL rows' values: the tokens and values
-            // they pushed stay sorted, as the key rules' look-backs read them.
-            crate::tuples::list_hits(
-                &self.fields,
-                &mut scratch.key_cache,
-                hay,
-                open,
-                &mut scratch.hits,
-            );
+        if !scratch.pair_lists.is_empty() {
+            self.pair_list_values(hay, first, scratch);
         }
         if !scratch.sql_keywords.is_empty() {
             self.sql_values(hay, first, scratch);
@@ -1101,6 +1093,25 @@ impl Redactor {
                 hit.start += base;
                 hit.end += base;
             }
+        }
+    }
+
+    /// The values of classified keys in each list of pairs the gate found in `hay`, read as they
+    /// will look once every span found so far (`hits[first..]`) is a placeholder. After the key
+    /// rules and scanners, as the SQL rows' values: the tokens and values they pushed stay
+    /// sorted, as the key rules' look-backs read them.
+    #[cold]
+    fn pair_list_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
+        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+        for &open in &scratch.pair_lists {
+            crate::tuples::list_hits(
+                &self.fields,
+                &mut scratch.key_cache,
+                hay,
+                open,
+                &crate::scan::Taken(&scratch.spans),
+                &mut scratch.hits,
+            );
         }
     }
 
@@ -1119,7 +1130,7 @@ impl Redactor {
                 &mut scratch.key_cache,
                 hay,
                 keyword,
-                &crate::sql::Taken(taken),
+                &crate::scan::Taken(taken),
                 &mut scratch.hits,
             );
         }

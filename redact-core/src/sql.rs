@@ -4,6 +4,7 @@
 
 use crate::engine::{Hit, RuleId};
 use crate::keyvalue::{self, FieldTable, FieldTarget, KeyCache};
+use crate::scan::Taken;
 
 /// What the keyword gate looks for, after the column list's `)`. Upper case only: ORMs and
 /// people write `VALUES` so, and the lower-case spelling, a common word, costs the gate 2-4%
@@ -12,28 +13,6 @@ pub(crate) const VALUES_KEYWORD: &str = "VALUES";
 
 /// How far back from `) VALUES` the column list's `(` is looked for.
 const MAX_COLUMN_LIST: usize = 2048;
-
-/// Spans other rules took in the text being read, sorted and merged: each will be one
-/// placeholder in the output. The rows are read as they will look then, a taken span being one
-/// opaque token, so that reading the output again finds the same columns in the same places
-/// (a span that swallows a `,` or a quote must not shift the columns on the second reading).
-pub(crate) struct Taken<'a>(pub(crate) &'a [(usize, usize)]);
-
-impl Taken<'_> {
-    /// The end of the taken span that holds `pos`, if one does.
-    fn end_at(&self, pos: usize) -> Option<usize> {
-        crate::scan::span_at(self.0, pos).map(|(_, end)| end)
-    }
-
-    fn overlaps(&self, from: usize, to: usize) -> bool {
-        self.0.iter().any(|&(start, end)| start < to && from < end)
-    }
-
-    /// `hay[pos]`, unless a taken span holds it.
-    fn byte(&self, hay: &[u8], pos: usize) -> Option<u8> {
-        hay.get(pos).copied().filter(|_| self.end_at(pos).is_none())
-    }
-}
 
 /// Adds a hit for each value of a classified column, `keyword` being the position of
 /// [`VALUES_KEYWORD`] in `hay`, after a column list. Rows are read to the statement's end; a row

@@ -10,6 +10,7 @@
 
 use crate::engine::Hit;
 use crate::keyvalue::{self, FieldTable, KeyCache, Quote};
+use crate::scan::Taken;
 
 /// What the keyword gate looks for: a list whose first element is a tuple that opens with a
 /// string or bytes. Python writes them between `'` unless they hold one, and a later pair in `"`
@@ -22,56 +23,67 @@ struct Element {
     content: (usize, usize),
     end: usize,
     quoted: bool,
+    /// A taken span is part of it: a placeholder will be.
+    opaque: bool,
 }
 
 /// Adds a hit for the value of each pair whose key is classified, in the list whose `[` is at
 /// `open` in `hay`. Reading stops at the list's `]` or at the first byte that is no part of a
 /// list of pairs (a tuple of three, a nested value, a record cut short); the pairs before it
-/// are kept.
+/// are kept. The list is read as it will look once each `taken` span is a placeholder: a quote
+/// or bracket inside one is gone, so that a second pass over the output reads the same pairs.
 pub(crate) fn list_hits(
     table: &FieldTable,
     cache: &mut KeyCache,
     hay: &[u8],
     open: usize,
+    taken: &Taken<'_>,
     hits: &mut Vec<Hit>,
 ) {
     let mut pos = open + 1;
     loop {
-        pos = skip_space(hay, pos);
-        if hay.get(pos) != Some(&b'(') {
+        pos = skip_space(hay, taken, pos);
+        if taken.byte(hay, pos) != Some(b'(') {
             return;
         }
-        let Some(key) = string_at(hay, skip_space(hay, pos + 1)) else {
+        let Some(key) = string_at(hay, taken, skip_space(hay, taken, pos + 1)) else {
             return;
         };
-        pos = skip_space(hay, key.end);
-        if hay.get(pos) != Some(&b',') {
+        pos = skip_space(hay, taken, key.end);
+        if taken.byte(hay, pos) != Some(b',') {
             return;
         }
-        pos = skip_space(hay, pos + 1);
-        let value = string_at(hay, pos).unwrap_or_else(|| literal_at(hay, pos));
-        let close = skip_space(hay, value.end);
+        pos = skip_space(hay, taken, pos + 1);
+        let value = string_at(hay, taken, pos).unwrap_or_else(|| literal_at(hay, taken, pos));
+        let close = skip_space(hay, taken, value.end);
         // Only a whole pair. A longer tuple is something else (`('password', 'Password',
         // 'text')` describes a form field). A value whose quote is not closed, or is followed by
-        // no `)`, is left to the other rules: another rule's span may have swallowed the quote
-        // that closed it (a placeholder then stands where it was), and a second pass, reading
-        // the value on to the next quote or the end, would redact what the first did not.
-        if hay.get(close) != Some(&b')') {
+        // no `)`, is left to the other rules.
+        if taken.byte(hay, close) != Some(b')') {
             return;
         }
         let (key_start, key_end) = key.content;
-        if let Some(target) = cache.classify(table, &hay[key_start..key_end]) {
+        if let Some(target) = cache
+            .classify(table, &hay[key_start..key_end])
+            .filter(|_| !key.opaque)
+        {
             let (start, end) = value.content;
             let text = &hay[start..end];
-            let is_data = !text.is_empty()
-                && !keyvalue::is_stand_in(text)
-                && (value.quoted || !keyvalue::is_literal(text));
+            // A value with a taken span in it goes whole (the span's placeholder alone, the
+            // field's label replaces its own; with more around it, the rest is data).
+            let is_data = if value.opaque {
+                start < end
+            } else {
+                !text.is_empty()
+                    && !keyvalue::is_stand_in(text)
+                    && (value.quoted || !keyvalue::is_literal(text))
+            };
             if is_data {
                 hits.push(Hit::new(start, end, target.rule));
             }
         }
-        pos = skip_space(hay, close + 1);
-        if hay.get(pos) != Some(&b',') {
+        pos = skip_space(hay, taken, close + 1);
+        if taken.byte(hay, pos) != Some(b',') {
             return;
         }
         pos += 1;
@@ -79,32 +91,49 @@ pub(crate) fn list_hits(
 }
 
 /// The string or bytes literal that opens at `pos` (`'x'`, `b'x'`, `"x"`, or `\"x\"` inside a
-/// JSON string), if one does and is closed.
-fn string_at(hay: &[u8], pos: usize) -> Option<Element> {
+/// JSON string), if one does and is closed by a quote outside the taken spans.
+fn string_at(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Option<Element> {
     let rest = hay.get(pos..)?;
     let prefix = keyvalue::python_string_prefix(rest);
     let quote = Quote::at(hay, pos + prefix)?;
+    if taken.overlaps(pos, pos + prefix + quote.len()) {
+        return None;
+    }
     let content_start = pos + prefix + quote.len();
-    let close = keyvalue::closing_quote(hay, content_start, quote)?;
+    let mut from = content_start;
+    let mut opaque = false;
+    let close = loop {
+        let close = keyvalue::closing_quote(hay, from, quote)?;
+        match taken.end_at(close) {
+            Some(end) => {
+                opaque = true;
+                from = end;
+            }
+            None => break close,
+        }
+    };
+    opaque |= taken.overlaps(content_start, close);
     Some(Element {
         content: (content_start, close),
         end: close + quote.len(),
         quoted: true,
+        opaque,
     })
 }
 
 /// The number or name that starts at `pos` (`1234`, `None`), possibly empty.
-fn literal_at(hay: &[u8], pos: usize) -> Element {
+fn literal_at(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Element {
     let len = keyvalue::literal_len(hay.get(pos..).unwrap_or_default());
     Element {
         content: (pos, pos + len),
         end: pos + len,
         quoted: false,
+        opaque: taken.overlaps(pos, pos + len),
     }
 }
 
-fn skip_space(hay: &[u8], mut pos: usize) -> usize {
-    while hay.get(pos).is_some_and(|&b| b == b' ' || b == b'\t') {
+fn skip_space(hay: &[u8], taken: &Taken<'_>, mut pos: usize) -> usize {
+    while matches!(taken.byte(hay, pos), Some(b' ' | b'\t')) {
         pos += 1;
     }
     pos

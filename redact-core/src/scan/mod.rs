@@ -308,6 +308,28 @@ impl Covered<'_> {
     }
 }
 
+/// Spans other rules took in the text being read, sorted and merged: each will be one
+/// placeholder in the output. SQL rows and lists of pairs are read as they will look then, a taken span being one
+/// opaque token, so that reading the output again finds the same columns in the same places
+/// (a span that swallows a `,` or a quote must not shift the columns on the second reading).
+pub(crate) struct Taken<'a>(pub(crate) &'a [(usize, usize)]);
+
+impl Taken<'_> {
+    /// The end of the taken span that holds `pos`, if one does.
+    pub(crate) fn end_at(&self, pos: usize) -> Option<usize> {
+        span_at(self.0, pos).map(|(_, end)| end)
+    }
+
+    pub(crate) fn overlaps(&self, from: usize, to: usize) -> bool {
+        self.0.iter().any(|&(start, end)| start < to && from < end)
+    }
+
+    /// `hay[pos]`, unless a taken span holds it.
+    pub(crate) fn byte(&self, hay: &[u8], pos: usize) -> Option<u8> {
+        hay.get(pos).copied().filter(|_| self.end_at(pos).is_none())
+    }
+}
+
 /// The span of `spans` (sorted and merged, see [`merge_spans`]) that contains `pos`, found by
 /// binary search (a record can hold many).
 pub(crate) fn span_at(spans: &[(usize, usize)], pos: usize) -> Option<(usize, usize)> {
