@@ -1155,8 +1155,9 @@ fn value_after_key(
     taken: Found<'_>,
 ) -> Option<Hit> {
     // A quote before the key counts only if the same quote closes it; otherwise the key is
-    // bare text inside someone else's string (`msg='token: abc'`).
-    let key_quote = Quote::before(hay, key_start).filter(|&q| Quote::at(hay, key_end) == Some(q));
+    // bare text inside someone else's string (`msg='token: abc'`), which ends its value.
+    let quote_before = Quote::before(hay, key_start);
+    let key_quote = quote_before.filter(|&q| Quote::at(hay, key_end) == Some(q));
     let mut pos = key_end;
     if let Some(q) = key_quote {
         pos += q.len();
@@ -1273,7 +1274,7 @@ fn value_after_key(
         };
         // A key that opens a string (`['password: abc', 'x: y']`, a list of header lines):
         // the value ends with the string.
-        match Quote::before(hay, key_start) {
+        match quote_before {
             Some(q) => closing_quote(hay, pos, q).map_or(end, |close| close.min(end)),
             None => end,
         }
