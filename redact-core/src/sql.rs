@@ -159,7 +159,8 @@ fn bound_value_hits(
     };
     // Right after the statement (`console.log(sql, values)`), or named.
     let lead = window[..open].to_ascii_lowercase();
-    if !(lead.trim_ascii().is_empty() || contains(&lead, b"param") || contains(&lead, b"bind")) {
+    let names = |word: &[u8]| memchr::memmem::find(&lead, word).is_some();
+    if !(lead.trim_ascii().is_empty() || names(b"param") || names(b"bind")) {
         return;
     }
     let mut pos = from + open + 1;
@@ -221,10 +222,6 @@ fn is_literal(value: &[u8]) -> bool {
     [&b"null"[..], b"true", b"false", b"undefined", b"none"]
         .iter()
         .any(|literal| value.eq_ignore_ascii_case(literal))
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|window| window == needle)
 }
 
 /// Where the column list that ends at `close` opens, and the classification of each of its
