@@ -101,23 +101,18 @@ fn string_at(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Option<Element> {
     }
     let content_start = pos + prefix + quote.len();
     let mut from = content_start;
-    let mut opaque = false;
     let close = loop {
         let close = keyvalue::closing_quote(hay, from, quote)?;
         match taken.end_at(close) {
-            Some(end) => {
-                opaque = true;
-                from = end;
-            }
+            Some(end) => from = end,
             None => break close,
         }
     };
-    opaque |= taken.overlaps(content_start, close);
     Some(Element {
         content: (content_start, close),
         end: close + quote.len(),
         quoted: true,
-        opaque,
+        opaque: taken.overlaps(content_start, close),
     })
 }
 
