@@ -309,9 +309,10 @@ impl Covered<'_> {
 }
 
 /// Spans other rules took in the text being read, sorted and merged: each will be one
-/// placeholder in the output. SQL rows and lists of pairs are read as they will look then, a taken span being one
-/// opaque token, so that reading the output again finds the same columns in the same places
-/// (a span that swallows a `,` or a quote must not shift the columns on the second reading).
+/// placeholder in the output. SQL rows and lists of pairs are read as they will look then, a
+/// taken span being one opaque token, so that reading the output again finds the same columns
+/// and pairs in the same places (a span that swallows a `,` or a quote must not shift them on
+/// the second reading).
 pub(crate) struct Taken<'a>(pub(crate) &'a [(usize, usize)]);
 
 impl Taken<'_> {
