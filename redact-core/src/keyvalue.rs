@@ -772,6 +772,11 @@ pub(crate) fn match_separator(
             // PHP's `print_r` brackets its keys: `[password] => hunter2`.
             bracketed = true;
         } else if let Some(quote) = Quote::before(hay, p + 1) {
+            if hay[sep] == b'>' {
+                if let Some(hit) = attributed_element_value(table, cache, hay, sep) {
+                    return Some(hit);
+                }
+            }
             // Back over the quote's escape (`\"`, `\\\"`).
             p = p + 1 - quote.len();
         }
@@ -1037,6 +1042,44 @@ fn element_value(
     if !tagged && !named_by_attribute(table, hay, key_start, key_end, gt) {
         return None;
     }
+    element_text(hay, gt, target)
+}
+
+/// The text of an element whose start tag, closed at `gt` after an attribute's quoted value,
+/// is named by a classified key: `<wsse:Password Type="PasswordText">S3cr3t</wsse:Password>`
+/// (a namespace prefix is no part of the name).
+#[cold]
+fn attributed_element_value(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    gt: usize,
+) -> Option<Hit> {
+    // A start tag's attributes are short; an unbounded search back would cost every quoted
+    // `>` in a long record.
+    const MAX_START_TAG: usize = 512;
+    let window = gt.saturating_sub(MAX_START_TAG);
+    let lt = window + memchr::memrchr2(b'<', b'>', &hay[window..gt])?;
+    if hay[lt] != b'<' {
+        return None;
+    }
+    let name_end = lt
+        + 1
+        + hay[lt + 1..gt]
+            .iter()
+            .take_while(|&&b| is_key_byte(b) || b == b':')
+            .count();
+    if !matches!(hay[name_end], b' ' | b'\t') {
+        return None;
+    }
+    let name = &hay[lt + 1..name_end];
+    let local = name.rsplit(|&b| b == b':').next()?;
+    let target = cache.classify(table, local)?;
+    element_text(hay, gt, target)
+}
+
+/// The text after a classified element's start tag, closed at `gt`, up to its end tag.
+fn element_text(hay: &[u8], gt: usize, target: FieldTarget) -> Option<Hit> {
     let start = gt + 1;
     // The text must be closed by an end tag: `<password> element missing` is prose. A `>` in
     // it is the rest of a tag that a value found inside took the start of (a second pass
@@ -1179,14 +1222,13 @@ fn value_after_key(
     if rest.get(sep) == Some(&b':') || (sep == 1 && rest.get(1) == Some(&b'=')) {
         return None;
     }
-    if key_quote.is_none()
-        && sep == 1
-        && rest[0] == b':'
-        && key_start > 0
-        && hay[key_start - 1] == b':'
-    {
-        // A segment of an ARN or URN (`arn:aws:secretsmanager:...:secret:name`), not a key.
-        return None;
+    if key_quote.is_none() && sep == 1 && rest[0] == b':' {
+        // A segment of an ARN or URN (`arn:aws:secretsmanager:...:secret:name`), not a key;
+        // nor the user of a URL's userinfo (`https://x-access-token:...@github.com`), whose
+        // password `credential_in_url` takes, and not the host after it.
+        if (key_start > 0 && hay[key_start - 1] == b':') || hay[..key_start].ends_with(b"//") {
+            return None;
+        }
     }
     if let Some(q) = key_quote {
         // PHP's `var_dump` brackets its keys: `["token":protected]=>` names no value.
