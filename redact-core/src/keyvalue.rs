@@ -925,7 +925,7 @@ fn nested_param_value(
 
 /// The bytes that may end what comes before a separator when a key is marked: an arrow's `-`
 /// (`password -> x`) and prose's abbreviated "number" (`Passport No.:`, `Card #:`).
-static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#");
+static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#)");
 
 /// The value after a key marked by the byte before the separator at `sep` (see
 /// [`ENDS_A_MARKED_KEY`]), if one is there.
@@ -942,8 +942,114 @@ fn marked_key_value(
     match hay[key_end - 1] {
         b'-' if hay[sep] == b'>' && key_end == sep => arrow_value(table, cache, hay, sep, taken),
         b'.' | b'#' if hay[sep] == b':' => numbered_key_value(table, cache, hay, key_end, taken),
+        b')' if hay[sep] == b'=' && key_end == sep && hay.get(sep + 1) == Some(&b'(') => {
+            constraint_key_value(table, cache, hay, sep, key_end)
+        }
         _ => None,
     }
+}
+
+/// The values of a database error's key detail that name classified columns: PostgreSQL's
+/// `Key (ssn)=(536221234) already exists.`, `Key (email, ssn)=(a@b.example, 536221234) ...`
+/// (unique and foreign key violations). The columns' `)` ends at `key_end`; `=(` is at `sep`.
+/// A classified column's value goes; when a value cannot be told from its neighbours (a comma
+/// inside one), or several columns are classified, all from the first such value to the last.
+#[cold]
+fn constraint_key_value(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    sep: usize,
+    key_end: usize,
+) -> Option<Hit> {
+    // A key's column list is short; an expression index may nest parentheses
+    // (`Key (lower(email::text))=(...)`).
+    const MAX_COLUMNS: usize = 256;
+    let close = key_end - 1;
+    let lowest = close.saturating_sub(MAX_COLUMNS);
+    let mut depth = 0usize;
+    let mut open = None;
+    for i in (lowest..close).rev() {
+        match hay[i] {
+            b')' => depth += 1,
+            b'(' if depth == 0 => {
+                open = Some(i);
+                break;
+            }
+            b'(' => depth -= 1,
+            _ => {}
+        }
+    }
+    let open = open?;
+    if !hay[..open].ends_with(b"Key ") {
+        return None;
+    }
+    let values_start = sep + 2;
+    let values_end = values_start + constraint_values_len(&hay[values_start..])?;
+    let classify_column = |cache: &mut KeyCache, column: &[u8]| {
+        column
+            .split(|&b| !is_key_byte(b))
+            .filter(|word| !word.is_empty())
+            .find_map(|word| cache.classify(table, word))
+    };
+    let columns: Vec<&[u8]> = split_list(&hay[open + 1..close]).collect();
+    let classified: Vec<(usize, FieldTarget)> = columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, column)| Some((i, classify_column(cache, column)?)))
+        .collect();
+    let (&(first, target), &(last, _)) = (classified.first()?, classified.last()?);
+    let mut values = Vec::with_capacity(columns.len());
+    let mut at = values_start;
+    for value in split_list(&hay[values_start..values_end]) {
+        values.push(at..at + value.len());
+        at += value.len() + 2;
+    }
+    let (start, end) = if values.len() == columns.len() {
+        (values[first].start, values[last].end)
+    } else {
+        (values_start, values_end)
+    };
+    let value = &hay[start..end];
+    (!value.is_empty() && !is_stand_in(value)).then(|| Hit::new(start, end, target.rule))
+}
+
+/// The items of a key detail's column or value list, split at `, `.
+fn split_list(list: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(list);
+    std::iter::from_fn(move || {
+        let list = rest?;
+        match memchr::memmem::find(list, b", ") {
+            Some(i) => {
+                rest = Some(&list[i + 2..]);
+                Some(&list[..i])
+            }
+            None => {
+                rest = None;
+                Some(list)
+            }
+        }
+    })
+}
+
+/// The length of a key detail's values after `=(`: up to the `)` that the message's words
+/// follow (`) already exists`, `) is not present in table`, `) conflicts with`) or that ends
+/// the record or its string; a value may hold a `)` of its own. Failing all, the first `)`.
+fn constraint_values_len(rest: &[u8]) -> Option<usize> {
+    let first = memchr::memchr(b')', rest)?;
+    let ends_message = |i: usize| {
+        let after = &rest[i + 1..];
+        after.is_empty()
+            || matches!(after[0], b'.' | b'"' | b'\\' | b'\n')
+            || [&b" already"[..], b" is ", b" conflicts"]
+                .iter()
+                .any(|words| after.starts_with(words))
+    };
+    Some(
+        memchr::memchr_iter(b')', rest)
+            .find(|&i| ends_message(i))
+            .unwrap_or(first),
+    )
 }
 
 /// The value after a key that prose writes with an abbreviated "number" (`Passport No.:`,

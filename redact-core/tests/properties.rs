@@ -151,6 +151,13 @@ const TOKENS: &[&str] = &[
     "{\"body\":\"ZW1haWw9Ym9iQGV4YW1wbGUuY29t\",\"isBase64Encoded\":true}",
     "\"data\":\"eyJzc24iOiI1MzYtMjItODAxMSJ9\"",
     "{\"cookies\":[\"sid=abc\",",
+    // Database key details, elements with attributes, a URL user named like a key.
+    "Key (ssn)=(",
+    "Key (order_id, passport_number)=(",
+    ") already exists.",
+    "<wsse:Password Type=\"PasswordText\">",
+    "</wsse:Password>",
+    "https://x-access-token:",
     "null",
     "0",
     "99",
