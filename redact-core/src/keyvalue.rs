@@ -986,6 +986,15 @@ fn constraint_key_value(
     }
     let values_start = sep + 2;
     let values_end = values_start + constraint_values_len(&hay[values_start..])?;
+    // The database prints its values bare; quotes, brackets or a separator say the `)` taken
+    // for the list's end is some other text's, whose values other readers know better.
+    if values_end - values_start > MAX_COLUMNS
+        || hay[values_start..values_end]
+            .iter()
+            .any(|b| b"\"'{}[]=\\".contains(b))
+    {
+        return None;
+    }
     let classify_column = |cache: &mut KeyCache, column: &[u8]| {
         column
             .split(|&b| !is_key_byte(b))
@@ -1034,22 +1043,17 @@ fn split_list(list: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// The length of a key detail's values after `=(`: up to the `)` that the message's words
 /// follow (`) already exists`, `) is not present in table`, `) conflicts with`) or that ends
-/// the record or its string; a value may hold a `)` of its own. Failing all, the first `)`.
+/// the record or its string; a value may hold a `)` of its own. `None` when no `)` does: the
+/// parentheses are some other text's (`(a, b)=(x, y (c, d) VALUES`).
 fn constraint_values_len(rest: &[u8]) -> Option<usize> {
-    let first = memchr::memchr(b')', rest)?;
-    let ends_message = |i: usize| {
+    memchr::memchr_iter(b')', rest).find(|&i| {
         let after = &rest[i + 1..];
         after.is_empty()
             || matches!(after[0], b'.' | b'"' | b'\\' | b'\n')
             || [&b" already"[..], b" is ", b" conflicts"]
                 .iter()
                 .any(|words| after.starts_with(words))
-    };
-    Some(
-        memchr::memchr_iter(b')', rest)
-            .find(|&i| ends_message(i))
-            .unwrap_or(first),
-    )
+    })
 }
 
 /// The value after a key that prose writes with an abbreviated "number" (`Passport No.:`,
