@@ -121,6 +121,16 @@ impl Hit {
             remove: false,
         }
     }
+
+    /// An element whose text, after its start tag at `text_start`, is read only once the
+    /// other rules' spans are known (see [`keyvalue::element_text_among`]): an empty hit.
+    pub(crate) fn pending_element(text_start: usize, rule: RuleId) -> Hit {
+        Hit::new(text_start, text_start, rule)
+    }
+
+    pub(crate) fn is_pending_element(&self) -> bool {
+        self.start == self.end
+    }
 }
 
 struct PatternMatcher {
@@ -229,6 +239,8 @@ pub struct Scratch {
     sql_keywords: Vec<usize>,
     /// Where the gate found a Python list of pairs opening in the text being scanned.
     pair_lists: Vec<usize>,
+    /// Classified elements whose text is read once other rules' spans are known.
+    pending_elements: Vec<Hit>,
 }
 
 impl std::fmt::Debug for Scratch {
@@ -862,6 +874,7 @@ impl Redactor {
             key_cache: keyvalue::KeyCache::default(),
             sql_keywords: Vec::new(),
             pair_lists: Vec::new(),
+            pending_elements: Vec::new(),
         }
     }
 
@@ -982,6 +995,7 @@ impl Redactor {
         let first = scratch.hits.len();
         scratch.sql_keywords.clear();
         scratch.pair_lists.clear();
+        scratch.pending_elements.clear();
         if let Some(gate) = &self.gate {
             scratch.armed.iter_mut().for_each(|a| *a = false);
             let mut pos = 0;
@@ -1033,6 +1047,10 @@ impl Redactor {
                         from: found_from,
                     },
                 ) {
+                    if hit.is_pending_element() {
+                        scratch.pending_elements.push(hit);
+                        continue;
+                    }
                     if Some(hit.rule) == self.fields.payload_rule
                         && !self.hides_a_finding(&hay[hit.start..hit.end])
                     {
@@ -1085,6 +1103,9 @@ impl Redactor {
         if !scratch.pair_lists.is_empty() {
             self.pair_list_values(hay, first, scratch);
         }
+        if !scratch.pending_elements.is_empty() {
+            self.pending_element_texts(hay, first, scratch);
+        }
         if !scratch.sql_keywords.is_empty() {
             self.sql_values(hay, first, scratch);
         }
@@ -1112,6 +1133,21 @@ impl Redactor {
                 &crate::scan::Taken(&scratch.spans),
                 &mut scratch.hits,
             );
+        }
+    }
+
+    /// The text of each classified element whose text holds a `<` or `>` before its end tag,
+    /// read as it will look once every span found so far (`hits[first..]`) is a placeholder: a
+    /// span that took such a byte must not make a second pass read the text where the first
+    /// did not.
+    #[cold]
+    fn pending_element_texts(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
+        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+        let taken = crate::scan::Taken(&scratch.spans);
+        for pending in &scratch.pending_elements {
+            if let Some(hit) = keyvalue::element_text_among(hay, pending, &taken) {
+                scratch.hits.push(hit);
+            }
         }
     }
 

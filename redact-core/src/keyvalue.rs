@@ -6,7 +6,7 @@
 
 use crate::engine::{Hit, RuleId};
 use crate::pairs::{PairKeys, PairRole};
-use crate::scan::is_month;
+use crate::scan::{is_month, Taken};
 
 /// Longest key that is looked at; longer identifiers are not keys a rule names.
 pub(crate) const MAX_KEY: usize = 64;
@@ -1188,21 +1188,44 @@ fn attributed_element_value(
     element_text(hay, gt, target)
 }
 
-/// The text after a classified element's start tag, closed at `gt`, up to its end tag.
+/// The text after a classified element's start tag, closed at `gt`, up to its end tag: it must
+/// be closed by one (`<password> element missing` is prose), with no `<` or `>` before it (a
+/// nested element, or the rest of a tag that a value found inside took the start of). When
+/// one stands there but an end tag follows, the element is pending
+/// ([`Hit::pending_element`]): such a byte may be inside another rule's span, and the output
+/// read again would then show a placeholder there.
 fn element_text(hay: &[u8], gt: usize, target: FieldTarget) -> Option<Hit> {
     let start = gt + 1;
-    // The text must be closed by an end tag: `<password> element missing` is prose. A `>` in
-    // it is the rest of a tag that a value found inside took the start of (a second pass
-    // would read the text from there).
     let end = start + memchr::memchr(b'<', &hay[start..])?;
     if hay.get(end + 1) != Some(&b'/') || memchr::memchr(b'>', &hay[start..end]).is_some() {
-        return None;
+        return memchr::memmem::find(&hay[end..], b"</")
+            .map(|_| Hit::pending_element(start, target.rule));
     }
+    element_hit(hay, start, end, target.rule)
+}
+
+/// The text of a [pending](Hit::pending_element) element, as [`element_text`] reads it with
+/// `taken`'s spans as placeholders.
+pub(crate) fn element_text_among(hay: &[u8], pending: &Hit, taken: &Taken<'_>) -> Option<Hit> {
+    let start = pending.start;
+    let mut pos = start;
+    let end = loop {
+        let at = pos + memchr::memchr2(b'<', b'>', &hay[pos..])?;
+        match taken.end_at(at) {
+            Some(span_end) => pos = span_end,
+            None if hay[at] == b'<' && hay.get(at + 1) == Some(&b'/') => break at,
+            None => return None,
+        }
+    };
+    element_hit(hay, start, end, pending.rule)
+}
+
+fn element_hit(hay: &[u8], start: usize, end: usize, rule: RuleId) -> Option<Hit> {
     let value = hay[start..end].trim_ascii();
     if value.is_empty() || is_stand_in(value) {
         return None;
     }
-    Some(Hit::new(start, end, target.rule))
+    Some(Hit::new(start, end, rule))
 }
 
 /// Whether the key at `key_start..key_end` is the quoted value of a pair's name attribute
@@ -1670,13 +1693,18 @@ fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
         (1..=MAX_GROUP).contains(&value.len()) && value.iter().all(u8::is_ascii_digit)
     };
     let first = &hay[start..end];
+    // A phone's area code in parentheses: `(555) 123-4567`.
+    let area_code = first.len() > 2
+        && first[0] == b'('
+        && first[first.len() - 1] == b')'
+        && is_group(&first[1..first.len() - 1]);
     let mut in_date = is_month(first);
     let opens_with_capitals = (1..=MAX_GROUP).contains(&first.len())
         && first[0].is_ascii_uppercase()
         && first
             .iter()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-    if !in_date && !opens_with_capitals && !is_group(first) {
+    if !in_date && !opens_with_capitals && !area_code && !is_group(first) {
         return end;
     }
     let ends_group = |at: usize| {
@@ -1702,7 +1730,24 @@ fn digit_groups_end(hay: &[u8], start: usize, mut end: usize) -> usize {
             .iter()
             .take_while(|b| b.is_ascii_alphabetic())
             .count();
-        if digits > 0 && digits <= MAX_LATER_GROUP && ends_group(from + digits) {
+        // A subscriber number written with its dash, `123-4567` (a date has two).
+        let dashed = if (2..=4).contains(&digits) && hay.get(from + digits) == Some(&b'-') {
+            let after = from + digits + 1;
+            match hay[after..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+            {
+                more @ 2..=4 => more + 1,
+                _ => 0,
+            }
+        } else {
+            0
+        };
+        if dashed > 0 && ends_group(from + digits + dashed) {
+            end = from + digits + dashed;
+            last_group_end = end;
+        } else if digits > 0 && digits <= MAX_LATER_GROUP && ends_group(from + digits) {
             end = from + digits;
             last_group_end = end;
         } else if opens_with_capitals
