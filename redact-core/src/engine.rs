@@ -122,13 +122,13 @@ impl Hit {
         }
     }
 
-    /// An element whose text, after its start tag at `text_start`, is read only once the
-    /// other rules' spans are known (see [`keyvalue::element_text_among`]): an empty hit.
-    pub(crate) fn pending_element(text_start: usize, rule: RuleId) -> Hit {
-        Hit::new(text_start, text_start, rule)
+    /// A value a key reader leaves to be read once the other rules' spans are known, at `at`
+    /// (see [`keyvalue::read_pending`]): an empty hit.
+    pub(crate) fn pending(at: usize, rule: RuleId) -> Hit {
+        Hit::new(at, at, rule)
     }
 
-    pub(crate) fn is_pending_element(&self) -> bool {
+    pub(crate) fn is_pending(&self) -> bool {
         self.start == self.end
     }
 }
@@ -239,8 +239,8 @@ pub struct Scratch {
     sql_keywords: Vec<usize>,
     /// Where the gate found a Python list of pairs opening in the text being scanned.
     pair_lists: Vec<usize>,
-    /// Classified elements whose text is read once other rules' spans are known.
-    pending_elements: Vec<Hit>,
+    /// Values the key readers left to read once other rules' spans are known.
+    pending: Vec<Hit>,
 }
 
 impl std::fmt::Debug for Scratch {
@@ -874,7 +874,7 @@ impl Redactor {
             key_cache: keyvalue::KeyCache::default(),
             sql_keywords: Vec::new(),
             pair_lists: Vec::new(),
-            pending_elements: Vec::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -995,7 +995,7 @@ impl Redactor {
         let first = scratch.hits.len();
         scratch.sql_keywords.clear();
         scratch.pair_lists.clear();
-        scratch.pending_elements.clear();
+        scratch.pending.clear();
         if let Some(gate) = &self.gate {
             scratch.armed.iter_mut().for_each(|a| *a = false);
             let mut pos = 0;
@@ -1047,8 +1047,8 @@ impl Redactor {
                         from: found_from,
                     },
                 ) {
-                    if hit.is_pending_element() {
-                        scratch.pending_elements.push(hit);
+                    if hit.is_pending() {
+                        scratch.pending.push(hit);
                         continue;
                     }
                     if Some(hit.rule) == self.fields.payload_rule
@@ -1103,8 +1103,8 @@ impl Redactor {
         if !scratch.pair_lists.is_empty() {
             self.pair_list_values(hay, first, scratch);
         }
-        if !scratch.pending_elements.is_empty() {
-            self.pending_element_texts(hay, first, scratch);
+        if !scratch.pending.is_empty() {
+            self.pending_values(hay, first, scratch);
         }
         if !scratch.sql_keywords.is_empty() {
             self.sql_values(hay, first, scratch);
@@ -1136,18 +1136,23 @@ impl Redactor {
         }
     }
 
-    /// The text of each classified element whose text holds a `<` or `>` before its end tag,
-    /// read as it will look once every span found so far (`hits[first..]`) is a placeholder: a
-    /// span that took such a byte must not make a second pass read the text where the first
-    /// did not.
+    /// The values the key readers left pending (an element's text holding `<` or `>`, a
+    /// database key detail's values), read as they will look once every span found so far
+    /// (`hits[first..]`) is a placeholder: a span that took a byte they are read by must not
+    /// make a second pass read them where the first did not.
     #[cold]
-    fn pending_element_texts(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
+    fn pending_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
         crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
         let taken = crate::scan::Taken(&scratch.spans);
-        for pending in &scratch.pending_elements {
-            if let Some(hit) = keyvalue::element_text_among(hay, pending, &taken) {
-                scratch.hits.push(hit);
-            }
+        for pending in &scratch.pending {
+            keyvalue::read_pending(
+                &self.fields,
+                &mut scratch.key_cache,
+                hay,
+                pending,
+                &taken,
+                &mut scratch.hits,
+            );
         }
     }
 

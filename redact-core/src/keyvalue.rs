@@ -943,117 +943,137 @@ fn marked_key_value(
         b'-' if hay[sep] == b'>' && key_end == sep => arrow_value(table, cache, hay, sep, taken),
         b'.' | b'#' if hay[sep] == b':' => numbered_key_value(table, cache, hay, key_end, taken),
         b')' if hay[sep] == b'=' && key_end == sep && hay.get(sep + 1) == Some(&b'(') => {
-            constraint_key_value(table, cache, hay, sep, key_end)
+            key_detail(table, cache, hay, sep, key_end)
         }
         _ => None,
     }
 }
 
-/// The values of a database error's key detail that name classified columns: PostgreSQL's
-/// `Key (ssn)=(536221234) already exists.`, `Key (email, ssn)=(a@b.example, 536221234) ...`
-/// (unique and foreign key violations). The columns' `)` ends at `key_end`; `=(` is at `sep`.
-/// A classified column's value goes; when a value cannot be told from its neighbours (a comma
-/// inside one), or several columns are classified, all from the first such value to the last.
+/// A database error's key detail that names classified columns: PostgreSQL's `Key
+/// (ssn)=(536221234) already exists.`, `Key (email, ssn)=(a@b.example, 536221234) ...` (unique
+/// and foreign key violations). The columns' `)` ends at `key_end`; `=(` is at `sep`. Its values
+/// are [pending](Hit::pending) (see [`key_detail_values`]): where they end and how they split
+/// depends on bytes other rules' spans may take.
 #[cold]
-fn constraint_key_value(
+fn key_detail(
     table: &FieldTable,
     cache: &mut KeyCache,
     hay: &[u8],
     sep: usize,
     key_end: usize,
 ) -> Option<Hit> {
-    // A key's column list is short; an expression index may nest parentheses
-    // (`Key (lower(email::text))=(...)`).
-    const MAX_COLUMNS: usize = 256;
+    let open = key_detail_columns(hay, key_end)?;
+    let (_, target) = classified_columns(table, cache, &hay[open + 1..key_end - 1]).next()?;
+    Some(Hit::pending(sep + 2, target.rule))
+}
+
+/// A key detail's column list is short; an expression index may nest parentheses (`Key
+/// (lower(email::text))=(...)`).
+const MAX_KEY_DETAIL: usize = 256;
+
+/// Where the column list that closes at `key_end - 1` opens, after the word `Key`.
+fn key_detail_columns(hay: &[u8], key_end: usize) -> Option<usize> {
     let close = key_end - 1;
-    let lowest = close.saturating_sub(MAX_COLUMNS);
+    let lowest = close.saturating_sub(MAX_KEY_DETAIL);
     let mut depth = 0usize;
-    let mut open = None;
     for i in (lowest..close).rev() {
         match hay[i] {
             b')' => depth += 1,
-            b'(' if depth == 0 => {
-                open = Some(i);
-                break;
-            }
+            b'(' if depth == 0 => return hay[..i].ends_with(b"Key ").then_some(i),
             b'(' => depth -= 1,
             _ => {}
         }
     }
-    let open = open?;
-    if !hay[..open].ends_with(b"Key ") {
-        return None;
-    }
-    let values_start = sep + 2;
-    let values_end = values_start + constraint_values_len(&hay[values_start..])?;
-    // The database prints its values bare; quotes, brackets or a separator say the `)` taken
-    // for the list's end is some other text's, whose values other readers know better.
-    if values_end - values_start > MAX_COLUMNS
-        || hay[values_start..values_end]
-            .iter()
-            .any(|b| b"\"'{}[]=\\".contains(b))
-    {
-        return None;
-    }
-    let classify_column = |cache: &mut KeyCache, column: &[u8]| {
-        column
-            .split(|&b| !is_key_byte(b))
-            .filter(|word| !word.is_empty())
-            .find_map(|word| cache.classify(table, word))
-    };
-    let columns: Vec<&[u8]> = split_list(&hay[open + 1..close]).collect();
-    let classified: Vec<(usize, FieldTarget)> = columns
-        .iter()
+    None
+}
+
+/// The place and target of each classified column of a key detail's `columns`: a column is
+/// classified when a word of it is (`ssn`, `lower(email::text)`).
+fn classified_columns<'a>(
+    table: &'a FieldTable,
+    cache: &'a mut KeyCache,
+    columns: &'a [u8],
+) -> impl Iterator<Item = (usize, FieldTarget)> + 'a {
+    columns
+        .split(|&b| b == b',')
         .enumerate()
-        .filter_map(|(i, column)| Some((i, classify_column(cache, column)?)))
-        .collect();
-    let (&(first, target), &(last, _)) = (classified.first()?, classified.last()?);
-    let mut values = Vec::with_capacity(columns.len());
-    let mut at = values_start;
-    for value in split_list(&hay[values_start..values_end]) {
-        values.push(at..at + value.len());
-        at += value.len() + 2;
-    }
-    let (start, end) = if values.len() == columns.len() {
-        (values[first].start, values[last].end)
-    } else {
-        (values_start, values_end)
+        .filter_map(move |(i, column)| {
+            let target = column
+                .split(|&b| !is_key_byte(b))
+                .filter(|word| !word.is_empty())
+                .find_map(|word| cache.classify(table, word))?;
+            Some((i, target))
+        })
+}
+
+/// Adds a hit for each value of a classified column of the key detail whose values open at
+/// `start` (after `=(`), read with `taken`'s spans as placeholders. The values end at the `)`
+/// the message's words follow (`) already exists`, `) is not present in table`, `) conflicts
+/// with`) or that ends the record or its string (a value may hold a `)` of its own), and split
+/// at `, `. The database prints them bare: a quote, brace, `=` or backslash says the `)` is
+/// some other text's. When the values cannot be told apart (a comma inside one), all go.
+fn key_detail_values(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    start: usize,
+    taken: &Taken<'_>,
+    hits: &mut Vec<Hit>,
+) {
+    let Some(open) = key_detail_columns(hay, start - 2) else {
+        return;
     };
-    let value = &hay[start..end];
-    (!value.is_empty() && !is_stand_in(value)).then(|| Hit::new(start, end, target.rule))
-}
-
-/// The items of a key detail's column or value list, split at `, `.
-fn split_list(list: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = Some(list);
-    std::iter::from_fn(move || {
-        let list = rest?;
-        match memchr::memmem::find(list, b", ") {
-            Some(i) => {
-                rest = Some(&list[i + 2..]);
-                Some(&list[..i])
-            }
-            None => {
-                rest = None;
-                Some(list)
-            }
+    let columns = &hay[open + 1..start - 3];
+    let mut values = Vec::new();
+    let mut value_start = start;
+    let mut pos = start;
+    let end = loop {
+        let Some(byte) = hay.get(pos) else { return };
+        if let Some(span_end) = taken.end_at(pos) {
+            pos = span_end;
+            continue;
         }
-    })
+        match byte {
+            b'"' | b'\'' | b'{' | b'}' | b'=' | b'\\' => return,
+            b')' if ends_key_detail(&hay[pos + 1..]) => break pos,
+            b',' if hay.get(pos + 1) == Some(&b' ') => {
+                values.push(value_start..pos);
+                value_start = pos + 2;
+                pos += 2;
+                continue;
+            }
+            _ => {}
+        }
+        if pos - start > MAX_KEY_DETAIL {
+            return;
+        }
+        pos += 1;
+    };
+    values.push(value_start..end);
+    if values.len() != columns.split(|&b| b == b',').count() {
+        values.clear();
+        values.push(start..end);
+    }
+    for (i, target) in classified_columns(table, cache, columns) {
+        let span = values.get(i).unwrap_or(&values[0]).clone();
+        let value = &hay[span.clone()];
+        if !value.is_empty() && !is_stand_in(value) {
+            hits.push(Hit::new(span.start, span.end, target.rule));
+        }
+        if values.len() == 1 {
+            break;
+        }
+    }
 }
 
-/// The length of a key detail's values after `=(`: up to the `)` that the message's words
-/// follow (`) already exists`, `) is not present in table`, `) conflicts with`) or that ends
-/// the record or its string; a value may hold a `)` of its own. `None` when no `)` does: the
-/// parentheses are some other text's (`(a, b)=(x, y (c, d) VALUES`).
-fn constraint_values_len(rest: &[u8]) -> Option<usize> {
-    memchr::memchr_iter(b')', rest).find(|&i| {
-        let after = &rest[i + 1..];
-        after.is_empty()
-            || matches!(after[0], b'.' | b'"' | b'\\' | b'\n')
-            || [&b" already"[..], b" is ", b" conflicts"]
-                .iter()
-                .any(|words| after.starts_with(words))
-    })
+/// Whether the text after a key detail's `)` ends its values: the message's words, or the end
+/// of the record or of the string holding it.
+fn ends_key_detail(after: &[u8]) -> bool {
+    after.is_empty()
+        || matches!(after[0], b'.' | b'"' | b'\\' | b'\n')
+        || [&b" already"[..], b" is ", b" conflicts"]
+            .iter()
+            .any(|words| after.starts_with(words))
 }
 
 /// The value after a key that prose writes with an abbreviated "number" (`Passport No.:`,
@@ -1191,22 +1211,42 @@ fn attributed_element_value(
 /// The text after a classified element's start tag, closed at `gt`, up to its end tag: it must
 /// be closed by one (`<password> element missing` is prose), with no `<` or `>` before it (a
 /// nested element, or the rest of a tag that a value found inside took the start of). When
-/// one stands there but an end tag follows, the element is pending
-/// ([`Hit::pending_element`]): such a byte may be inside another rule's span, and the output
-/// read again would then show a placeholder there.
+/// one stands there but an end tag follows, the element is [pending](Hit::pending): such a
+/// byte may be inside another rule's span, and the output read again would then show a
+/// placeholder there.
 fn element_text(hay: &[u8], gt: usize, target: FieldTarget) -> Option<Hit> {
     let start = gt + 1;
     let end = start + memchr::memchr(b'<', &hay[start..])?;
     if hay.get(end + 1) != Some(&b'/') || memchr::memchr(b'>', &hay[start..end]).is_some() {
-        return memchr::memmem::find(&hay[end..], b"</")
-            .map(|_| Hit::pending_element(start, target.rule));
+        return memchr::memmem::find(&hay[end..], b"</").map(|_| Hit::pending(start, target.rule));
     }
     element_hit(hay, start, end, target.rule)
 }
 
-/// The text of a [pending](Hit::pending_element) element, as [`element_text`] reads it with
-/// `taken`'s spans as placeholders.
-pub(crate) fn element_text_among(hay: &[u8], pending: &Hit, taken: &Taken<'_>) -> Option<Hit> {
+/// Reads a value a key reader left [pending](Hit::pending), with `taken`'s spans as
+/// placeholders, adding its hits to `hits`. The byte before it says which reader: an element's
+/// text follows its start tag's `>`, a key detail's values their `=(`.
+pub(crate) fn read_pending(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    pending: &Hit,
+    taken: &Taken<'_>,
+    hits: &mut Vec<Hit>,
+) {
+    let found = match hay[pending.start - 1] {
+        b'>' => element_text_among(hay, pending, taken),
+        _ => {
+            key_detail_values(table, cache, hay, pending.start, taken, hits);
+            None
+        }
+    };
+    hits.extend(found);
+}
+
+/// The text of a pending element, as [`element_text`] reads it with `taken`'s spans as
+/// placeholders.
+fn element_text_among(hay: &[u8], pending: &Hit, taken: &Taken<'_>) -> Option<Hit> {
     let start = pending.start;
     let mut pos = start;
     let end = loop {
