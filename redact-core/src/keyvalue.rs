@@ -1399,7 +1399,10 @@ fn value_after_key(
         // A segment of an ARN or URN (`arn:aws:secretsmanager:...:secret:name`), not a key;
         // nor the user of a URL's userinfo (`https://x-access-token:...@github.com`), whose
         // password `credential_in_url` takes, and not the host after it.
-        if (key_start > 0 && hay[key_start - 1] == b':') || hay[..key_start].ends_with(b"//") {
+        // (A `//` inside another rule's span is none: the output read again shows a
+        // placeholder there.)
+        let after_scheme = hay[..key_start].ends_with(b"//") && !taken.covers(key_start - 1);
+        if (key_start > 0 && hay[key_start - 1] == b':') || after_scheme {
             return None;
         }
     }
@@ -1410,7 +1413,18 @@ fn value_after_key(
             return None;
         }
     }
-    pos = skip_blanks(hay, pos + sep);
+    let sep_at = pos;
+    let value_from = pos + sep;
+    pos = skip_blanks(hay, value_from);
+    if rest[0] == b'='
+        && pos > value_from
+        && !matches!(hay[sep_at - 1], b' ' | b'\t')
+        && pair_follows(hay, pos)
+    {
+        // An empty value in a list of pairs (`HOME=/root PASSWORD= USER=sbx`): the next pair
+        // is no value of it. (`password = hunter2`, blanks on both sides, has one.)
+        return None;
+    }
     if hay.get(pos) == Some(&b'!') {
         pos = skip_yaml_tag(hay, pos);
     }

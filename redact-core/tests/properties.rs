@@ -315,6 +315,12 @@ fn idempotent_on_found_cases() {
         // A key detail's values read on the first pass, an arrow's value taking them on the
         // second, whose placeholder's bracket the first reading refused.
         "Key (order_id, passport_number)=( Map(password ->  | (?, $2) ) already exists. ",
+        // A URL's `//` inside another rule's span (a base64 key block run on): the user after
+        // it was no key on the first pass, and a key after the placeholder on the second.
+        "Map(password ->  | address: Hauptstraße 5, 10115 Berlin { bind: [ 536228011, 'x' ] } \
+         ImmutableMultiDict([('password', ' 4111 'secret': 'abc123' ('Ann', '536228011') \
+         LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2 ssn=123-45-6789 'secret': 'abc123' \
+         app:hunter2@tcp(db:3306)/x https://x-access-token: | password=hunter2! ",
     ] {
         let once = redactor().redact(input.as_bytes()).into_owned();
         let twice = redactor().redact(&once).into_owned();
