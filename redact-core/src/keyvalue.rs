@@ -1210,17 +1210,13 @@ fn attributed_element_value(
 
 /// The text after a classified element's start tag, closed at `gt`, up to its end tag: it must
 /// be closed by one (`<password> element missing` is prose), with no `<` or `>` before it (a
-/// nested element, or the rest of a tag that a value found inside took the start of). When
-/// one stands there but an end tag follows, the element is [pending](Hit::pending): such a
-/// byte may be inside another rule's span, and the output read again would then show a
-/// placeholder there.
+/// nested element, or the rest of a tag that a value found inside took the start of). The
+/// element is [pending](Hit::pending) when an end tag follows: any of these bytes, the end
+/// tag's too, may be inside another rule's span (`<password> IDENTIFIED BY ' </password>
+/// ...'`), and the output read again would show a placeholder there.
 fn element_text(hay: &[u8], gt: usize, target: FieldTarget) -> Option<Hit> {
     let start = gt + 1;
-    let end = start + memchr::memchr(b'<', &hay[start..])?;
-    if hay.get(end + 1) != Some(&b'/') || memchr::memchr(b'>', &hay[start..end]).is_some() {
-        return memchr::memmem::find(&hay[end..], b"</").map(|_| Hit::pending(start, target.rule));
-    }
-    element_hit(hay, start, end, target.rule)
+    memchr::memmem::find(&hay[start..], b"</").map(|_| Hit::pending(start, target.rule))
 }
 
 /// Reads a value a key reader left [pending](Hit::pending), with `taken`'s spans as
