@@ -1103,11 +1103,13 @@ impl Redactor {
         if !scratch.pair_lists.is_empty() {
             self.pair_list_values(hay, first, scratch);
         }
-        if !scratch.pending.is_empty() {
-            self.pending_values(hay, first, scratch);
-        }
         if !scratch.sql_keywords.is_empty() {
             self.sql_values(hay, first, scratch);
+        }
+        // Last: an element's text or a key detail's values may hold an SQL statement, whose rows'
+        // spans decide where they end.
+        if !scratch.pending.is_empty() {
+            self.pending_values(hay, first, scratch);
         }
         if base != 0 {
             for hit in &mut scratch.hits[first..] {
