@@ -1103,13 +1103,11 @@ impl Redactor {
         if !scratch.pair_lists.is_empty() {
             self.pair_list_values(hay, first, scratch);
         }
-        if !scratch.sql_keywords.is_empty() {
-            self.sql_values(hay, first, scratch);
-        }
-        // Last: an element's text or a key detail's values may hold an SQL statement, whose rows'
-        // spans decide where they end.
         if !scratch.pending.is_empty() {
             self.pending_values(hay, first, scratch);
+        }
+        if !scratch.sql_keywords.is_empty() {
+            self.sql_values(hay, first, scratch);
         }
         if base != 0 {
             for hit in &mut scratch.hits[first..] {
@@ -1138,21 +1136,22 @@ impl Redactor {
         }
     }
 
-    /// The values the key readers left pending (an element's text holding `<` or `>`, a
-    /// database key detail's values), read as they will look once every span found so far
-    /// (`hits[first..]`) is a placeholder: a span that took a byte they are read by must not
-    /// make a second pass read them where the first did not.
+    /// The values the key readers left pending (an element's text, a database key detail's
+    /// values), read once every span found so far (`hits[first..]`) is known: a span that took
+    /// a byte they are read by must not make a second pass read them where the first did not.
     #[cold]
     fn pending_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
-        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
-        let taken = crate::scan::Taken(&scratch.spans);
-        for pending in &scratch.pending {
+        // Last first, the spans re-merged after each, as SQL statements: one may hold another
+        // (`Key (a, b)=( Key (ssn)=(..) ..`), and the output read again shows the inner one's
+        // placeholder.
+        for pending in scratch.pending.iter().rev() {
+            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
             keyvalue::read_pending(
                 &self.fields,
                 &mut scratch.key_cache,
                 hay,
                 pending,
-                &taken,
+                &crate::scan::Taken(&scratch.spans),
                 &mut scratch.hits,
             );
         }

@@ -1007,17 +1007,20 @@ fn classified_columns<'a>(
 }
 
 /// Adds a hit for each value of a classified column of the key detail whose values open at
-/// `start` (after `=(`), read with `taken`'s spans as placeholders. The values end at the `)`
-/// the message's words follow (`) already exists`, `) is not present in table`, `) conflicts
-/// with`) or that ends the record or its string (a value may hold a `)` of its own), and split
-/// at `, `. The database prints them bare: a quote, brace, `=` or backslash says the `)` is
-/// some other text's. When the values cannot be told apart (a comma inside one), all go.
+/// `start` (after `=(`). The values end at the `)` the message's words follow (`) already
+/// exists`, `) is not present in table`, `) conflicts with`) or that ends the record or its
+/// string (a value may hold a `)` of its own), within [`MAX_KEY_DETAIL`] bytes, and split at
+/// `, `. When the values cannot be told apart (a comma inside one), all go.
+///
+/// Read as the bytes stand, not around other rules' spans, and refused at a `[` or `]`: a
+/// placeholder holds both, so a second pass, reading the output, refuses the values wherever
+/// the first took anything inside them, and reads the rest exactly as the first did (an SQL
+/// row read after this one, a length cut short by placeholders, cannot make it read more).
 fn key_detail_values(
     table: &FieldTable,
     cache: &mut KeyCache,
     hay: &[u8],
     start: usize,
-    taken: &Taken<'_>,
     hits: &mut Vec<Hit>,
 ) {
     let Some(open) = key_detail_columns(hay, start - 2) else {
@@ -1026,15 +1029,14 @@ fn key_detail_values(
     let columns = &hay[open + 1..start - 3];
     let mut values = Vec::new();
     let mut value_start = start;
+    let window = &hay[start..hay.len().min(start + MAX_KEY_DETAIL)];
     let mut pos = start;
     let end = loop {
-        let Some(byte) = hay.get(pos) else { return };
-        if let Some(span_end) = taken.end_at(pos) {
-            pos = span_end;
-            continue;
-        }
+        let Some(&byte) = window.get(pos - start) else {
+            return;
+        };
         match byte {
-            b'"' | b'\'' | b'{' | b'}' | b'=' | b'\\' => return,
+            b'[' | b']' => return,
             b')' if ends_key_detail(&hay[pos + 1..]) => break pos,
             b',' if hay.get(pos + 1) == Some(&b' ') => {
                 values.push(value_start..pos);
@@ -1043,9 +1045,6 @@ fn key_detail_values(
                 continue;
             }
             _ => {}
-        }
-        if pos - start > MAX_KEY_DETAIL {
-            return;
         }
         pos += 1;
     };
@@ -1219,9 +1218,10 @@ fn element_text(hay: &[u8], gt: usize, target: FieldTarget) -> Option<Hit> {
     memchr::memmem::find(&hay[start..], b"</").map(|_| Hit::pending(start, target.rule))
 }
 
-/// Reads a value a key reader left [pending](Hit::pending), with `taken`'s spans as
-/// placeholders, adding its hits to `hits`. The byte before it says which reader: an element's
-/// text follows its start tag's `>`, a key detail's values their `=(`.
+/// Reads a value a key reader left [pending](Hit::pending), adding its hits to `hits`. The byte
+/// before it says which reader: an element's text follows its start tag's `>` (read with
+/// `taken`'s spans as placeholders), a key detail's values their `=(` (one hit per classified
+/// column, more than a key reader's one).
 pub(crate) fn read_pending(
     table: &FieldTable,
     cache: &mut KeyCache,
@@ -1233,7 +1233,7 @@ pub(crate) fn read_pending(
     let found = match hay[pending.start - 1] {
         b'>' => element_text_among(hay, pending, taken),
         _ => {
-            key_detail_values(table, cache, hay, pending.start, taken, hits);
+            key_detail_values(table, cache, hay, pending.start, hits);
             None
         }
     };
