@@ -952,8 +952,8 @@ fn marked_key_value(
 /// A database error's key detail that names classified columns: PostgreSQL's `Key
 /// (ssn)=(536221234) already exists.`, `Key (email, ssn)=(a@b.example, 536221234) ...` (unique
 /// and foreign key violations). The columns' `)` ends at `key_end`; `=(` is at `sep`. Its values
-/// are [pending](Hit::pending) (see [`key_detail_values`]): where they end and how they split
-/// depends on bytes other rules' spans may take.
+/// are [pending](Hit::pending) (see [`key_detail_values`]): each classified column's value is a
+/// hit of its own, where a key reader gives one.
 #[cold]
 fn key_detail(
     table: &FieldTable,
@@ -967,8 +967,8 @@ fn key_detail(
     Some(Hit::pending(sep + 2, target.rule))
 }
 
-/// A key detail's column list is short; an expression index may nest parentheses (`Key
-/// (lower(email::text))=(...)`).
+/// How far a key detail's column list and its values are read: both are short, though an
+/// expression index may nest parentheses (`Key (lower(email::text))=(...)`).
 const MAX_KEY_DETAIL: usize = 256;
 
 /// Where the column list that closes at `key_end - 1` opens, after the word `Key`.
