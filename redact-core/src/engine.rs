@@ -123,7 +123,7 @@ impl Hit {
     }
 
     /// A value a key reader leaves to be read once the other rules' spans are known, at `at`
-    /// (see [`keyvalue::read_pending`]): an empty hit.
+    /// (an element's text, see [`keyvalue::element_text_among`]): an empty hit.
     pub(crate) fn pending(at: usize, rule: RuleId) -> Hit {
         Hit::new(at, at, rule)
     }
@@ -1136,24 +1136,17 @@ impl Redactor {
         }
     }
 
-    /// The values the key readers left pending (an element's text, a database key detail's
-    /// values), read once every span found so far (`hits[first..]`) is known: a span that took
-    /// a byte they are read by must not make a second pass read them where the first did not.
+    /// The texts of the elements the key readers left pending, read once every span found so
+    /// far (`hits[first..]`) is known: a span that took a `<`, a `>` or the end tag must not make
+    /// a second pass read the text where the first did not.
     #[cold]
     fn pending_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
-        // Last first, the spans re-merged after each, as SQL statements: one may hold another
-        // (`Key (a, b)=( Key (ssn)=(..) ..`), and the output read again shows the inner one's
-        // placeholder.
-        for pending in scratch.pending.iter().rev() {
-            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
-            keyvalue::read_pending(
-                &self.fields,
-                &mut scratch.key_cache,
-                hay,
-                pending,
-                &crate::scan::Taken(&scratch.spans),
-                &mut scratch.hits,
-            );
+        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+        let taken = crate::scan::Taken(&scratch.spans);
+        for pending in &scratch.pending {
+            if let Some(hit) = keyvalue::element_text_among(hay, pending, &taken) {
+                scratch.hits.push(hit);
+            }
         }
     }
 

@@ -925,7 +925,7 @@ fn nested_param_value(
 
 /// The bytes that may end what comes before a separator when a key is marked: an arrow's `-`
 /// (`password -> x`) and prose's abbreviated "number" (`Passport No.:`, `Card #:`).
-static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#)");
+static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#");
 
 /// The value after a key marked by the byte before the separator at `sep` (see
 /// [`ENDS_A_MARKED_KEY`]), if one is there.
@@ -942,137 +942,8 @@ fn marked_key_value(
     match hay[key_end - 1] {
         b'-' if hay[sep] == b'>' && key_end == sep => arrow_value(table, cache, hay, sep, taken),
         b'.' | b'#' if hay[sep] == b':' => numbered_key_value(table, cache, hay, key_end, taken),
-        b')' if hay[sep] == b'=' && key_end == sep && hay.get(sep + 1) == Some(&b'(') => {
-            key_detail(table, cache, hay, sep, key_end)
-        }
         _ => None,
     }
-}
-
-/// A database error's key detail that names classified columns: PostgreSQL's `Key
-/// (ssn)=(536221234) already exists.`, `Key (email, ssn)=(a@b.example, 536221234) ...` (unique
-/// and foreign key violations). The columns' `)` ends at `key_end`; `=(` is at `sep`. Its values
-/// are [pending](Hit::pending) (see [`key_detail_values`]): each classified column's value is a
-/// hit of its own, where a key reader gives one.
-#[cold]
-fn key_detail(
-    table: &FieldTable,
-    cache: &mut KeyCache,
-    hay: &[u8],
-    sep: usize,
-    key_end: usize,
-) -> Option<Hit> {
-    let open = key_detail_columns(hay, key_end)?;
-    let (_, target) = classified_columns(table, cache, &hay[open + 1..key_end - 1]).next()?;
-    Some(Hit::pending(sep + 2, target.rule))
-}
-
-/// How far a key detail's column list and its values are read: both are short, though an
-/// expression index may nest parentheses (`Key (lower(email::text))=(...)`).
-const MAX_KEY_DETAIL: usize = 256;
-
-/// Where the column list that closes at `key_end - 1` opens, after the word `Key`.
-fn key_detail_columns(hay: &[u8], key_end: usize) -> Option<usize> {
-    let close = key_end - 1;
-    let lowest = close.saturating_sub(MAX_KEY_DETAIL);
-    let mut depth = 0usize;
-    for i in (lowest..close).rev() {
-        match hay[i] {
-            b')' => depth += 1,
-            b'(' if depth == 0 => return hay[..i].ends_with(b"Key ").then_some(i),
-            b'(' => depth -= 1,
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The place and target of each classified column of a key detail's `columns`: a column is
-/// classified when a word of it is (`ssn`, `lower(email::text)`).
-fn classified_columns<'a>(
-    table: &'a FieldTable,
-    cache: &'a mut KeyCache,
-    columns: &'a [u8],
-) -> impl Iterator<Item = (usize, FieldTarget)> + 'a {
-    columns
-        .split(|&b| b == b',')
-        .enumerate()
-        .filter_map(move |(i, column)| {
-            let target = column
-                .split(|&b| !is_key_byte(b))
-                .filter(|word| !word.is_empty())
-                .find_map(|word| cache.classify(table, word))?;
-            Some((i, target))
-        })
-}
-
-/// Adds a hit for each value of a classified column of the key detail whose values open at
-/// `start` (after `=(`). The values end at the `)` the message's words follow (`) already
-/// exists`, `) is not present in table`, `) conflicts with`) or that ends the record or its
-/// string (a value may hold a `)` of its own), within [`MAX_KEY_DETAIL`] bytes, and split at
-/// `, `. When the values cannot be told apart (a comma inside one), all go.
-///
-/// Read as the bytes stand, not around other rules' spans, and refused at a `[` or `]`: a
-/// placeholder holds both, so a second pass, reading the output, refuses the values wherever
-/// the first took anything inside them, and reads the rest exactly as the first did (an SQL
-/// row read after this one, a length cut short by placeholders, cannot make it read more).
-fn key_detail_values(
-    table: &FieldTable,
-    cache: &mut KeyCache,
-    hay: &[u8],
-    start: usize,
-    hits: &mut Vec<Hit>,
-) {
-    let Some(open) = key_detail_columns(hay, start - 2) else {
-        return;
-    };
-    let columns = &hay[open + 1..start - 3];
-    let mut values = Vec::new();
-    let mut value_start = start;
-    let window = &hay[start..hay.len().min(start + MAX_KEY_DETAIL)];
-    let mut pos = start;
-    let end = loop {
-        let Some(&byte) = window.get(pos - start) else {
-            return;
-        };
-        match byte {
-            b'[' | b']' => return,
-            b')' if ends_key_detail(&hay[pos + 1..]) => break pos,
-            b',' if hay.get(pos + 1) == Some(&b' ') => {
-                values.push(value_start..pos);
-                value_start = pos + 2;
-                pos += 2;
-                continue;
-            }
-            _ => {}
-        }
-        pos += 1;
-    };
-    values.push(value_start..end);
-    if values.len() != columns.split(|&b| b == b',').count() {
-        values.clear();
-        values.push(start..end);
-    }
-    for (i, target) in classified_columns(table, cache, columns) {
-        let span = values.get(i).unwrap_or(&values[0]).clone();
-        let value = &hay[span.clone()];
-        if !value.is_empty() && !is_stand_in(value) {
-            hits.push(Hit::new(span.start, span.end, target.rule));
-        }
-        if values.len() == 1 {
-            break;
-        }
-    }
-}
-
-/// Whether the text after a key detail's `)` ends its values: the message's words, or the end
-/// of the record or of the string holding it.
-fn ends_key_detail(after: &[u8]) -> bool {
-    after.is_empty()
-        || matches!(after[0], b'.' | b'"' | b'\\' | b'\n')
-        || [&b" already"[..], b" is ", b" conflicts"]
-            .iter()
-            .any(|words| after.starts_with(words))
 }
 
 /// The value after a key that prose writes with an abbreviated "number" (`Passport No.:`,
@@ -1218,31 +1089,9 @@ fn element_text(hay: &[u8], gt: usize, target: FieldTarget) -> Option<Hit> {
     memchr::memmem::find(&hay[start..], b"</").map(|_| Hit::pending(start, target.rule))
 }
 
-/// Reads a value a key reader left [pending](Hit::pending), adding its hits to `hits`. The byte
-/// before it says which reader: an element's text follows its start tag's `>` (read with
-/// `taken`'s spans as placeholders), a key detail's values their `=(` (one hit per classified
-/// column, more than a key reader's one).
-pub(crate) fn read_pending(
-    table: &FieldTable,
-    cache: &mut KeyCache,
-    hay: &[u8],
-    pending: &Hit,
-    taken: &Taken<'_>,
-    hits: &mut Vec<Hit>,
-) {
-    let found = match hay[pending.start - 1] {
-        b'>' => element_text_among(hay, pending, taken),
-        _ => {
-            key_detail_values(table, cache, hay, pending.start, hits);
-            None
-        }
-    };
-    hits.extend(found);
-}
-
-/// The text of a pending element, as [`element_text`] reads it with `taken`'s spans as
-/// placeholders.
-fn element_text_among(hay: &[u8], pending: &Hit, taken: &Taken<'_>) -> Option<Hit> {
+/// The text of a [pending](Hit::pending) element, as [`element_text`] reads it with `taken`'s
+/// spans as placeholders.
+pub(crate) fn element_text_among(hay: &[u8], pending: &Hit, taken: &Taken<'_>) -> Option<Hit> {
     let start = pending.start;
     let mut pos = start;
     let end = loop {

@@ -312,8 +312,8 @@ fn idempotent_on_found_cases() {
         // pass: no element text then, one on the second.
         "['--password', ' <entry key=\"password\"> address: Hauptstraße 5, 10115 Berlin \
          #{password => <<\" </wsse:Password> ",
-        // A key detail's values read on the first pass, an arrow's value taking them on the
-        // second, whose placeholder's bracket the first reading refused.
+        // Inputs on which a reader of PostgreSQL's key details (`Key (ssn)=(..)`, tried this
+        // stop and left out) redacted differently on a second pass: kept as inputs.
         "Key (order_id, passport_number)=( Map(password ->  | (?, $2) ) already exists. ",
         // A URL's `//` inside another rule's span (a base64 key block run on): the user after
         // it was no key on the first pass, and a key after the placeholder on the second.
@@ -325,8 +325,7 @@ fn idempotent_on_found_cases() {
         // text ended there on the first pass, at the next end tag on the second.
         "<wsse:Password Type=\"PasswordText\"> IDENTIFIED BY ' </wsse:Password> ('Ann', \
          '536228011') </wsse:Password> ",
-        // A key detail's values holding an SQL row whose value took a `=`: refused on the first
-        // pass, read on the second. Pending values are read after SQL rows.
+        // Another of the key detail reader's.
         "Key (ssn)=( INSERT INTO t (first_name, ssn) VALUES ( \\n | password=hunter2! ) already \
          exists. ",
     ] {
