@@ -198,6 +198,14 @@ fn bound_value_hits(
 fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
     let mut opaque = false;
     let mut end = pos;
+    // A placeholder a first pass wrote (`[REDACTED:email]`) is one token: its `]` ends no list.
+    if hay.get(pos) == Some(&b'[') {
+        if let Some(close) = memchr::memchr(b']', &hay[pos..]).map(|i| pos + i + 1) {
+            if keyvalue::is_placeholder(&hay[pos..close]) {
+                end = close;
+            }
+        }
+    }
     while end < hay.len() {
         if let Some(span_end) = taken.end_at(end) {
             opaque = true;

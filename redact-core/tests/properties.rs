@@ -325,6 +325,9 @@ fn idempotent_on_found_cases() {
         // text ended there on the first pass, at the next end tag on the second.
         "<wsse:Password Type=\"PasswordText\"> IDENTIFIED BY ' </wsse:Password> ('Ann', \
          '536228011') </wsse:Password> ",
+        // An ORM parameter list left open: a placeholder's `]` closed it on the second pass.
+        "INSERT INTO t (first_name, ssn) VALUES ( | card_number: (?, $2)  -- PARAMETERS: [\"Ann\", \
+         bob@example.com ",
         // Another of the key detail reader's.
         "Key (ssn)=( INSERT INTO t (first_name, ssn) VALUES ( \\n | password=hunter2! ) already \
          exists. ",
