@@ -1244,9 +1244,11 @@ fn value_after_key(
         // A segment of an ARN or URN (`arn:aws:secretsmanager:...:secret:name`), not a key;
         // nor the user of a URL's userinfo (`https://x-access-token:...@github.com`), whose
         // password `credential_in_url` takes, and not the host after it.
-        // (A `//` inside another rule's span is none: the output read again shows a
-        // placeholder there.)
-        let after_scheme = hay[..key_start].ends_with(b"//") && !taken.covers(key_start - 1);
+        // (A `//` that another rule's span reaches into is none: the output read again shows
+        // a placeholder there.)
+        let after_scheme = hay[..key_start].ends_with(b"//")
+            && !taken.covers(key_start - 1)
+            && !taken.covers(key_start - 2);
         if (key_start > 0 && hay[key_start - 1] == b':') || after_scheme {
             return None;
         }
@@ -1277,9 +1279,12 @@ fn value_after_key(
         return None;
     }
     let escaped_context = key_quote.is_some_and(Quote::escaped);
-    // Erlang's binaries are quoted strings in brackets: `#{password => <<"x">>}`.
+    // Erlang's binaries are quoted strings in brackets: `#{password => <<"x">>}`. Rust's
+    // `Debug` wraps an optional string (`password=Some("x")` in a `tracing` event), where a
+    // bare value would end at the quote.
     let prefix = match hay[pos..] {
         [b'<', b'<', ..] if Quote::at(hay, pos + 2).is_some() => 2,
+        [b'S', b'o', b'm', b'e', b'(', ..] if Quote::at(hay, pos + 5).is_some() => 5,
         _ => python_string_prefix(&hay[pos..]),
     };
     if let Some(q) = Quote::at(hay, pos + prefix) {

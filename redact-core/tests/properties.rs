@@ -124,6 +124,9 @@ const TOKENS: &[&str] = &[
     "token -> ",
     "#{password => <<\"",
     ">>}",
+    "password=Some(\"",
+    "token: Some(",
+    "\")",
     "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
@@ -328,6 +331,12 @@ fn idempotent_on_found_cases() {
         // An ORM parameter list left open: a placeholder's `]` closed it on the second pass.
         "INSERT INTO t (first_name, ssn) VALUES ( | card_number: (?, $2)  -- PARAMETERS: [\"Ann\", \
          bob@example.com ",
+        // A span that reached into a URL's first `/` but not its second: the user after `//`
+        // was no key on the first pass, and a key after `]/` on the second.
+        "password=Some(\" password=Some(\" address: Hauptstraße 5, 10115 Berlin\tx | %3D \
+         user%5Bssn%5D= | Key (ssn)=( | user%5Bssn%5D=  'password': b'x' (?, $2)\t\
+         eyJwYXlsb2FkIjoiQUFB | -----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE \
+         KEY----- ann%40example.com  null, %2526  password is   https://x-access-token: phone=+44 ",
         // Another of the key detail reader's.
         "Key (ssn)=( INSERT INTO t (first_name, ssn) VALUES ( \\n | password=hunter2! ) already \
          exists. ",
