@@ -125,6 +125,8 @@ const TOKENS: &[&str] = &[
     "#{password => <<\"",
     ">>}",
     "password=Some(\"",
+    "mysqldump -u root -p",
+    "['sshpass', '-p', '",
     "token: Some(",
     "\")",
     "AKIAABCDEFGHIJKLMNOP",
