@@ -1388,14 +1388,38 @@ fn continues_a_character(record: &[u8], at: usize) -> bool {
     record.get(at).is_some_and(|&b| b & 0xC0 == 0x80)
 }
 
+/// Whether the bytes on both sides of `at` may belong to a placeholder of ours
+/// (`[REDACTED:email]`), so that a hit ending at `at` may cut one in two. A hit that does runs
+/// on to the placeholder's end: a part of one left behind (`[REDACTED:base64_private_key]]`,
+/// where a value cut at its length limit took `[REDACTED:email` and not its `]`) is no
+/// placeholder on a second pass, and the readers that pass over a placeholder's neighbours (a
+/// number glued to one) would read that pass differently. (Values start after a separator or
+/// a keyword, never inside a placeholder.)
+#[inline]
+fn may_cut_a_placeholder(record: &[u8], at: usize) -> bool {
+    at > 0
+        && at < record.len()
+        && MAY_OPEN_PLACEHOLDER[usize::from(record[at - 1])]
+        && MAY_CLOSE_PLACEHOLDER[usize::from(record[at])]
+}
+
+static MAY_OPEN_PLACEHOLDER: [bool; 256] = crate::scan::alphanumeric_and(b"[_.*-:");
+static MAY_CLOSE_PLACEHOLDER: [bool; 256] = crate::scan::alphanumeric_and(b"]_.*-:");
+
 /// Sorts hits and merges overlapping (or touching) ones into their union, reported under the rule with the
 /// higher priority (the earlier one on a tie). Redacting the union means no part of any match
-/// survives, whichever rule "wins". Hits are widened to whole characters of `record` first.
+/// survives, whichever rule "wins". Hits are widened to whole characters of `record`, and to
+/// the end of a placeholder of ours already in it that one ends inside, first.
 fn resolve_overlaps(rules: &[RuleInfo], record: &[u8], hits: &mut [Hit], merged: &mut Vec<Hit>) {
     hits.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     for hit in hits.iter_mut().filter(|h| h.end > h.start) {
         if continues_a_character(record, hit.start) | continues_a_character(record, hit.end) {
             widen_to_characters(record, hit);
+        }
+        if may_cut_a_placeholder(record, hit.end) {
+            if let Some(close) = crate::keyvalue::placeholder_end_across(record, hit.end) {
+                hit.end = close;
+            }
         }
         match merged.last_mut() {
             Some(last) if hit.start <= last.end => {
@@ -1591,6 +1615,24 @@ mod tests {
             (merged[0].start, merged[0].end, merged[0].rule),
             (0, 10, RuleId(high))
         );
+    }
+
+    #[test]
+    fn a_hit_never_ends_inside_a_placeholder() {
+        let rules = Redactor::new().unwrap().rules().to_vec();
+        let rule = RuleId(0);
+        let record = b"a [REDACTED:email] b [x:****1111] c [RED-ACTED] d";
+        let mut hits = vec![
+            // Each ends inside a placeholder.
+            Hit::new(0, 6, rule),
+            Hit::new(19, 27, rule),
+            // Ends inside brackets that are none of ours.
+            Hit::new(36, 40, rule),
+        ];
+        let mut merged = Vec::new();
+        resolve_overlaps(&rules, record, &mut hits, &mut merged);
+        let spans: Vec<_> = merged.iter().map(|h| (h.start, h.end)).collect();
+        assert_eq!(spans, [(0, 18), (19, 33), (36, 40)]);
     }
 
     #[test]

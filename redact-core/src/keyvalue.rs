@@ -2372,18 +2372,41 @@ pub(crate) fn is_placeholder(value: &[u8]) -> bool {
     name_ok(rule) && (hashed || partial)
 }
 
+/// How far back or on a placeholder's bracket is looked for: longer than any of ours.
+pub(crate) const MAX_PLACEHOLDER: usize = 80;
+
 /// Whether one of our replacements ends just before `end`: the `]` of `[REDACTED:rule]` (or a
-/// partial or hashed one), looked back for over at most 80 bytes.
+/// partial or hashed one), looked back for over at most [`MAX_PLACEHOLDER`] bytes.
 pub(crate) fn placeholder_ends_at(hay: &[u8], end: usize) -> bool {
     if end == 0 || hay[end - 1] != b']' {
         return false;
     }
-    let from = end.saturating_sub(80);
+    let from = end.saturating_sub(MAX_PLACEHOLDER);
     hay[from..end - 1]
         .iter()
         .rposition(|&b| b == b'[')
         .is_some_and(|open| is_placeholder(&hay[from + open..end]))
 }
+
+/// The end of the placeholder of ours that `at` falls strictly inside (its `[` before `at`, its
+/// `]` at or after it), if there is one.
+#[cold]
+pub(crate) fn placeholder_end_across(hay: &[u8], at: usize) -> Option<usize> {
+    let inside = |b: &u8| PLACEHOLDER_INNER[usize::from(*b)];
+    // Ahead first: after most hits the bytes that may be inside a placeholder stop soon at
+    // something else than its `]` (the port after an address).
+    let rest = hay.get(at..)?;
+    let close = at + rest.iter().take(MAX_PLACEHOLDER).position(|b| !inside(b))?;
+    if hay[close] != b']' {
+        return None;
+    }
+    let from = at.saturating_sub(MAX_PLACEHOLDER);
+    let open = from + hay[from..at].iter().rposition(|b| !inside(b))?;
+    (hay[open] == b'[' && is_placeholder(&hay[open..=close])).then_some(close + 1)
+}
+
+/// The bytes between a placeholder's brackets: see [`is_placeholder`].
+static PLACEHOLDER_INNER: [bool; 256] = crate::scan::alphanumeric_and(b"_.*-:");
 
 #[cfg(test)]
 mod tests {

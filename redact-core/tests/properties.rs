@@ -339,6 +339,13 @@ fn idempotent_on_found_cases() {
          user%5Bssn%5D= | Key (ssn)=( | user%5Bssn%5D=  'password': b'x' (?, $2)\t\
          eyJwYXlsb2FkIjoiQUFB | -----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE \
          KEY----- ann%40example.com  null, %2526  password is   https://x-access-token: phone=+44 ",
+        // A value run on into a placeholder already in the record, stopping before its `]`:
+        // the number after it was glued to a placeholder on the first pass and not on the
+        // second.
+        "[\"Ann\", address: 12 Main St, Springfield, IL 62701 \
+         LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2 { key: 'X-Api-Key', value: 'secret': \
+         'abc123' full_name=José C null 4111 null ('ann@example.com x', 536228011) 4111 \
+         'secret': 'abc123' 'secret': 'abc123' value= [REDACTED:email] 4111 1111 1111 1111",
         // Another of the key detail reader's.
         "Key (ssn)=( INSERT INTO t (first_name, ssn) VALUES ( \\n | password=hunter2! ) already \
          exists. ",
