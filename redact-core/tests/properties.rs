@@ -346,6 +346,8 @@ fn idempotent_on_found_cases() {
          LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2 { key: 'X-Api-Key', value: 'secret': \
          'abc123' full_name=José C null 4111 null ('ann@example.com x', 536228011) 4111 \
          'secret': 'abc123' 'secret': 'abc123' value= [REDACTED:email] 4111 1111 1111 1111",
+        // A quoted password after MySQL's `-p` that was the quote closing `'-p'` in a list.
+        "mysqldump -u root -p ['sshpass', '-p', '; ",
         // Another of the key detail reader's.
         "Key (ssn)=( INSERT INTO t (first_name, ssn) VALUES ( \\n | password=hunter2! ) already \
          exists. ",
