@@ -869,8 +869,13 @@ fn classify(
                 }
             }
         }
-        if maybe_national && national_number(hay, prev, g) {
-            return Some((start, g.end(g.len), rule));
+        if maybe_national {
+            // The trunk prefix and area code may stand in brackets: `(020) 7946 0958`.
+            let parenthesised = opened_by(b'(');
+            if national_number(hay, prev, g, parenthesised) {
+                let match_start = if parenthesised { start - 1 } else { start };
+                return Some((match_start, g.end(g.len), rule));
+            }
         }
         // North American national formats: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX, NPA NXX
         // XXXX, and with the trunk prefix 1-NPA-NXX-XXXX or 1 (NPA) NXX-XXXX.
@@ -933,14 +938,18 @@ fn glued_to_placeholder(hay: &[u8], start: usize) -> bool {
 /// National formats after the trunk prefix 0 (Britain's `020 7946 0958` and `07700 900123`,
 /// France's `01 23 45 67 89`, Germany's `030 9018 2045`), the run having 10 or 11 digits: two
 /// to five groups spaced by single blanks, a first group of two to five digits and no group
-/// shorter than two. The whole run, standing apart as spaced numbers must.
+/// shorter than two. `parenthesised`: the first group is an area code in brackets (`(020) 7946
+/// 0958`, Australia's `(02) 9876 5432`). The whole run, standing apart as spaced numbers must.
 #[cold]
 #[inline(never)]
-fn national_number(hay: &[u8], prev: u8, g: &Groups) -> bool {
-    !is_word(prev)
-        && !matches!(prev, b'+' | b'-' | b'.' | b'/' | b':' | b'(')
+fn national_number(hay: &[u8], prev: u8, g: &Groups, parenthesised: bool) -> bool {
+    let first_sep: &[u8] = if parenthesised { b") " } else { b" " };
+    (parenthesised || (!is_word(prev) && !matches!(prev, b'+' | b'-' | b'.' | b'/' | b':' | b'(')))
         && (2..=5).contains(&g.group_len(0))
-        && (1..g.len).all(|i| g.group_len(i) >= 2 && g.sep(hay, i - 1) == b" ")
+        && g.len >= 2
+        && g.sep(hay, 0) == first_sep
+        && (2..g.len).all(|i| g.sep(hay, i - 1) == b" ")
+        && (1..g.len).all(|i| g.group_len(i) >= 2)
         && g.clean_end(hay, g.len)
         && spaced_alone(hay, g, g.len)
 }
