@@ -1399,12 +1399,12 @@ fn continues_a_character(record: &[u8], at: usize) -> bool {
 fn may_cut_a_placeholder(record: &[u8], at: usize) -> bool {
     at > 0
         && at < record.len()
-        && MAY_OPEN_PLACEHOLDER[usize::from(record[at - 1])]
-        && MAY_CLOSE_PLACEHOLDER[usize::from(record[at])]
+        && IN_OR_OPENING_PLACEHOLDER[usize::from(record[at - 1])]
+        && IN_OR_CLOSING_PLACEHOLDER[usize::from(record[at])]
 }
 
-static MAY_OPEN_PLACEHOLDER: [bool; 256] = crate::scan::alphanumeric_and(b"[_.*-:");
-static MAY_CLOSE_PLACEHOLDER: [bool; 256] = crate::scan::alphanumeric_and(b"]_.*-:");
+static IN_OR_OPENING_PLACEHOLDER: [bool; 256] = crate::scan::alphanumeric_and(b"[_.*-:");
+static IN_OR_CLOSING_PLACEHOLDER: [bool; 256] = crate::scan::alphanumeric_and(b"]_.*-:");
 
 /// Sorts hits and merges overlapping (or touching) ones into their union, reported under the rule with the
 /// higher priority (the earlier one on a tie). Redacting the union means no part of any match

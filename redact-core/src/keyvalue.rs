@@ -2372,7 +2372,7 @@ pub(crate) fn is_placeholder(value: &[u8]) -> bool {
     name_ok(rule) && (hashed || partial)
 }
 
-/// How far back or on a placeholder's bracket is looked for: longer than any of ours.
+/// How far a placeholder's other bracket is looked for, back or ahead: longer than any of ours.
 pub(crate) const MAX_PLACEHOLDER: usize = 80;
 
 /// Whether one of our replacements ends just before `end`: the `]` of `[REDACTED:rule]` (or a
