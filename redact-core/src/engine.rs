@@ -135,13 +135,22 @@ impl Hit {
 
 struct PatternMatcher {
     rule: RuleId,
-    regex: Regex,
-    /// The regex without an automaton, when its shape allows (most token rules).
-    sequence: Option<ByteSequence>,
-    secret_group: Option<usize>,
+    search: PatternSearch,
     left_boundary: bool,
     right_boundary: bool,
     validator: Option<Validator>,
+}
+
+/// How a catalog pattern is matched at a keyword.
+enum PatternSearch {
+    /// Without an automaton, when the regex's shape allows (most token rules): its regex is
+    /// then never compiled, which is most of the cost of building a redactor.
+    Sequence(ByteSequence),
+    /// The regex, and the index of its `secret` group.
+    Regex {
+        regex: Regex,
+        secret_group: Option<usize>,
+    },
 }
 
 struct CustomMatcher {
@@ -222,7 +231,8 @@ pub struct Scratch {
     owner: u64,
     pub(crate) hits: Vec<Hit>,
     merged: Vec<Hit>,
-    pattern_caches: Vec<(meta::Cache, Captures)>,
+    /// For each catalog pattern matched by its regex.
+    pattern_caches: Vec<Option<(meta::Cache, Captures)>>,
     custom_caches: Vec<(meta::Cache, Captures)>,
     armed: Vec<bool>,
     /// Working memory of the byte scanners.
@@ -511,14 +521,21 @@ impl Compiler {
         if !compile_builtins {
             return Ok(());
         }
-        let regex = compile(&spec.name, &spec.regex, false)?;
-        let secret_group = secret_group(&regex);
+        let search = match ByteSequence::new(&spec.regex) {
+            Some(sequence) => PatternSearch::Sequence(sequence),
+            None => {
+                let regex = compile(&spec.name, &spec.regex, false)?;
+                let secret_group = secret_group(&regex);
+                PatternSearch::Regex {
+                    regex,
+                    secret_group,
+                }
+            }
+        };
         let index = self.patterns.len();
         self.patterns.push(PatternMatcher {
             rule,
-            sequence: ByteSequence::new(&spec.regex, secret_group),
-            secret_group,
-            regex,
+            search,
             left_boundary: matches!(boundary, "left" | "both"),
             right_boundary: matches!(boundary, "right" | "both"),
             validator,
@@ -858,7 +875,12 @@ impl Redactor {
             pattern_caches: self
                 .patterns
                 .iter()
-                .map(|p| (p.regex.create_cache(), p.regex.create_captures()))
+                .map(|p| match &p.search {
+                    PatternSearch::Regex { regex, .. } => {
+                        Some((regex.create_cache(), regex.create_captures()))
+                    }
+                    PatternSearch::Sequence(_) => None,
+                })
                 .collect(),
             custom_caches: self
                 .custom
@@ -1227,18 +1249,21 @@ impl Redactor {
         {
             return None;
         }
-        let (span, end) = match &matcher.sequence {
-            Some(sequence) => {
+        let (span, end) = match &matcher.search {
+            PatternSearch::Sequence(sequence) => {
                 let m = sequence.match_at(hay, at)?;
                 (Span::from(m.secret.0..m.secret.1), m.end)
             }
-            None => {
-                let (cache, caps) = &mut scratch.pattern_caches[p];
+            PatternSearch::Regex {
+                regex,
+                secret_group,
+            } => {
+                let (cache, caps) = scratch.pattern_caches[p].as_mut()?;
                 let input = Input::new(hay).span(at..hay.len()).anchored(Anchored::Yes);
-                matcher.regex.search_captures_with(cache, &input, caps);
+                regex.search_captures_with(cache, &input, caps);
                 let m = caps.get_match()?;
-                let span = match matcher.secret_group {
-                    Some(g) => caps.get_group(g)?,
+                let span = match secret_group {
+                    Some(g) => caps.get_group(*g)?,
                     None => m.span(),
                 };
                 (span, m.end())

@@ -53,10 +53,10 @@ pub(crate) struct SequenceMatch {
 }
 
 impl ByteSequence {
-    /// Compiles `pattern` (byte mode, Unicode off, as the catalog's regexes are), where
-    /// `secret_group` is the capture index of the group to redact. Returns `None` for a pattern
-    /// this cannot match exactly as the regex does.
-    pub(crate) fn new(pattern: &str, secret_group: Option<usize>) -> Option<ByteSequence> {
+    /// Compiles `pattern` (byte mode, Unicode off, as the catalog's regexes are); the capture
+    /// group named `secret`, if any, is what a match redacts. Returns `None` for a pattern this
+    /// cannot match exactly as the regex does.
+    pub(crate) fn new(pattern: &str) -> Option<ByteSequence> {
         let hir = regex_syntax::ParserBuilder::new()
             .utf8(false)
             .unicode(false)
@@ -64,14 +64,8 @@ impl ByteSequence {
             .parse(pattern)
             .ok()?;
         let mut items = Vec::new();
-        let mut secret = Secret {
-            group: secret_group,
-            seen: false,
-        };
+        let mut secret = Secret { seen: false };
         flatten(&hir, &mut items, &mut secret, true)?;
-        if secret.group.is_some() && !secret.seen {
-            return None;
-        }
         let mut sequence = ByteSequence { items };
         decide_choices(&mut sequence.items, &EMPTY, true)?;
         Some(sequence)
@@ -91,7 +85,6 @@ impl ByteSequence {
 
 /// The capture group to redact, and whether [`flatten`] met it.
 struct Secret {
-    group: Option<usize>,
     seen: bool,
 }
 
@@ -127,8 +120,9 @@ fn flatten(hir: &Hir, out: &mut Vec<Item>, secret: &mut Secret, top: bool) -> Op
             }
         }
         HirKind::Capture(capture) => {
-            if secret.group == Some(capture.index as usize) {
-                if !top {
+            if capture.name.as_deref() == Some("secret") {
+                // Only one, at the top level.
+                if !top || secret.seen {
                     return None;
                 }
                 secret.seen = true;
@@ -394,10 +388,7 @@ mod tests {
                 .iter()
                 .filter_map(|spec| {
                     let re = regex(&spec.regex);
-                    let secret = re
-                        .group_info()
-                        .to_index(regex_automata::PatternID::ZERO, "secret");
-                    let sequence = ByteSequence::new(&spec.regex, secret)?;
+                    let sequence = ByteSequence::new(&spec.regex)?;
                     Some((spec.name.clone(), spec.regex.clone(), re, sequence))
                 })
                 .collect()
@@ -441,30 +432,24 @@ mod tests {
     #[test]
     fn patterns_where_backtracking_matters_are_refused() {
         // A run that overlaps what follows: `a*a` must give one byte back.
-        assert!(ByteSequence::new("x[a-z]*a", None).is_none());
+        assert!(ByteSequence::new("x[a-z]*a").is_none());
         // A branch that fails midway where the pattern could end without it.
-        assert!(ByteSequence::new("x(?:;q)?", None).is_none());
+        assert!(ByteSequence::new("x(?:;q)?").is_none());
         // Branches that may start with the same byte, but not with the same item.
-        assert!(ByteSequence::new("x(?:a[bc]|[ab]d)", None).is_none());
+        assert!(ByteSequence::new("x(?:a[bc]|[ab]d)").is_none());
         // Branches with the same first byte are merged, and the next byte decides.
-        let merged = ByteSequence::new("x(?:ab|ac)", None).unwrap();
+        let merged = ByteSequence::new("x(?:ab|ac)").unwrap();
         assert_eq!(merged.match_at(b"xac", 0).map(|m| m.end), Some(3));
-        assert!(ByteSequence::new("x.*?y", None).is_none());
-        assert!(ByteSequence::new(r"x\b", None).is_none());
-        assert!(ByteSequence::new("x(?:[a-z]+;)?-", None).is_some());
+        assert!(ByteSequence::new("x.*?y").is_none());
+        assert!(ByteSequence::new(r"x\b").is_none());
+        assert!(ByteSequence::new("x(?:[a-z]+;)?-").is_some());
     }
 
     #[test]
     fn secret_group_and_whole_match() {
-        let re = regex("(?i:bearer)(?:[ \t]+|%20|\\+)(?P<secret>[A-Za-z0-9._~+/-]{8,}=*)");
-        let secret = re
-            .group_info()
-            .to_index(regex_automata::PatternID::ZERO, "secret");
-        let sequence = ByteSequence::new(
-            "(?i:bearer)(?:[ \t]+|%20|\\+)(?P<secret>[A-Za-z0-9._~+/-]{8,}=*)",
-            secret,
-        )
-        .unwrap();
+        let sequence =
+            ByteSequence::new("(?i:bearer)(?:[ \t]+|%20|\\+)(?P<secret>[A-Za-z0-9._~+/-]{8,}=*)")
+                .unwrap();
         let hay = b"x Bearer%20abcdefgh== tail";
         assert_eq!(
             sequence.match_at(hay, 2),
