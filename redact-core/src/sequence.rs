@@ -443,6 +443,10 @@ mod tests {
         assert!(ByteSequence::new("x.*?y").is_none());
         assert!(ByteSequence::new(r"x\b").is_none());
         assert!(ByteSequence::new("x(?:[a-z]+;)?-").is_some());
+        // A `secret` group inside a repetition or a branch: the regex says which part it took.
+        assert!(ByteSequence::new("x(?:(?P<secret>a)b)+").is_none());
+        assert!(ByteSequence::new("x(?:(?P<secret>a)|b)").is_none());
+        assert!(ByteSequence::new("x(?P<secret>a+)b").is_some());
     }
 
     #[test]
