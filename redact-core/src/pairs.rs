@@ -127,10 +127,13 @@ pub(crate) fn named_by_member_before(
     hay: &[u8],
     member_start: usize,
 ) -> Option<FieldTarget> {
-    // Members are apart by a comma or by blanks (attributes), or both.
+    // Members are apart by a comma or by blanks (attributes), or both; in YAML, by a line
+    // break and the indentation (`- name: DB_PASSWORD\n  value: ..`), written or escaped.
     let mut p = skip_blanks_back(hay, member_start);
     if p > 0 && hay[p - 1] == b',' {
         p = skip_blanks_back(hay, p - 1);
+    } else if let Some(before_break) = line_break_before(hay, p) {
+        p = skip_blanks_back(hay, before_break);
     } else if p == member_start {
         return None;
     }
@@ -158,6 +161,25 @@ pub(crate) fn named_by_member_before(
         return None;
     }
     classify_name(table, cache, &hay[name_start..name_end])
+}
+
+/// Where the line break that ends just before `end` starts: `\n` or `\r\n`, as written or
+/// escaped inside a JSON string (`\\n`).
+fn line_break_before(hay: &[u8], end: usize) -> Option<usize> {
+    let before = &hay[..end];
+    let at = if before.ends_with(b"\n") {
+        end - 1
+    } else if before.ends_with(b"\\n") && !crate::escapes::is_escaped(hay, end - 2) {
+        end - 2
+    } else {
+        return None;
+    };
+    let carriage_return: &[u8] = if at == end - 1 { b"\r" } else { b"\\r" };
+    Some(if hay[..at].ends_with(carriage_return) {
+        at - carriage_return.len()
+    } else {
+        at
+    })
 }
 
 /// The quoted or bare value that ends at `end`: its contents' span, and where it starts

@@ -126,6 +126,8 @@ const TOKENS: &[&str] = &[
     ">>}",
     "password=Some(\"",
     "mysqldump -u root -p",
+    "- name: DB_PASSWORD\\n  value: ",
+    "- name: API_TOKEN\n  value: ",
     "['sshpass', '-p', '",
     "token: Some(",
     "\")",
