@@ -1413,24 +1413,6 @@ fn continues_a_character(record: &[u8], at: usize) -> bool {
     record.get(at).is_some_and(|&b| b & 0xC0 == 0x80)
 }
 
-/// Whether the bytes on both sides of `at` may belong to a placeholder of ours
-/// (`[REDACTED:email]`), so that a hit ending at `at` may cut one in two. A hit that does runs
-/// on to the placeholder's end: a part of one left behind (`[REDACTED:base64_private_key]]`,
-/// where a value cut at its length limit took `[REDACTED:email` and not its `]`) is no
-/// placeholder on a second pass, and the readers that pass over a placeholder's neighbours (a
-/// number glued to one) would read that pass differently. (Values start after a separator or
-/// a keyword, never inside a placeholder.)
-#[inline]
-fn may_cut_a_placeholder(record: &[u8], at: usize) -> bool {
-    at > 0
-        && at < record.len()
-        && IN_OR_OPENING_PLACEHOLDER[usize::from(record[at - 1])]
-        && IN_OR_CLOSING_PLACEHOLDER[usize::from(record[at])]
-}
-
-static IN_OR_OPENING_PLACEHOLDER: [bool; 256] = crate::scan::alphanumeric_and(b"[_.*-:");
-static IN_OR_CLOSING_PLACEHOLDER: [bool; 256] = crate::scan::alphanumeric_and(b"]_.*-:");
-
 /// Sorts hits and merges overlapping (or touching) ones into their union, reported under the rule with the
 /// higher priority (the earlier one on a tie). Redacting the union means no part of any match
 /// survives, whichever rule "wins". Hits are widened to whole characters of `record`, and to
@@ -1441,7 +1423,13 @@ fn resolve_overlaps(rules: &[RuleInfo], record: &[u8], hits: &mut [Hit], merged:
         if continues_a_character(record, hit.start) | continues_a_character(record, hit.end) {
             widen_to_characters(record, hit);
         }
-        if may_cut_a_placeholder(record, hit.end) {
+        // A hit that ends inside a placeholder of ours already in the record runs on to its
+        // end: a part of one left behind (`[REDACTED:base64_private_key]]`, where a value cut
+        // at its length limit took `[REDACTED:email` and not its `]`) is no placeholder on a
+        // second pass, and the readers that pass over a placeholder's neighbours (a number
+        // glued to one) would read that pass differently. (Values start after a separator or
+        // a keyword, never inside a placeholder.)
+        if crate::keyvalue::may_cut_a_placeholder(record, hit.end) {
             if let Some(close) = crate::keyvalue::placeholder_end_across(record, hit.end) {
                 hit.end = close;
             }

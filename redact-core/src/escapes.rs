@@ -15,7 +15,7 @@ pub(crate) fn is_escaped_space(hay: &[u8], pos: usize) -> bool {
 
 /// Whether the backslash at `pos` is itself escaped: an odd run of backslashes before it.
 #[cold]
-pub(crate) fn is_escaped(hay: &[u8], pos: usize) -> bool {
+fn is_escaped(hay: &[u8], pos: usize) -> bool {
     hay[..pos].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
 }
 

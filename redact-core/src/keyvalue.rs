@@ -2354,12 +2354,8 @@ pub(crate) fn is_placeholder(value: &[u8]) -> bool {
     let Some(inner) = value.strip_prefix(b"[").and_then(|v| v.strip_suffix(b"]")) else {
         return false;
     };
-    let name_ok = |name: &[u8]| {
-        !name.is_empty()
-            && name.iter().all(|&b| {
-                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'*' | b'-' | b':')
-            })
-    };
+    let name_ok =
+        |name: &[u8]| !name.is_empty() && name.iter().all(|&b| PLACEHOLDER_INNER[usize::from(b)]);
     if let Some(rule) = inner.strip_prefix(b"REDACTED:") {
         return name_ok(rule);
     }
@@ -2388,6 +2384,17 @@ pub(crate) fn placeholder_ends_at(hay: &[u8], end: usize) -> bool {
         .is_some_and(|open| is_placeholder(&hay[from + open..end]))
 }
 
+/// Whether the bytes on both sides of `at` may belong to a placeholder of ours
+/// (`[REDACTED:email]`), so that a hit ending at `at` may cut one in two: the cheap look before
+/// [`placeholder_end_across`].
+#[inline]
+pub(crate) fn may_cut_a_placeholder(hay: &[u8], at: usize) -> bool {
+    at > 0
+        && at < hay.len()
+        && (PLACEHOLDER_INNER[usize::from(hay[at - 1])] || hay[at - 1] == b'[')
+        && (PLACEHOLDER_INNER[usize::from(hay[at])] || hay[at] == b']')
+}
+
 /// The end of the placeholder of ours that `at` falls strictly inside (its `[` before `at`, its
 /// `]` at or after it), if there is one.
 #[cold]
@@ -2405,7 +2412,8 @@ pub(crate) fn placeholder_end_across(hay: &[u8], at: usize) -> Option<usize> {
     (hay[open] == b'[' && is_placeholder(&hay[open..=close])).then_some(close + 1)
 }
 
-/// The bytes between a placeholder's brackets: see [`is_placeholder`].
+/// The bytes between a placeholder's brackets: a rule's name, `:`, and a partial mask's `*` or
+/// a hash's hex digits.
 static PLACEHOLDER_INNER: [bool; 256] = crate::scan::alphanumeric_and(b"_.*-:");
 
 #[cfg(test)]

@@ -169,7 +169,7 @@ fn line_break_before(hay: &[u8], end: usize) -> Option<usize> {
     let before = &hay[..end];
     let at = if before.ends_with(b"\n") {
         end - 1
-    } else if before.ends_with(b"\\n") && !crate::escapes::is_escaped(hay, end - 2) {
+    } else if before.ends_with(b"n") && end >= 2 && crate::escapes::is_escaped_space(hay, end - 2) {
         end - 2
     } else {
         return None;
