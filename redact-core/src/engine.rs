@@ -251,6 +251,9 @@ pub struct Scratch {
     pair_lists: Vec<usize>,
     /// Values the key readers left to read once other rules' spans are known.
     pending: Vec<Hit>,
+    /// The spans (sorted and merged) that the last round over the text being scanned found, for
+    /// the next round to read as placeholders (see [`Redactor::scan_text`]).
+    late: Vec<(usize, usize)>,
 }
 
 impl std::fmt::Debug for Scratch {
@@ -897,6 +900,7 @@ impl Redactor {
             sql_keywords: Vec::new(),
             pair_lists: Vec::new(),
             pending: Vec::new(),
+            late: Vec::new(),
         }
     }
 
@@ -1015,6 +1019,37 @@ impl Redactor {
     /// Finds matches in `hay` (a record, or a JSON string's contents at offset `base`).
     pub(crate) fn scan_text(&self, hay: &[u8], base: usize, scratch: &mut Scratch) {
         let first = scratch.hits.len();
+        scratch.late.clear();
+        self.scan_round(hay, base, scratch);
+        // An element's text is read last, once the other rules' spans are known; the key readers
+        // before it decided without it, and a bracket inside it or a span ending in it can make
+        // the output read differently on a second pass. The text is read again, with the last
+        // round's spans as the placeholders they will be, until a round finds what the one
+        // before it did. Rare (an element named by a classified key), so a whole round is
+        // cheaper than tracking which reader looked where.
+        let mut rounds = 1;
+        while !scratch.pending.is_empty() && rounds < MAX_ROUNDS {
+            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+            if scratch.spans == scratch.late {
+                break;
+            }
+            std::mem::swap(&mut scratch.spans, &mut scratch.late);
+            scratch.hits.truncate(first);
+            self.scan_round(hay, base, scratch);
+            rounds += 1;
+        }
+        scratch.late.clear();
+        if base != 0 {
+            for hit in &mut scratch.hits[first..] {
+                hit.start += base;
+                hit.end += base;
+            }
+        }
+    }
+
+    /// One round of [`Redactor::scan_text`] over `hay`, reading `scratch.late` as placeholders.
+    fn scan_round(&self, hay: &[u8], base: usize, scratch: &mut Scratch) {
+        let first = scratch.hits.len();
         scratch.sql_keywords.clear();
         scratch.pair_lists.clear();
         scratch.pending.clear();
@@ -1067,6 +1102,7 @@ impl Redactor {
                         hits: &scratch.hits,
                         tokens_from,
                         from: found_from,
+                        late: &scratch.late,
                     },
                 ) {
                     if hit.is_pending() {
@@ -1131,12 +1167,6 @@ impl Redactor {
         if !scratch.sql_keywords.is_empty() {
             self.sql_values(hay, first, scratch);
         }
-        if base != 0 {
-            for hit in &mut scratch.hits[first..] {
-                hit.start += base;
-                hit.end += base;
-            }
-        }
     }
 
     /// The values of classified keys in each list of pairs the gate found in `hay`, read as they
@@ -1164,6 +1194,11 @@ impl Redactor {
     #[cold]
     fn pending_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
         crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+        if !scratch.late.is_empty() {
+            // The spans that rules read after this one found in the last round.
+            scratch.spans.extend_from_slice(&scratch.late);
+            crate::scan::sort_and_merge(&mut scratch.spans);
+        }
         let taken = crate::scan::Taken(&scratch.spans);
         for pending in &scratch.pending {
             if let Some(hit) = keyvalue::element_text_among(hay, pending, &taken) {
@@ -1369,6 +1404,11 @@ fn next_keyword(
     }
     gate.find(hay, pos)
 }
+
+/// How many rounds [`Redactor::scan_text`] reads a text with an element in it, at most: one
+/// more than it has ever taken to settle, so that an input that never settles costs a bounded
+/// amount (its last round is kept).
+const MAX_ROUNDS: usize = 4;
 
 /// The first 64 bits of HMAC-SHA256(key, value), as 16 lowercase hex digits.
 fn hash_token(key: &[u8], value: &[u8]) -> [u8; 16] {

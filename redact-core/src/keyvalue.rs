@@ -595,12 +595,15 @@ fn qualified_tail(norm: &[u8]) -> Option<usize> {
 
 /// What is found so far in the text being scanned (passed as the whole list and indices: most
 /// separators never look at it): the keyword rules' tokens, `hits[tokens_from..from]`, and the
-/// key rules' values, `hits[from..]`, each in order.
+/// key rules' values, `hits[from..]`, each in order; and `late`, the spans (sorted and merged)
+/// that an earlier round over the same text found in the end, empty in a first round (see
+/// `Redactor::scan_text`).
 #[derive(Clone, Copy)]
 pub(crate) struct Found<'h> {
     pub(crate) hits: &'h [Hit],
     pub(crate) tokens_from: usize,
     pub(crate) from: usize,
+    pub(crate) late: &'h [(usize, usize)],
 }
 
 impl Found<'_> {
@@ -610,7 +613,13 @@ impl Found<'_> {
             hits: &[],
             tokens_from: 0,
             from: 0,
+            late: &[],
         }
+    }
+
+    /// Whether an earlier round's span holds `pos`: a placeholder on a second pass.
+    fn late_covers(&self, pos: usize) -> bool {
+        !self.late.is_empty() && crate::scan::span_at(self.late, pos).is_some()
     }
 
     /// Whether a token or a value found covers `pos`.
@@ -1941,11 +1950,16 @@ fn inside_printed_object(hay: &[u8], key_start: usize, taken: Found<'_>) -> bool
         let gap_start = before.map_or(from, |hit| hit.end.clamp(from, gap_end));
         for i in (gap_start..gap_end).rev() {
             match hay[i] {
+                // A bracket in a span that only a later reader takes (an element's text is read
+                // once the other rules' spans are known) is inside a placeholder on a second
+                // pass.
+                b')' | b'}' | b']' | b'(' | b'{' | b'[' if taken.late_covers(i) => {}
                 b')' | b'}' | b']' => closed += 1,
                 b'(' | b'{' | b'[' if closed == 0 => {
                     // A type name is no value taken: one (`"ssn": Map(`) ends in a placeholder's
                     // `]` on a second pass.
-                    let after_taken = before.is_some() && i == gap_start;
+                    let after_taken =
+                        (before.is_some() && i == gap_start) || (i > 0 && taken.late_covers(i - 1));
                     return hay[i] != b'(' || (i > 0 && !after_taken && is_key_byte(hay[i - 1]));
                 }
                 b'(' | b'{' | b'[' => closed -= 1,

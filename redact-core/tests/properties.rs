@@ -353,6 +353,19 @@ fn idempotent_on_found_cases() {
         // Another of the key detail reader's.
         "Key (ssn)=( INSERT INTO t (first_name, ssn) VALUES ( \\n | password=hunter2! ) already \
          exists. ",
+        // A bracket in an element's text, which is read last: the address key's look back for
+        // a printed object stopped at it on the first pass, and passed its placeholder on the
+        // second (and found the list's `[`, `{` or `(` before it).
+        "['--password', ' <wsse:Password Type=\"PasswordText\"> INSERT INTO t (first_name, ssn) \
+         VALUES ( </wsse:Password> address: Hauptstraße 5, 10115 Berlin\t",
+        "{\"name\":\"DB_PASSWORD\",\"value\": <entry key=\"password\"> password=hunter2! \
+         password=hunter2! } </wsse:Password> address: Hauptstraße 5, 10115 Berlin\t",
+        "[(b'cookie', b'sid=1'),  <entry key=\"password\"> } </wsse:Password> address: \
+         Hauptstraße 5, 10115 Berlin\t",
+        // An element's text holding a `>` that an SQL row's value, read after it, took: no
+        // element text on the first pass, one on the second.
+        "INSERT INTO t (first_name, ssn) VALUES ( <entry key=\"password\">, \
+         LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2 token -> , </wsse:Password> ",
     ] {
         let once = redactor().redact(input.as_bytes()).into_owned();
         let twice = redactor().redact(&once).into_owned();

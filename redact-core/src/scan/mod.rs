@@ -344,6 +344,11 @@ pub(crate) fn span_at(spans: &[(usize, usize)], pos: usize) -> Option<(usize, us
 pub(crate) fn merge_spans(hits: &[Hit], spans: &mut Vec<(usize, usize)>) {
     spans.clear();
     spans.extend(hits.iter().map(|h| (h.start, h.end)));
+    sort_and_merge(spans);
+}
+
+/// Sorts and merges `spans` in place, as [`merge_spans`] does.
+pub(crate) fn sort_and_merge(spans: &mut Vec<(usize, usize)>) {
     spans.sort_unstable();
     // `dedup_by` hands each span with the last one kept: an overlapping one widens it.
     spans.dedup_by(|next, kept| {
