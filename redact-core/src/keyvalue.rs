@@ -933,8 +933,9 @@ fn nested_param_value(
 }
 
 /// The bytes that may end what comes before a separator when a key is marked: an arrow's `-`
-/// (`password -> x`) and prose's abbreviated "number" (`Passport No.:`, `Card #:`).
-static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#");
+/// (`password -> x`), prose's abbreviated "number" (`Passport No.:`, `Card #:`) and the column
+/// list of a PostgreSQL key's detail (`Key (ssn)=(..)`).
+static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#)");
 
 /// The value after a key marked by the byte before the separator at `sep` (see
 /// [`ENDS_A_MARKED_KEY`]), if one is there.
@@ -951,6 +952,9 @@ fn marked_key_value(
     match hay[key_end - 1] {
         b'-' if hay[sep] == b'>' && key_end == sep => arrow_value(table, cache, hay, sep, taken),
         b'.' | b'#' if hay[sep] == b':' => numbered_key_value(table, cache, hay, key_end, taken),
+        b')' if hay[sep] == b'=' && key_end == sep && hay.get(sep + 1) == Some(&b'(') => {
+            crate::sql::key_detail_value(table, cache, hay, sep, |pos| taken.covers(pos))
+        }
         _ => None,
     }
 }

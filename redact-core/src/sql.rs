@@ -1,6 +1,7 @@
 //! Classified columns of an SQL `INSERT`, whose values are written by position rather than
 //! after their key: `INSERT INTO users (first_name, ssn) VALUES ('Ada', '536-22-8011')`. The
-//! column list classifies the value in the same place of every row.
+//! column list classifies the value in the same place of every row. PostgreSQL's error details
+//! write a key's columns and values so too: `Key (passport_number)=(X1234567) already exists.`
 
 use crate::engine::{Hit, RuleId};
 use crate::keyvalue::{self, FieldTable, FieldTarget, KeyCache};
@@ -230,6 +231,86 @@ fn is_literal(value: &[u8]) -> bool {
     [&b"null"[..], b"true", b"false", b"undefined", b"none"]
         .iter()
         .any(|literal| value.eq_ignore_ascii_case(literal))
+}
+
+/// How PostgreSQL (and CockroachDB) go on after a key's values in an error's detail; the values
+/// are printed unquoted, and may hold a `)` of their own.
+const AFTER_KEY_VALUES: [&[u8]; 4] = [
+    b") already exists",
+    b") is not present in",
+    b") is still referenced",
+    b") conflicts with",
+];
+
+/// The values of a key in a PostgreSQL error's detail, at `sep`, the `=` of `)=(`, when a column
+/// of the key is classified: `Key (first_name, last_name)=(Ann, Lee) already exists.` (a unique
+/// violation), `Key (ssn)=(..) is not present in table "people".` (a foreign key). All the
+/// values go as one span: they are unquoted and a value may hold a comma, so which column a
+/// value belongs to is a guess, and the other columns of a key on personal data are seldom
+/// anything else. `covered`: whether a span already taken holds a position, whose bytes are no
+/// part of the detail (they will be a placeholder).
+pub(crate) fn key_detail_value(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    sep: usize,
+    covered: impl Fn(usize) -> bool,
+) -> Option<Hit> {
+    let (open, columns) = classified_columns(table, cache, hay, sep - 1)?;
+    let before = &hay[..open];
+    let keyword = before.len().checked_sub(4)?;
+    let is_key = before[keyword..].eq_ignore_ascii_case(b"key ")
+        && (keyword == 0 || !keyvalue::is_key_byte(before[keyword - 1]));
+    if !is_key || (open..=sep + 1).any(&covered) {
+        return None;
+    }
+    let start = sep + 2;
+    // The values end where the detail goes on, past any `)` inside them; a line cut short
+    // ends them where their parentheses balance, or at its end.
+    let rest = &hay[start..];
+    let end = AFTER_KEY_VALUES
+        .iter()
+        .filter_map(|after| uncovered_find(rest, after, |at| covered(start + at)))
+        .min()
+        .or_else(|| balanced_close(rest, |at| covered(start + at)))
+        .map_or(hay.len(), |at| start + at);
+    let value = hay[start..end].trim_ascii();
+    if value.is_empty() || keyvalue::is_stand_in(value) {
+        return None;
+    }
+    let rule = columns.iter().flatten().next()?.rule;
+    Some(Hit::new(start, end, rule))
+}
+
+/// The first place of `needle` in `hay` that `covered` does not hold.
+fn uncovered_find(hay: &[u8], needle: &[u8], covered: impl Fn(usize) -> bool) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let at = from + memchr::memmem::find(&hay[from..], needle)?;
+        if !covered(at) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+}
+
+/// Where the `)` that closes an opened `(` is in `rest`, with the parentheses in between
+/// matched; before a line break if none is. The bytes `covered` holds are passed over.
+fn balanced_close(rest: &[u8], covered: impl Fn(usize) -> bool) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, &b) in rest.iter().enumerate() {
+        if matches!(b, b'(' | b')' | b'\n' | b'\r') && covered(at) {
+            continue;
+        }
+        match b {
+            b'(' => depth += 1,
+            b')' if depth == 0 => return Some(at),
+            b')' => depth -= 1,
+            b'\n' | b'\r' => return Some(at),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Where the column list that ends at `close` opens, and the classification of each of its

@@ -353,6 +353,10 @@ fn idempotent_on_found_cases() {
         // Another of the key detail reader's.
         "Key (ssn)=( INSERT INTO t (first_name, ssn) VALUES ( \\n | password=hunter2! ) already \
          exists. ",
+        // A key detail's values left open, ended at a line break inside a quoted password
+        // that runs on past it: the password's placeholder took the rest of the line on the
+        // first pass; on the second the values ran to its `)`.
+        "Key (ssn)=( IDENTIFIED BY ' - name: API_TOKEN\n  value:  ('Ann', '536228011') ",
         // A bracket in an element's text, which is read last: the address key's look back for
         // a printed object stopped at it on the first pass, and passed its placeholder on the
         // second (and found the list's `[`, `{` or `(` before it).
