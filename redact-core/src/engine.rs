@@ -1405,9 +1405,9 @@ fn next_keyword(
     gate.find(hay, pos)
 }
 
-/// How many rounds [`Redactor::scan_text`] reads a text with an element in it, at most: one
-/// more than it has ever taken to settle, so that an input that never settles costs a bounded
-/// amount (its last round is kept).
+/// How many rounds [`Redactor::scan_text`] reads a text with an element in it, at most. Every
+/// input found so far settles in two; the bound keeps the cost of one that never settles fixed
+/// (its last round is kept).
 const MAX_ROUNDS: usize = 4;
 
 /// The first 64 bits of HMAC-SHA256(key, value), as 16 lowercase hex digits.
