@@ -27,6 +27,13 @@ pub(crate) struct PairSpec {
     pub(crate) names: Vec<String>,
     /// Members whose value is the named field's value.
     pub(crate) values: Vec<String>,
+    /// Members whose value says what kind of value the pair holds (`"Type": "SecureString"`).
+    pub(crate) types: Vec<String>,
+    /// Kinds (values of a `types` member, any case) that make the value a secret whatever
+    /// the name member says.
+    pub(crate) secret_types: Vec<String>,
+    /// The key whose field the value of a secret kind is redacted as (`secret`).
+    pub(crate) secret_types_as: String,
 }
 
 /// A literal-anchored rule: keywords for the gate, a regex that matches from the keyword.

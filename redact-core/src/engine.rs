@@ -474,6 +474,15 @@ impl Compiler {
             for value in &catalog.pairs.values {
                 c.fields.insert_pair_key(value, PairRole::Value);
             }
+            for kind in &catalog.pairs.types {
+                c.fields.insert_pair_key(kind, PairRole::Type);
+            }
+            // As the key would be under this policy: nothing, if it disables that key's rule.
+            if let Some(target) = c.fields.classify(catalog.pairs.secret_types_as.as_bytes()) {
+                for kind in &catalog.pairs.secret_types {
+                    c.fields.pairs.insert_secret_type(kind, target);
+                }
+            }
             let t = c.trigger(crate::sql::VALUES_KEYWORD.as_bytes());
             c.triggers[t].sql_values = true;
             for keyword in crate::tuples::LIST_KEYWORDS {

@@ -156,6 +156,10 @@ impl Walker<'_, '_> {
                             named = self.named_field(value_start, scratch).or(named);
                         }
                         Some(PairRole::Value) => value_member = Some(member_ending_at(self.pos)),
+                        Some(PairRole::Type) => {
+                            // What the name member names comes first, whichever is read first.
+                            named = named.or(self.secret_type(value_start));
+                        }
                     }
                 }
             }
@@ -203,6 +207,17 @@ impl Walker<'_, '_> {
         }
         let name = &self.hay[value_start + 1..self.pos - 1];
         pairs::classify_name(&self.redactor.fields, &mut scratch.key_cache, name)
+    }
+
+    /// The field a pair's value is redacted as when the pair's type member, with its value (a
+    /// string) at `value_start`, says it is a secret (`"Type": "SecureString"`).
+    #[cold]
+    fn secret_type(&self, value_start: usize) -> Option<FieldTarget> {
+        if self.hay[value_start] != b'"' {
+            return None;
+        }
+        let kind = &self.hay[value_start + 1..self.pos - 1];
+        self.redactor.fields.pairs.secret_type(kind)
     }
 
     /// Redacts the value of `member`, whose key (or the name of its pair) is classified, as

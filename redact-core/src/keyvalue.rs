@@ -624,16 +624,22 @@ impl Found<'_> {
 
     /// Whether a token or a value found covers `pos`.
     fn covers(&self, pos: usize) -> bool {
-        let covers_in = |sorted: &[Hit]| {
+        self.end_covering(pos).is_some()
+    }
+
+    /// The end of the token or value found that covers `pos`, if one does.
+    fn end_covering(&self, pos: usize) -> Option<usize> {
+        let end_in = |sorted: &[Hit]| {
             let after = sorted.partition_point(|hit| hit.start <= pos);
-            after > 0 && pos < sorted[after - 1].end
+            let end = sorted.get(after.checked_sub(1)?)?.end;
+            (pos < end).then_some(end)
         };
         let tokens = self
             .hits
             .get(self.tokens_from..self.from)
             .unwrap_or_default();
         let values = self.hits.get(self.from..).unwrap_or_default();
-        covers_in(tokens) || covers_in(values)
+        end_in(tokens).or_else(|| end_in(values))
     }
 }
 
@@ -1303,7 +1309,8 @@ fn value_after_key(
     if let Some(q) = Quote::at(hay, pos + prefix) {
         {
             let content_start = pos + prefix + q.len();
-            let content_end = closing_quote(hay, content_start, q).unwrap_or(hay.len());
+            let content_end =
+                closing_quote_among(hay, content_start, q, taken).unwrap_or(hay.len());
             let value = &hay[content_start..content_end];
             if value.is_empty() || is_stand_in(value) {
                 return None;
@@ -2113,6 +2120,20 @@ pub(crate) fn closing_quote(hay: &[u8], from: usize, q: Quote) -> Option<usize> 
         pos = found + 1;
     }
     None
+}
+
+/// [`closing_quote`], where a quote inside a token or value already found closes nothing: the
+/// output read again shows a placeholder there (`'secret': ' IDENTIFIED BY ' (' ..`, where
+/// the SQL password takes the second quote).
+fn closing_quote_among(hay: &[u8], from: usize, q: Quote, taken: Found<'_>) -> Option<usize> {
+    let mut pos = from;
+    loop {
+        let close = closing_quote(hay, pos, q)?;
+        match taken.end_covering(close) {
+            Some(end) => pos = end,
+            None => return Some(close),
+        }
+    }
 }
 
 /// HTTP authentication schemes whose credentials follow after a space.

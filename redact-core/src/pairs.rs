@@ -23,6 +23,8 @@ pub(crate) enum PairRole {
     Name,
     /// Its value is the named field's value.
     Value,
+    /// Its value says what kind of value the pair holds (`"Type": "SecureString"`).
+    Type,
 }
 
 /// The member names of name/value pairs, normalised as keys are (`ParameterKey` is
@@ -31,6 +33,10 @@ pub(crate) enum PairRole {
 pub(crate) struct PairKeys {
     names: Vec<Vec<u8>>,
     values: Vec<Vec<u8>>,
+    types: Vec<Vec<u8>>,
+    /// The kinds that make a pair's value secret, and the field it is then redacted as.
+    secret_types: Vec<Vec<u8>>,
+    secret_target: Option<FieldTarget>,
     /// The last two bytes (lowercase, as a `u16`) of every name above: every member of every
     /// JSON record is asked for its role, and nearly all are rejected by this look alone.
     tails: Vec<u16>,
@@ -56,7 +62,24 @@ impl PairKeys {
         match role {
             PairRole::Name => self.names.push(norm),
             PairRole::Value => self.values.push(norm),
+            PairRole::Type => self.types.push(norm),
         }
+    }
+
+    /// Makes the value of a pair whose type member says `kind` (any case) redacted as `target`.
+    pub(crate) fn insert_secret_type(&mut self, kind: &str, target: FieldTarget) {
+        self.secret_types.push(kind.as_bytes().to_vec());
+        self.secret_target = Some(target);
+    }
+
+    /// The field a pair's value is redacted as when its type member's value is `kind`, if that
+    /// is a secret kind (`SecureString`).
+    pub(crate) fn secret_type(&self, kind: &[u8]) -> Option<FieldTarget> {
+        let secret = self
+            .secret_types
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(kind));
+        self.secret_target.filter(|_| secret)
     }
 
     /// Whether a member called `key` carries the value of a pair. (Asked in text of every key
@@ -84,6 +107,8 @@ impl PairKeys {
             Some(PairRole::Name)
         } else if self.values.iter().any(|v| v == norm) {
             Some(PairRole::Value)
+        } else if self.types.iter().any(|t| t == norm) {
+            Some(PairRole::Type)
         } else {
             None
         }
@@ -121,12 +146,43 @@ pub(crate) fn classify_name(
 /// `member_start` (at its opening quote, if quoted): `key: 'Authorization', value: ...` in a
 /// printed object, `'Name': 'DB_PASSWORD', 'Value': ...` in a Python dict, `key="DbPassword"
 /// value=...` in an XML tag. Only that order is read: it is the one runtimes and SDKs print.
+/// A type member of a secret kind may stand between them (`'Name': '/prod/stripe', 'Type':
+/// 'SecureString', 'Value': ...`); the value is then a secret whatever the name.
 pub(crate) fn named_by_member_before(
     table: &FieldTable,
     cache: &mut KeyCache,
     hay: &[u8],
     member_start: usize,
 ) -> Option<FieldTarget> {
+    let member = member_before(hay, member_start)?;
+    let (key_start, key_end) = member.key;
+    let (value_start, value_end) = member.value;
+    match table.pairs.role(&hay[key_start..key_end])? {
+        PairRole::Name => classify_name(table, cache, &hay[value_start..value_end]),
+        PairRole::Type => {
+            let secret = table.pairs.secret_type(&hay[value_start..value_end])?;
+            let named = member_before(hay, member.start)
+                .filter(|name| {
+                    table.pairs.role(&hay[name.key.0..name.key.1]) == Some(PairRole::Name)
+                })
+                .and_then(|name| classify_name(table, cache, &hay[name.value.0..name.value.1]));
+            Some(named.unwrap_or(secret))
+        }
+        PairRole::Value => None,
+    }
+}
+
+/// A member of a printed object, list of attributes or YAML mapping, read back from its end.
+struct MemberBefore {
+    /// Where it starts: its key's opening quote, if quoted.
+    start: usize,
+    key: (usize, usize),
+    /// Its value's contents.
+    value: (usize, usize),
+}
+
+/// The member just before the one starting at `member_start`.
+fn member_before(hay: &[u8], member_start: usize) -> Option<MemberBefore> {
     // Members are apart by a comma or by blanks (attributes), or both; in YAML, by a line
     // break and the indentation (`- name: DB_PASSWORD\n  value: ..`), written or escaped.
     let mut p = skip_blanks_back(hay, member_start);
@@ -137,9 +193,9 @@ pub(crate) fn named_by_member_before(
     } else if p == member_start {
         return None;
     }
-    let (name_start, name_end, before_name) = value_before(hay, p)?;
-    // The name member's key and separator: `name:`, `'Key': `, `key=`, `"name"=>`.
-    let mut p = skip_blanks_back(hay, before_name);
+    let (value_start, value_end, before_value) = value_before(hay, p)?;
+    // The member's key and separator: `name:`, `'Key': `, `key=`, `"name"=>`.
+    let mut p = skip_blanks_back(hay, before_value);
     if p >= 2 && hay[p - 2..p] == *b"=>" {
         p -= 2;
     } else if p >= 1 && matches!(hay[p - 1], b':' | b'=') {
@@ -157,10 +213,13 @@ pub(crate) fn named_by_member_before(
     let key_start = run_start_before(hay, key_end, |b| {
         b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')
     })?;
-    if table.pairs.role(&hay[key_start..key_end]) != Some(PairRole::Name) {
-        return None;
-    }
-    classify_name(table, cache, &hay[name_start..name_end])
+    // The opening quote is as long as the closing one (`'`, or `\"` inside a JSON string).
+    let start = key_start.checked_sub(p - key_end)?;
+    Some(MemberBefore {
+        start,
+        key: (key_start, key_end),
+        value: (value_start, value_end),
+    })
 }
 
 /// Where the line break that ends just before `end` starts: `\n` or `\r\n`, as written or

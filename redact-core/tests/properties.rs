@@ -72,6 +72,10 @@ const TOKENS: &[&str] = &[
     "{ key: 'X-Api-Key', value: ",
     "value=",
     "<add key=\"password\" value=\"",
+    "'Name': '/prod/api', 'Type': 'SecureString', 'Value': ",
+    "\"Type\":\"SecureString\",",
+    "Type: 'SecureString', ",
+    "'SecretString': '",
     // Escaped line breaks and tabs, street addresses, percent-encoded delimiters.
     "\\n",
     "\\t",
@@ -357,6 +361,9 @@ fn idempotent_on_found_cases() {
         // that runs on past it: the password's placeholder took the rest of the line on the
         // first pass; on the second the values ran to its `)`.
         "Key (ssn)=( IDENTIFIED BY ' - name: API_TOKEN\n  value:  ('Ann', '536228011') ",
+        // A quoted value whose closing quote is the opening quote of an SQL password: on the
+        // second pass that quote is inside a placeholder, and the value ran to the next one.
+        "password=hunter2! 'SecretString': ' IDENTIFIED BY ' ('Ann', '536228011') ",
         // A bracket in an element's text, which is read last: the address key's look back for
         // a printed object stopped at it on the first pass, and passed its placeholder on the
         // second (and found the list's `[`, `{` or `(` before it).
