@@ -156,6 +156,11 @@ async fn start(
     })
 }
 
+/// How long one AWS call may take. A Firehose call may outlive the flush that started it
+/// (its answer is awaited rather than the records resent); this bounds how long its records
+/// wait for that answer before they are redriven.
+const CALL_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// The SDK settings: the standard chain (region, credentials, `AWS_ENDPOINT_URL`), our own
 /// retries (the sink resends only the failed entries, within its deadline), ring for TLS.
 async fn aws_settings() -> aws_config::SdkConfig {
@@ -171,6 +176,7 @@ async fn aws_settings() -> aws_config::SdkConfig {
         .timeout_config(
             aws_config::timeout::TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(2))
+                .operation_timeout(CALL_TIMEOUT)
                 .build(),
         )
         .load()

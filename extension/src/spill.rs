@@ -57,8 +57,9 @@ impl Spill {
         Ok(files)
     }
 
-    /// Writes records to a new spill file. Fails when the bound would be exceeded.
-    pub(crate) fn write(&mut self, records: &[Vec<u8>]) -> Result<()> {
+    /// Writes records to a new spill file and returns its path. Fails when the bound would
+    /// be exceeded.
+    pub(crate) fn write(&mut self, records: &[Vec<u8>]) -> Result<PathBuf> {
         let size: u64 = records.iter().map(|r| r.len() as u64).sum();
         if self.used + size > self.max_bytes {
             bail!(
@@ -85,12 +86,16 @@ impl Spill {
             return Err(err.into());
         }
         self.used += size;
-        Ok(())
+        Ok(path)
     }
 
-    /// The oldest spilled batch: its path and contents.
-    pub(crate) fn oldest(&self) -> Option<(PathBuf, Vec<u8>)> {
-        let (_, path) = self.files().ok()?.into_iter().next()?;
+    /// The oldest spilled batch that is not one of `held`: its path and contents.
+    pub(crate) fn oldest(&self, held: &[PathBuf]) -> Option<(PathBuf, Vec<u8>)> {
+        let (_, path) = self
+            .files()
+            .ok()?
+            .into_iter()
+            .find(|(_, path)| !held.contains(path))?;
         let text = std::fs::read(&path).ok()?;
         Some((path, text))
     }
@@ -115,23 +120,29 @@ mod tests {
             std::env::temp_dir().join(format!("lambda-redact-spill-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let mut spill = Spill::open(&dir, 100).unwrap();
-        assert!(spill.oldest().is_none());
-        spill.write(&[b"a\n".to_vec(), b"b\n".to_vec()]).unwrap();
+        assert!(spill.oldest(&[]).is_none());
+        let first = spill.write(&[b"a\n".to_vec(), b"b\n".to_vec()]).unwrap();
         spill.write(&[b"c\n".to_vec()]).unwrap();
         assert!(spill.write(&[vec![b'x'; 97]]).is_err(), "over the bound");
 
-        let (path, text) = spill.oldest().unwrap();
+        // A batch whose call still waits for its answer is not redriven meanwhile.
+        assert_eq!(
+            spill.oldest(std::slice::from_ref(&first)).unwrap().1,
+            b"c\n"
+        );
+        let (path, text) = spill.oldest(&[]).unwrap();
+        assert_eq!(path, first);
         assert_eq!(text, b"a\nb\n");
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
         spill.remove(&path);
         // A new process finds what is left, and continues the numbering after it.
         let mut reopened = Spill::open(&dir, 100).unwrap();
-        assert_eq!(reopened.oldest().unwrap().1, b"c\n");
+        assert_eq!(reopened.oldest(&[]).unwrap().1, b"c\n");
         reopened.write(&[b"d\n".to_vec()]).unwrap();
-        let (path, _) = reopened.oldest().unwrap();
+        let (path, _) = reopened.oldest(&[]).unwrap();
         reopened.remove(&path);
-        assert_eq!(reopened.oldest().unwrap().1, b"d\n");
+        assert_eq!(reopened.oldest(&[]).unwrap().1, b"d\n");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,7 +1,7 @@
 //! An HTTP proxy between the extension and moto_server that records every Firehose
 //! `PutRecordBatch` call (to check Firehose's limits, which moto does not enforce) and injects
 //! the failures moto never produces: partial failures (`FailedPutCount` > 0 with per-entry
-//! `ErrorCode`s), throttling, and outages.
+//! `ErrorCode`s), throttling, outages, and answers that come late.
 //!
 //! A failed entry is really not delivered: the proxy forwards only the other entries to moto
 //! and merges moto's answer back into one response, in the original order.
@@ -37,6 +37,14 @@ pub enum Fault {
     },
     /// Answer every call with HTTP 503 until the fault is changed.
     Down,
+    /// Deliver the next `calls` calls at once but answer them only `delay_ms` later, as a
+    /// slow network or an overloaded endpoint does.
+    LateAnswers {
+        /// How many calls.
+        calls: usize,
+        /// The delay of each answer, in milliseconds.
+        delay_ms: u64,
+    },
 }
 
 /// One `PutRecordBatch` call as the extension sent it.
@@ -152,6 +160,7 @@ async fn handle(
         delivered: 0,
     };
     let fault = state.fault.lock().map(|f| *f).unwrap_or(Fault::None);
+    let mut answer_delay = std::time::Duration::ZERO;
     let failing: Vec<bool> = match fault {
         Fault::Down => {
             push_call(&state, record);
@@ -169,6 +178,20 @@ async fn handle(
             return Ok(service_unavailable());
         }
         Fault::None => vec![false; entries.len()],
+        Fault::LateAnswers { calls, delay_ms } => {
+            if let Ok(mut current) = state.fault.lock() {
+                *current = if calls > 1 {
+                    Fault::LateAnswers {
+                        calls: calls - 1,
+                        delay_ms,
+                    }
+                } else {
+                    Fault::None
+                };
+            }
+            answer_delay = std::time::Duration::from_millis(delay_ms);
+            vec![false; entries.len()]
+        }
         Fault::FailEntries { every } => {
             let mut failed_once = state.failed_once.lock().expect("lock");
             entries
@@ -214,6 +237,8 @@ async fn handle(
             }
         })
         .collect();
+    // The records are in moto already; only the answer is late.
+    tokio::time::sleep(answer_delay).await;
     let failed = failing.iter().filter(|f| **f).count();
     let body = json!({"FailedPutCount": failed, "Encrypted": false, "RequestResponses": merged});
     let mut response = Response::new(Full::new(Bytes::from(body.to_string())));

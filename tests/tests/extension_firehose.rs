@@ -16,9 +16,10 @@ const WAIT: Duration = Duration::from_secs(30);
 /// Lambda's largest telemetry batch (`maxBytes`); bursts are posted in batches of this size.
 const TELEMETRY_BATCH_BYTES: usize = 1 << 20;
 
-/// The tests share one moto_server (one Python process): run them one at a time, so that a
-/// slow answer under load does not turn into a timed-out call that is resent (delivery is
-/// at-least-once; these tests check exactly-once in the absence of ambiguous timeouts).
+/// The tests share one moto_server (one Python process): run them one at a time, so that one
+/// test's burst does not slow another's calls past the extension's patience (a call with no
+/// answer after a while is given up on and resent: delivery is at-least-once, and these
+/// tests check exactly-once in its absence).
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 struct Stack {
@@ -272,6 +273,60 @@ async fn an_outage_spills_to_tmp_without_holding_the_function_and_is_redriven_la
         summary["dropped"].as_object().is_some_and(|d| d.is_empty()),
         "{summary}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_answer_later_than_the_flush_is_awaited_not_resent() {
+    // Resending records whose call timed out would deliver them twice: Firehose may have
+    // taken them. The extension leaves the call running, keeps a copy in the spill meanwhile
+    // and goes on without holding the function.
+    let flush = [("LAMBDA_REDACT_FLUSH_TIMEOUT_MS", "300".to_string())];
+    let mut stack = stack("firehose-late", &flush).await;
+    stack.proxy.set_fault(Fault::LateAnswers {
+        calls: 1,
+        delay_ms: 1_500,
+    });
+    let held = stack.invocation(0, 500, 100).await;
+    assert!(
+        held < Duration::from_millis(1_200),
+        "the function waited {held:?} for a late answer"
+    );
+    let spill = stack.dir.join("spill");
+    let copies = std::fs::read_dir(&spill)
+        .expect("a spill directory")
+        .count();
+    assert_eq!(copies, 1, "a copy of the records waits in the spill");
+
+    // The next INVOKE's redrive leaves the held copy alone; SHUTDOWN waits for the answer.
+    let plan = [(0, 500), (1, 20)];
+    stack.invocation(1, 20, 100).await;
+    let summary = stack.shutdown(Duration::from_secs(3));
+    assert_complete(&stack.landed(), &plan);
+    assert_eq!(stack.proxy.calls().len(), 2, "nothing was resent");
+    assert_eq!(summary["spilled"], 0, "{summary}");
+    assert!(
+        summary["dropped"].as_object().is_some_and(|d| d.is_empty()),
+        "{summary}"
+    );
+    assert_eq!(std::fs::read_dir(&spill).expect("spill").count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_answer_that_misses_the_shutdown_deadline_is_not_waited_for_but_counted() {
+    let flush = [("LAMBDA_REDACT_FLUSH_TIMEOUT_MS", "200".to_string())];
+    let mut stack = stack("firehose-late-shutdown", &flush).await;
+    stack.proxy.set_fault(Fault::LateAnswers {
+        calls: 1,
+        delay_ms: 6_000,
+    });
+    stack.invocation(0, 300, 100).await;
+    let started = Instant::now();
+    let summary = stack.shutdown(Duration::from_millis(1_500));
+    assert!(started.elapsed() < Duration::from_millis(2_500));
+    // Firehose may have the records, but nobody can tell: they count as not delivered.
+    assert_eq!(summary["dropped"]["shutdown_deadline"], 302, "{summary}");
+    let spill = std::fs::read_dir(stack.dir.join("spill")).expect("spill");
+    assert_eq!(spill.count(), 0, "nothing is left behind");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

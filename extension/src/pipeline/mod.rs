@@ -11,7 +11,7 @@ pub(crate) mod shipped;
 use crate::emf::{Emf, MetricsMode, EMF_MARKER};
 use crate::logging::{log_debug, log_error, log_warn, LOG_PREFIX};
 use crate::metrics::{DropReason, Stats};
-use crate::sink::Sink;
+use crate::sink::{Delivery, InFlight, Sink};
 use crate::spill::Spill;
 use crate::telemetry::events::{parse_batch, Event};
 use batcher::{Batch, Batcher};
@@ -19,6 +19,7 @@ use redact_core::Findings;
 use shipped::{Shipped, Shipper};
 use simd_json::prelude::*;
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -30,6 +31,31 @@ const REMEMBERED_INVOCATIONS: usize = 16;
 
 /// The longest wait for late telemetry at SHUTDOWN.
 const SHUTDOWN_DRAIN: Duration = Duration::from_millis(300);
+
+/// How many calls may wait for their answers past their flush at once; with one more, the
+/// oldest is given up on (its records redriven, perhaps delivered twice).
+const MAX_UNANSWERED: usize = 4;
+
+/// Where the records of a delivery come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// A batch of new lines: spilled (and counted so) if undelivered.
+    Batch,
+    /// A spilled batch: counted as redriven once delivered.
+    Spill,
+}
+
+/// A sink call whose answer had not come by its flush's deadline. It is not resent, since
+/// the sink may already hold its records, but awaited at the next opportunity.
+struct Unanswered {
+    call: InFlight,
+    /// The lines its records hold.
+    lines: u64,
+    /// The spill file holding a copy of its records meanwhile, so that the sandbox never
+    /// freezes with records only in memory; redrives leave it alone until the answer comes.
+    held: Option<PathBuf>,
+    origin: Origin,
+}
 
 /// What the pipeline is told, in order.
 #[derive(Debug)]
@@ -74,6 +100,8 @@ pub(crate) struct Pipeline {
     line: Vec<u8>,
     /// After SHUTDOWN, undelivered records cannot wait for a later redrive.
     shutting_down: bool,
+    /// Calls still waiting for their answers, oldest first.
+    unanswered: VecDeque<Unanswered>,
     emf: Emf,
 }
 
@@ -100,6 +128,7 @@ impl Pipeline {
             waiter: None,
             line: Vec::with_capacity(4096),
             shutting_down: false,
+            unanswered: VecDeque::new(),
         }
     }
 
@@ -127,7 +156,9 @@ impl Pipeline {
                     return;
                 }
                 None => {
-                    self.flush(self.flush_deadline()).await;
+                    let deadline = self.flush_deadline();
+                    self.flush(deadline).await;
+                    self.settle_unanswered(deadline).await;
                     return;
                 }
             }
@@ -208,6 +239,7 @@ impl Pipeline {
     async fn invoke(&mut self, request_id: String, done: oneshot::Sender<()>) {
         // Leftovers of an invocation whose runtimeDone never came, and spilled batches: the
         // function is running now, so delivering them keeps nobody waiting.
+        self.settle_unanswered(Instant::now()).await;
         self.flush(self.flush_deadline()).await;
         self.redrive(self.flush_deadline()).await;
         if self.finished.contains(&request_id) {
@@ -234,15 +266,22 @@ impl Pipeline {
                 () = tokio::time::sleep_until(drain_until) => break,
             }
         }
+        self.settle_unanswered(Instant::now()).await;
         self.shutting_down = true;
         self.flush(deadline).await;
+        // Answers still to come may end in records to resend: wait for them first.
+        self.settle_unanswered(deadline).await;
         self.redrive(deadline).await;
+        while let Some(late) = self.unanswered.pop_front() {
+            log_error!("no answer from the sink by the SHUTDOWN deadline");
+            self.abandon(late);
+        }
         if self.config.metrics != MetricsMode::Off {
             self.write_metrics();
         }
         if let Some(spill) = &mut self.spill {
             // What is still spilled will not outlive the sandbox.
-            while let Some((path, text)) = spill.oldest() {
+            while let Some((path, text)) = spill.oldest(&[]) {
                 let lines = Batch::count_lines(&[text]);
                 self.stats.count_drop(DropReason::ShutdownDeadline, lines);
                 spill.remove(&path);
@@ -260,10 +299,8 @@ impl Pipeline {
     /// counted as dropped).
     async fn send(&mut self, batch: Batch, deadline: Instant) {
         Stats::add(&self.stats.batches, 1);
-        let undelivered = self
-            .sink
-            .deliver(batch.records, deadline, &self.stats)
-            .await;
+        self.settle_unanswered(Instant::now()).await;
+        let undelivered = self.deliver(batch.records, deadline, Origin::Batch).await;
         if !undelivered.is_empty() {
             self.keep_for_later(undelivered);
         }
@@ -298,12 +335,8 @@ impl Pipeline {
     /// Writes records to the spill; when that fails they are dropped and counted. Returns
     /// whether they were spilled.
     fn spill_or_drop(&mut self, records: &[Vec<u8>]) -> bool {
-        let written = match &mut self.spill {
-            Some(spill) => spill.write(records),
-            None => Err(anyhow::anyhow!("no spill directory")),
-        };
-        match written {
-            Ok(()) => true,
+        match self.spill_write(records) {
+            Ok(_) => true,
             Err(err) => {
                 let lines = Batch::count_lines(records);
                 self.stats.count_drop(DropReason::SpillFull, lines);
@@ -313,23 +346,131 @@ impl Pipeline {
         }
     }
 
+    fn spill_write(&mut self, records: &[Vec<u8>]) -> anyhow::Result<PathBuf> {
+        match &mut self.spill {
+            Some(spill) => spill.write(records),
+            None => Err(anyhow::anyhow!("no spill directory")),
+        }
+    }
+
+    /// Delivers `records` by `deadline` and returns what was not delivered. A call still
+    /// waiting for its answer then is kept to be settled later, not resent.
+    async fn deliver(
+        &mut self,
+        records: Vec<Vec<u8>>,
+        deadline: Instant,
+        origin: Origin,
+    ) -> Vec<Vec<u8>> {
+        let lines = Batch::count_lines(&records);
+        match self.sink.deliver(records, deadline, &self.stats).await {
+            Delivery::Done(undelivered) => {
+                if origin == Origin::Spill {
+                    let delivered = lines - Batch::count_lines(&undelivered);
+                    Stats::add(&self.stats.redriven, delivered);
+                }
+                undelivered
+            }
+            Delivery::InFlight(call) => {
+                self.await_later(call, origin).await;
+                Vec::new()
+            }
+        }
+    }
+
+    async fn await_later(&mut self, call: InFlight, origin: Origin) {
+        if self.unanswered.len() >= MAX_UNANSWERED {
+            if let Some(oldest) = self.unanswered.pop_front() {
+                let deadline = self.flush_deadline();
+                if let Some(late) = self.settle(oldest, deadline).await {
+                    log_warn!("no answer from the sink; its records will be resent");
+                    self.abandon(late);
+                }
+            }
+        }
+        log_debug!("a sink call outlived its flush; its answer is awaited, not resent");
+        let held = match self.spill_write(call.records()) {
+            Ok(path) => Some(path),
+            Err(err) => {
+                log_warn!("records awaiting the sink's answer stay in memory: {err:#}");
+                None
+            }
+        };
+        self.unanswered.push_back(Unanswered {
+            lines: Batch::count_lines(call.records()),
+            call,
+            held,
+            origin,
+        });
+    }
+
+    /// Takes the answers that have come by `deadline` (only those already in when it has
+    /// passed).
+    async fn settle_unanswered(&mut self, deadline: Instant) {
+        for _ in 0..self.unanswered.len() {
+            let Some(unanswered) = self.unanswered.pop_front() else {
+                return;
+            };
+            if let Some(still) = self.settle(unanswered, deadline).await {
+                self.unanswered.push_back(still);
+            }
+        }
+    }
+
+    /// Settles one call if its answer comes by `deadline`; gives it back if not.
+    async fn settle(
+        &mut self,
+        mut unanswered: Unanswered,
+        deadline: Instant,
+    ) -> Option<Unanswered> {
+        match unanswered.call.settle_by(deadline).await {
+            Some(undelivered) => {
+                self.settled(&unanswered, undelivered);
+                None
+            }
+            None => Some(unanswered),
+        }
+    }
+
+    /// Gives up on a call's answer: its records are spilled for a redrive, although the sink
+    /// may have taken them.
+    fn abandon(&mut self, mut unanswered: Unanswered) {
+        let undelivered = unanswered.call.abandon();
+        self.settled(&unanswered, undelivered);
+    }
+
+    /// What a call's records come to once its answer is known (or given up on): the held
+    /// copy goes, and what is undelivered is spilled for a redrive.
+    fn settled(&mut self, unanswered: &Unanswered, undelivered: Vec<Vec<u8>>) {
+        if let (Some(spill), Some(path)) = (&mut self.spill, &unanswered.held) {
+            spill.remove(path);
+        }
+        let lines = Batch::count_lines(&undelivered);
+        match unanswered.origin {
+            Origin::Spill => Stats::add(&self.stats.redriven, unanswered.lines - lines),
+            Origin::Batch => {}
+        }
+        if !undelivered.is_empty()
+            && self.spill_or_drop(&undelivered)
+            && unanswered.origin == Origin::Batch
+        {
+            Stats::add(&self.stats.spilled, lines);
+        }
+    }
+
     /// Resends spilled batches, oldest first, while the sink takes them and time remains.
     async fn redrive(&mut self, deadline: Instant) {
         while Instant::now() < deadline {
-            let Some((path, text)) = self.spill.as_ref().and_then(Spill::oldest) else {
+            let held: Vec<PathBuf> = self
+                .unanswered
+                .iter()
+                .filter_map(|u| u.held.clone())
+                .collect();
+            let Some((path, text)) = self.spill.as_ref().and_then(|s| s.oldest(&held)) else {
                 return;
             };
             let mut leftovers = Vec::new();
             for batch in Batch::from_ndjson(&text) {
-                let lines = batch.lines;
-                let undelivered = self
-                    .sink
-                    .deliver(batch.records, deadline, &self.stats)
-                    .await;
-                Stats::add(
-                    &self.stats.redriven,
-                    lines - Batch::count_lines(&undelivered),
-                );
+                let undelivered = self.deliver(batch.records, deadline, Origin::Spill).await;
                 leftovers.extend(undelivered);
             }
             if let Some(spill) = &mut self.spill {

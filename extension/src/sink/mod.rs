@@ -1,13 +1,15 @@
 //! Where redacted batches go: Amazon Data Firehose, a file, or stdout.
 //!
 //! A sink gets a batch and a deadline and returns what it could not deliver by then (the
-//! pipeline spills that); it never drops records itself.
+//! pipeline spills that), or the call still waiting for its answer; it never drops records
+//! itself.
 
 mod backoff;
 mod file;
 mod firehose;
 
 pub(crate) use backoff::Backoff;
+pub(crate) use firehose::{Delivery, InFlight};
 
 use crate::metrics::Stats;
 use crate::settings::SinkKind;
@@ -37,15 +39,14 @@ impl Sink {
     }
 
     /// Delivers `records` (runs of NDJSON lines), resending what fails until `deadline`.
-    /// Returns the records that were not delivered.
     pub(crate) async fn deliver(
         &mut self,
         records: Vec<Vec<u8>>,
         deadline: Instant,
         stats: &Stats,
-    ) -> Vec<Vec<u8>> {
-        match self {
-            Sink::Firehose(sink) => sink.deliver(records, deadline, stats).await,
+    ) -> Delivery {
+        Delivery::Done(match self {
+            Sink::Firehose(sink) => return sink.deliver(records, deadline, stats).await,
             Sink::File(sink) => sink.deliver(records, stats),
             Sink::Stdout => {
                 Stats::add(&stats.sink_calls, 1);
@@ -57,6 +58,6 @@ impl Sink {
                     Err(_) => records,
                 }
             }
-        }
+        })
     }
 }
