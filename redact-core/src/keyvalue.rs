@@ -1309,8 +1309,20 @@ fn value_after_key(
     if let Some(q) = Quote::at(hay, pos + prefix) {
         {
             let content_start = pos + prefix + q.len();
-            let content_end =
-                closing_quote_among(hay, content_start, q, taken).unwrap_or(hay.len());
+            let content_end = match closing_quote(hay, content_start, q) {
+                None => hay.len(),
+                Some(close) if taken.end_covering(close).is_none() => close,
+                Some(close) => {
+                    // A quoted value another rule took whole, quotes and all
+                    // (`--token="hvs.."`), is that rule's: read again, it is a placeholder,
+                    // which names no value.
+                    let opening_taken_to = taken.end_covering(pos + prefix);
+                    if opening_taken_to.is_some_and(|to| close + q.len() <= to) {
+                        return None;
+                    }
+                    closing_quote_among(hay, content_start, q, taken).unwrap_or(hay.len())
+                }
+            };
             let value = &hay[content_start..content_end];
             if value.is_empty() || is_stand_in(value) {
                 return None;

@@ -109,6 +109,8 @@ const TOKENS: &[&str] = &[
     "536 22 8011",
     "1 (718) 730-8681x204",
     "['--password', '",
+    " --token=\"",
+    " --password '",
     "address: Hauptstraße 5, 10115 Berlin",
     "address: 221B Baker St, London NW1 6XE",
     "020 7946 0958",
@@ -364,6 +366,14 @@ fn idempotent_on_found_cases() {
         // A quoted value whose closing quote is the opening quote of an SQL password: on the
         // second pass that quote is inside a placeholder, and the value ran to the next one.
         "password=hunter2! 'SecretString': ' IDENTIFIED BY ' ('Ann', '536228011') ",
+        // A flag's quoted value: a quoted placeholder after it was taken on the second pass
+        // only, a placeholder followed by what came after the closing quote read as one bare
+        // value, and the placeholder of a union labelled by a JWT was relabelled.
+        " --token=\" {\"name\":\"DB_PASSWORD\",\"value\": ",
+        " --token=\", {\"name\":\"DB_PASSWORD\",\"value\": ",
+        "password=hunter2! password=hunter2!  --token=\", \") ",
+        " --password ', <add key=\"password\" value=\" IDENTIFIED BY ' | \
+         eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl ",
         // A bracket in an element's text, which is read last: the address key's look back for
         // a printed object stopped at it on the first pass, and passed its placeholder on the
         // second (and found the list's `[`, `{` or `(` before it).
