@@ -364,10 +364,7 @@ impl Pipeline {
         let lines = Batch::count_lines(&records);
         match self.sink.deliver(records, deadline, &self.stats).await {
             Delivery::Done(undelivered) => {
-                if origin == Origin::Spill {
-                    let delivered = lines - Batch::count_lines(&undelivered);
-                    Stats::add(&self.stats.redriven, delivered);
-                }
+                self.count_redriven(origin, lines, &undelivered);
                 undelivered
             }
             Delivery::InFlight(call) => {
@@ -444,16 +441,21 @@ impl Pipeline {
         if let (Some(spill), Some(path)) = (&mut self.spill, &unanswered.held) {
             spill.remove(path);
         }
+        self.count_redriven(unanswered.origin, unanswered.lines, &undelivered);
         let lines = Batch::count_lines(&undelivered);
-        match unanswered.origin {
-            Origin::Spill => Stats::add(&self.stats.redriven, unanswered.lines - lines),
-            Origin::Batch => {}
-        }
         if !undelivered.is_empty()
             && self.spill_or_drop(&undelivered)
             && unanswered.origin == Origin::Batch
         {
             Stats::add(&self.stats.spilled, lines);
+        }
+    }
+
+    /// Counts the lines of spilled records that reached the sink: `sent` less those still
+    /// `undelivered`.
+    fn count_redriven(&self, origin: Origin, sent: u64, undelivered: &[Vec<u8>]) {
+        if origin == Origin::Spill {
+            Stats::add(&self.stats.redriven, sent - Batch::count_lines(undelivered));
         }
     }
 
