@@ -1166,6 +1166,14 @@ impl Redactor {
                 hay,
                 &mut scratch.hits,
             );
+            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+            crate::unicode_quoted::value_hits(
+                &self.fields,
+                &mut scratch.key_cache,
+                hay,
+                &crate::scan::Taken(&scratch.spans),
+                &mut scratch.hits,
+            );
         }
         if !scratch.pair_lists.is_empty() {
             self.pair_list_values(hay, first, scratch);

@@ -73,6 +73,7 @@ mod scan;
 mod sequence;
 mod sql;
 mod tuples;
+mod unicode_quoted;
 mod validate;
 
 pub use classification::{Action, Classification, UnknownName};

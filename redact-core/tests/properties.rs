@@ -111,6 +111,8 @@ const TOKENS: &[&str] = &[
     "['--password', '",
     " --token=\"",
     " --password '",
+    "{\\u0022password\\u0022:\\u0022",
+    "\\\\\\u0022",
     "address: Hauptstraße 5, 10115 Berlin",
     "address: 221B Baker St, London NW1 6XE",
     "020 7946 0958",
@@ -374,6 +376,15 @@ fn idempotent_on_found_cases() {
         "password=hunter2! password=hunter2!  --token=\", \") ",
         " --password ', <add key=\"password\" value=\" IDENTIFIED BY ' | \
          eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl ",
+        // A value quoted with `\u0022` that ran past a `"`, the one that ended an attribute's
+        // value: the union of the two swallowed it.
+        "<add key=\"password\" value=\" {\\u0022password\\u0022:\\u0022 \") \
+         {\\u0022password\\u0022:\\u0022 ",
+        // A `"` inside another rule's value ended a value quoted with `\u0022` on the first
+        // pass, and was gone, in a placeholder, on the second.
+        "{\\u0022password\\u0022:\\u0022 'secret': 'abc123' card_number: \
+         {\"body\":\"ZW1haWw9Ym9iQGV4YW1wbGUuY29t\",\"isBase64Encoded\":true} \
+         {\\u0022password\\u0022:\\u0022 ",
         // A bracket in an element's text, which is read last: the address key's look back for
         // a printed object stopped at it on the first pass, and passed its placeholder on the
         // second (and found the list's `[`, `{` or `(` before it).

@@ -119,8 +119,9 @@ impl ScannerSet {
     /// Appends every match in `hay` to `out`, with offsets shifted by `base`. Hits already in
     /// `out[prior_from..]` (from the keyword gate, in `hay` coordinates) count as redacted
     /// when scanners look at the bytes before a candidate; `spans` is working memory for them.
-    /// Returns whether `hay` holds a URL-encoded `=` or `:` (`%3D`, `%3A`): the walk stops at
-    /// every `%`, and the key rules read encoded pairs only where there are some.
+    /// Returns whether `hay` holds a URL-encoded `=` or `:` (`%3D`, `%3A`) or a key quoted with
+    /// `\u0022` before its `:`: the walk stops at every `%` and `\`, and the key rules read
+    /// such pairs only where there are some.
     pub(crate) fn scan(
         &self,
         hay: &[u8],
@@ -172,6 +173,10 @@ impl ScannerSet {
                     }
                     BACKSLASH if email_on && hay[i + 1..].starts_with(b"u0040") => {
                         email::scan_at(self, hay, i, 6, out, &covered)
+                    }
+                    BACKSLASH => {
+                        encoded_separator |= crate::unicode_quoted::is_separator(&hay[i..]);
+                        i + 1
                     }
                     COLON if colon_on => colon::scan_at(self, hay, i, out, &covered),
                     _ => i + 1,
