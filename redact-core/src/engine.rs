@@ -1071,11 +1071,14 @@ impl Redactor {
                     break;
                 };
                 let trigger = &self.triggers[keyword];
-                let mut next = end;
+                // A keyword that took nothing may hide one that starts inside it (`--pass` and
+                // `assword ` in `--password 'x'`): the search goes on from the next byte. A
+                // second pass would find that one, were the first's bytes a placeholder.
+                let mut next = start + 1;
                 for &p in &trigger.patterns {
                     if let Some((hit, whole_end)) = self.try_pattern(p, hay, start, scratch) {
                         scratch.hits.push(hit);
-                        next = next.max(whole_end);
+                        next = end.max(whole_end);
                         break;
                     }
                 }

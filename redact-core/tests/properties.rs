@@ -385,6 +385,12 @@ fn idempotent_on_found_cases() {
         "{\\u0022password\\u0022:\\u0022 'secret': 'abc123' card_number: \
          {\"body\":\"ZW1haWw9Ym9iQGV4YW1wbGUuY29t\",\"isBase64Encoded\":true} \
          {\\u0022password\\u0022:\\u0022 ",
+        // A keyword inside one that took nothing: the gate went on after `--pass`, past the
+        // `assword ` in it, which a second pass found after the placeholder that took `--p`.
+        "{fullname=José de la  |dob= | DOB 1990-01-02  'secret': 'abc123' \
+         ImmutableMultiDict([('password', ' [(b'cookie', b'sid=1'),  | ('Ann', '536228011')  \
+         address: 12 Main St, Springfield, IL 62701 | \\n, x | \
+         eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl | null |  --password ',\"",
         // A bracket in an element's text, which is read last: the address key's look back for
         // a printed object stopped at it on the first pass, and passed its placeholder on the
         // second (and found the list's `[`, `{` or `(` before it).
