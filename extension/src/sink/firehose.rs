@@ -56,7 +56,7 @@ impl FirehoseSink {
             pending = match call.answer_by(deadline).await {
                 None => return Delivery::InFlight(call),
                 Some(Answer::Delivered) => return Delivery::Done(Vec::new()),
-                Some(Answer::Failed { undelivered }) => return Delivery::Done(undelivered),
+                Some(Answer::Failed(undelivered)) => return Delivery::Done(undelivered),
                 Some(Answer::Retry(undelivered)) => undelivered,
             };
             Stats::add(&stats.retries, 1);
@@ -99,9 +99,7 @@ enum Answer {
     /// Worth resending at once: throttling, entries that failed, a server or transport error.
     Retry(Vec<Vec<u8>>),
     /// Not worth resending in this flush (a wrong stream, a missing permission).
-    Failed {
-        undelivered: Vec<Vec<u8>>,
-    },
+    Failed(Vec<Vec<u8>>),
 }
 
 impl InFlight {
@@ -134,7 +132,7 @@ impl InFlight {
     pub(crate) async fn settle_by(&mut self, deadline: Instant) -> Option<Vec<Vec<u8>>> {
         Some(match self.answer_by(deadline).await? {
             Answer::Delivered => Vec::new(),
-            Answer::Retry(undelivered) | Answer::Failed { undelivered } => undelivered,
+            Answer::Retry(undelivered) | Answer::Failed(undelivered) => undelivered,
         })
     }
 
@@ -164,7 +162,8 @@ impl InFlight {
                 }
                 let code = responses.iter().find_map(|r| r.error_code()).unwrap_or("?");
                 log_debug!(
-                    "firehose: {} of the records failed ({code}); resending those",
+                    // Not "resending": a late answer's failed entries are spilled instead.
+                    "firehose: {} of the records failed ({code}); they stay undelivered",
                     output.failed_put_count()
                 );
                 Answer::Retry(pending)
@@ -179,9 +178,7 @@ impl InFlight {
                         self.stream,
                         code.unwrap_or("?")
                     );
-                    return Some(Answer::Failed {
-                        undelivered: pending,
-                    });
+                    return Some(Answer::Failed(pending));
                 }
                 log_warn!(
                     "firehose: PutRecordBatch failed ({}); retrying",
