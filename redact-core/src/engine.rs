@@ -138,6 +138,8 @@ struct PatternMatcher {
     search: PatternSearch,
     left_boundary: bool,
     right_boundary: bool,
+    /// The keyword must be part of a command-line flag (see [`is_in_flag`]).
+    in_flag: bool,
     validator: Option<Validator>,
 }
 
@@ -521,7 +523,7 @@ impl Compiler {
             })
             .transpose()?;
         let boundary = spec.boundary.as_deref().unwrap_or("none");
-        if !matches!(boundary, "none" | "left" | "right" | "both") {
+        if !matches!(boundary, "none" | "left" | "right" | "both" | "flag") {
             return Err(invalid_rule(
                 &spec.name,
                 format!("unknown boundary '{boundary}'"),
@@ -550,6 +552,7 @@ impl Compiler {
             search,
             left_boundary: matches!(boundary, "left" | "both"),
             right_boundary: matches!(boundary, "right" | "both"),
+            in_flag: boundary == "flag",
             validator,
         });
         for keyword in &spec.keywords {
@@ -1304,6 +1307,9 @@ impl Redactor {
         {
             return None;
         }
+        if matcher.in_flag && !is_in_flag(hay, at) {
+            return None;
+        }
         let (span, end) = match &matcher.search {
             PatternSearch::Sequence(sequence) => {
                 let m = sequence.match_at(hay, at)?;
@@ -1425,6 +1431,22 @@ fn next_keyword(
     gate.find(hay, pos)
 }
 
+/// Whether `at` is inside a command-line flag: the run of letters, digits, `-` and `_` before
+/// it starts with `--` and a letter, as the `--db-p` before `assword` in `--db-password`. A
+/// hyphenated word in prose (`reset-password`) is no flag.
+fn is_in_flag(hay: &[u8], at: usize) -> bool {
+    // Longer prefixes than this are not flags that people type.
+    const MAX_PREFIX: usize = 32;
+    let is_flag_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_');
+    let before = &hay[at.saturating_sub(MAX_PREFIX)..at];
+    let run = before.iter().rev().take_while(|b| is_flag_byte(b)).count();
+    if run == before.len() && at > before.len() {
+        return false;
+    }
+    let word = &before[before.len() - run..];
+    word.len() >= 3 && word.starts_with(b"--") && word[2].is_ascii_alphabetic()
+}
+
 /// How many rounds [`Redactor::scan_text`] reads a text with an element in it, at most. Every
 /// input found so far settles in two; the bound keeps the cost of one that never settles fixed
 /// (its last round is kept).
@@ -1518,6 +1540,25 @@ fn resolve_overlaps(rules: &[RuleInfo], record: &[u8], hits: &mut [Hit], merged:
 mod tests {
     use super::*;
     use crate::CustomRule;
+
+    #[test]
+    fn a_flag_is_a_word_that_starts_with_two_dashes_and_a_letter() {
+        let at = |text: &str| text.find("assword").unwrap();
+        for flag in ["--db-password", "x --master_user_password", "['--password"] {
+            assert!(is_in_flag(flag.as_bytes(), at(flag)), "{flag}");
+        }
+        for word in [
+            "reset-password",
+            "x--db-password",
+            "--1-password",
+            "-db-password",
+        ] {
+            assert!(!is_in_flag(word.as_bytes(), at(word)), "{word}");
+        }
+        // A run longer than any flag's prefix.
+        let long = format!("--{}password", "a".repeat(40));
+        assert!(!is_in_flag(long.as_bytes(), at(&long)));
+    }
 
     #[test]
     fn no_redaction_ends_inside_a_character() {

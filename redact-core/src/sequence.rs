@@ -420,6 +420,7 @@ mod tests {
                 "base64_private_key",
                 "putty_private_key",
                 "secret_cli_flag",
+                "prefixed_password_flag",
                 "password_short_flag",
                 "passport_number_in_prose",
                 "bare_password_in_prose",

@@ -98,8 +98,8 @@ fn is_quote_at(hay: &[u8], at: usize) -> bool {
 /// or the value would take in a quote that another reader's value ends at. Quotes and breaks
 /// inside a `taken` span count for nothing: the output shows a placeholder there.
 fn closing_quote(hay: &[u8], from: usize, taken: &Taken<'_>) -> Option<usize> {
-    // `memchr` rather than `memmem`, as in `encoded`: a caller of `memmem::find` more moves its
-    // inlining into the scanners' loop.
+    // `memchr` rather than `memmem`, as in `encoded`: one more caller of `memmem::find` changes
+    // what the compiler inlines into the scanners' loop, and slows it.
     let close = memchr::memchr_iter(b'\\', &hay[from..])
         .map(|found| from + found)
         .find(|&at| {

@@ -111,6 +111,7 @@ const TOKENS: &[&str] = &[
     "['--password', '",
     " --token=\"",
     " --password '",
+    " --db-password ",
     "{\\u0022password\\u0022:\\u0022",
     "\\\\\\u0022",
     "address: Hauptstraße 5, 10115 Berlin",
