@@ -255,13 +255,32 @@ impl Plan {
         let mut keyword_at: Vec<Option<usize>> = vec![None; n];
         // Keywords as long as their class's first, and the others.
         let (mut as_long, mut shorter) = (Vec::new(), Vec::new());
-        for (class, &b) in self.classes.iter().zip(&self.bucket_of) {
-            let first = class
+        let first_of = |class: &Class| {
+            class
                 .members
                 .iter()
                 .copied()
                 .max_by_key(|&k| (keywords[k].len(), std::cmp::Reverse(k)))
-                .unwrap_or(class.members[0]);
+                .unwrap_or(class.members[0])
+        };
+        let has_as_long = |class: &Class| {
+            let first = first_of(class);
+            class
+                .members
+                .iter()
+                .any(|&k| k != first && keywords[k].len() == keywords[first].len())
+        };
+        // Classes with keywords as long as their first take their ids before the others:
+        // the lowest ids of their buckets, below the ones left for those keywords (the
+        // largest), else one of those could come first and open another bucket.
+        let mut planned: Vec<(&Class, usize)> = self
+            .classes
+            .iter()
+            .zip(self.bucket_of.iter().copied())
+            .collect();
+        planned.sort_by_key(|&(class, _)| !has_as_long(class));
+        for (class, b) in planned {
+            let first = first_of(class);
             let id =
                 (0..n).find(|&id| keyword_at[id].is_none() && bucket_of_id(id, self.buckets) == b);
             match id {
