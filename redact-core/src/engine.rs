@@ -1433,7 +1433,8 @@ fn next_keyword(
 
 /// Whether `at` is inside a command-line flag: the run of letters, digits, `-` and `_` before
 /// it starts with `--` and a letter, as the `--db-p` before `assword` in `--db-password`. A
-/// hyphenated word in prose (`reset-password`) is no flag.
+/// hyphenated word in prose (`reset-password`) is no flag, and a negated flag
+/// (`--no-password`) takes no value.
 fn is_in_flag(hay: &[u8], at: usize) -> bool {
     // Longer prefixes than this are not flags that people type.
     const MAX_PREFIX: usize = 32;
@@ -1444,7 +1445,10 @@ fn is_in_flag(hay: &[u8], at: usize) -> bool {
         return false;
     }
     let word = &before[before.len() - run..];
-    word.len() >= 3 && word.starts_with(b"--") && word[2].is_ascii_alphabetic()
+    word.len() >= 3
+        && word.starts_with(b"--")
+        && word[2].is_ascii_alphabetic()
+        && !word.starts_with(b"--no-")
 }
 
 /// How many rounds [`Redactor::scan_text`] reads a text with an element in it, at most. Every
@@ -1552,6 +1556,7 @@ mod tests {
             "x--db-password",
             "--1-password",
             "-db-password",
+            "--no-password",
         ] {
             assert!(!is_in_flag(word.as_bytes(), at(word)), "{word}");
         }
