@@ -442,12 +442,11 @@ impl Pipeline {
             spill.remove(path);
         }
         self.count_redriven(unanswered.origin, unanswered.lines, &undelivered);
-        let lines = Batch::count_lines(&undelivered);
         if !undelivered.is_empty()
             && self.spill_or_drop(&undelivered)
             && unanswered.origin == Origin::Batch
         {
-            Stats::add(&self.stats.spilled, lines);
+            Stats::add(&self.stats.spilled, Batch::count_lines(&undelivered));
         }
     }
 

@@ -278,7 +278,7 @@ impl Plan {
             .iter()
             .zip(self.bucket_of.iter().copied())
             .collect();
-        planned.sort_by_key(|&(class, _)| !has_as_long(class));
+        planned.sort_by_cached_key(|&(class, _)| !has_as_long(class));
         for (class, b) in planned {
             let first = first_of(class);
             let id =
