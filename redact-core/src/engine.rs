@@ -1073,15 +1073,27 @@ impl Redactor {
                 else {
                     break;
                 };
+                // A keyword inside a secret already taken is a placeholder's on a second pass:
+                // it counts for nothing on the first either.
+                if scratch.hits[first..]
+                    .iter()
+                    .any(|hit| hit.start <= start && start < hit.end)
+                {
+                    pos = start + 1;
+                    continue;
+                }
                 let trigger = &self.triggers[keyword];
                 // A keyword that took nothing may hide one that starts inside it (`--pass` and
                 // `assword ` in `--password 'x'`): the search goes on from the next byte. A
-                // second pass would find that one, were the first's bytes a placeholder.
+                // second pass would find that one, were the first's bytes a placeholder. After
+                // a match it goes on after the keyword, not after the match: what a rule reads
+                // around its secret (`mysql --ssl-key '-----BEGIN ..' -pS3cret`) stays text,
+                // and may hold another rule's secret.
                 let mut next = start + 1;
                 for &p in &trigger.patterns {
-                    if let Some((hit, whole_end)) = self.try_pattern(p, hay, start, scratch) {
+                    if let Some(hit) = self.try_pattern(p, hay, start, scratch) {
                         scratch.hits.push(hit);
-                        next = end.max(whole_end);
+                        next = end;
                         break;
                     }
                 }
@@ -1291,15 +1303,8 @@ impl Redactor {
         scratch.record_indexed = true;
     }
 
-    /// Runs pattern `p` anchored at `at`. Returns the span to redact and the end of the whole
-    /// match.
-    fn try_pattern(
-        &self,
-        p: usize,
-        hay: &[u8],
-        at: usize,
-        scratch: &mut Scratch,
-    ) -> Option<(Hit, usize)> {
+    /// Runs pattern `p` anchored at `at`. Returns the span to redact.
+    fn try_pattern(&self, p: usize, hay: &[u8], at: usize, scratch: &mut Scratch) -> Option<Hit> {
         let matcher = &self.patterns[p];
         if matcher.left_boundary
             && at > 0
@@ -1340,7 +1345,7 @@ impl Redactor {
         {
             return None;
         }
-        Some((Hit::new(span.start, span.end, matcher.rule), end))
+        Some(Hit::new(span.start, span.end, matcher.rule))
     }
 
     /// Copies `record` to `out` with every merged hit replaced.

@@ -1983,7 +1983,7 @@ fn inside_printed_object(hay: &[u8], key_start: usize, taken: Found<'_>) -> bool
                     // `]` on a second pass.
                     let after_taken =
                         (before.is_some() && i == gap_start) || (i > 0 && taken.late_covers(i - 1));
-                    return hay[i] != b'(' || (i > 0 && !after_taken && is_key_byte(hay[i - 1]));
+                    return hay[i] != b'(' || (!after_taken && follows_a_type_name(&hay[..i]));
                 }
                 b'(' | b'{' | b'[' => closed -= 1,
                 _ => {}
@@ -1994,6 +1994,19 @@ fn inside_printed_object(hay: &[u8], key_start: usize, taken: Found<'_>) -> bool
             _ => return false,
         }
     }
+}
+
+/// Whether `before` ends in a type's name (`Customer`, `Vec3`): a word that starts with a
+/// letter. One that starts with a digit is the end of a number, a date or an address
+/// (`DOB 1990-01-02(`), which a scanner may take after the key readers have decided: on a
+/// second pass it is a placeholder's `]`.
+fn follows_a_type_name(before: &[u8]) -> bool {
+    let word = before
+        .iter()
+        .rev()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    word > 0 && before[before.len() - word].is_ascii_alphabetic()
 }
 
 /// The end of a bare value in a printed object: the next field (`, email=`, ` Email:`), the

@@ -357,6 +357,9 @@ fn idempotent_on_found_cases() {
          LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2 { key: 'X-Api-Key', value: 'secret': \
          'abc123' full_name=José C null 4111 null ('ann@example.com x', 536228011) 4111 \
          'secret': 'abc123' 'secret': 'abc123' value= [REDACTED:email] 4111 1111 1111 1111",
+        // A date that a scanner takes after the key readers, before a `(`: read as a type's
+        // name on the first pass (a printed object's field), a placeholder's `]` on the second.
+        "DOB 1990-1-2(DOB:Jn {",
         // A quoted password after MySQL's `-p` that was the quote closing `'-p'` in a list.
         "mysqldump -u root -p ['sshpass', '-p', '; ",
         // Another of the key detail reader's.
