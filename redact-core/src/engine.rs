@@ -253,6 +253,9 @@ pub struct Scratch {
     pair_lists: Vec<usize>,
     /// Values the key readers left to read once other rules' spans are known.
     pending: Vec<Hit>,
+    /// Whether a reader that runs after the key readers (SQL rows, lists of pairs) took a span
+    /// holding an opening bracket, which the key readers may have read as a printed object's.
+    reread: bool,
     /// The spans (sorted and merged) that the last round over the text being scanned found, for
     /// the next round to read as placeholders (see [`Redactor::scan_text`]).
     late: Vec<(usize, usize)>,
@@ -912,6 +915,7 @@ impl Redactor {
             sql_keywords: Vec::new(),
             pair_lists: Vec::new(),
             pending: Vec::new(),
+            reread: false,
             late: Vec::new(),
         }
     }
@@ -1040,7 +1044,7 @@ impl Redactor {
         // before it did. Rare (an element named by a classified key), so a whole round is
         // cheaper than tracking which reader looked where.
         let mut rounds = 1;
-        while !scratch.pending.is_empty() && rounds < MAX_ROUNDS {
+        while (!scratch.pending.is_empty() || scratch.reread) && rounds < MAX_ROUNDS {
             crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
             if scratch.spans == scratch.late {
                 break;
@@ -1065,6 +1069,7 @@ impl Redactor {
         scratch.sql_keywords.clear();
         scratch.pair_lists.clear();
         scratch.pending.clear();
+        scratch.reread = false;
         if let Some(gate) = &self.gate {
             scratch.armed.iter_mut().for_each(|a| *a = false);
             let mut pos = 0;
@@ -1198,6 +1203,7 @@ impl Redactor {
                 &mut scratch.hits,
             );
         }
+        let late_from = scratch.hits.len();
         if !scratch.pair_lists.is_empty() {
             self.pair_list_values(hay, first, scratch);
         }
@@ -1207,6 +1213,12 @@ impl Redactor {
         if !scratch.sql_keywords.is_empty() {
             self.sql_values(hay, first, scratch);
         }
+        // A bracket in a span taken this late is a placeholder's on a second pass, and the key
+        // readers before may have read it as a printed object's (`VALUES ('Ann M(', ..); dob:
+        // ..`): the text is read again with this round's spans as placeholders.
+        scratch.reread = scratch.hits[late_from..]
+            .iter()
+            .any(|hit| hay[hit.start..hit.end].iter().any(|b| b"({[".contains(b)));
     }
 
     /// The values of classified keys in each list of pairs the gate found in `hay`, read as they

@@ -360,6 +360,8 @@ fn idempotent_on_found_cases() {
         // A date that a scanner takes after the key readers, before a `(`: read as a type's
         // name on the first pass (a printed object's field), a placeholder's `]` on the second.
         "DOB 1990-1-2(DOB:Jn {",
+        // The same `(`, in a value that SQL's row reader takes after the key readers.
+        "(firstname,n)VALUES (DOB 1990-1-2 M(;DOB:Jn {",
         // A quoted password after MySQL's `-p` that was the quote closing `'-p'` in a list.
         "mysqldump -u root -p ['sshpass', '-p', '; ",
         // Another of the key detail reader's.
