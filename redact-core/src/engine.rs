@@ -1194,14 +1194,6 @@ impl Redactor {
                 hay,
                 &mut scratch.hits,
             );
-            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
-            crate::unicode_quoted::value_hits(
-                &self.fields,
-                &mut scratch.key_cache,
-                hay,
-                &crate::scan::Taken(&scratch.spans),
-                &mut scratch.hits,
-            );
         }
         let late_from = scratch.hits.len();
         if !scratch.pair_lists.is_empty() {
@@ -1212,6 +1204,18 @@ impl Redactor {
         }
         if !scratch.sql_keywords.is_empty() {
             self.sql_values(hay, first, scratch);
+        }
+        if encoded && !self.fields.is_empty() {
+            // Last: a raw quote ends a value quoted with `\u0022`, unless a span covers it
+            // (`VALUES (8"cvv":3)` is a placeholder on a second pass).
+            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+            crate::unicode_quoted::value_hits(
+                &self.fields,
+                &mut scratch.key_cache,
+                hay,
+                &crate::scan::Taken(&scratch.spans),
+                &mut scratch.hits,
+            );
         }
         // A bracket in a span taken this late is a placeholder's on a second pass, and the key
         // readers before may have read it as a printed object's (`VALUES ('Ann M(', ..); dob:

@@ -362,6 +362,9 @@ fn idempotent_on_found_cases() {
         "DOB 1990-1-2(DOB:Jn {",
         // The same `(`, in a value that SQL's row reader takes after the key readers.
         "(firstname,n)VALUES (DOB 1990-1-2 M(;DOB:Jn {",
+        // A raw quote inside a value quoted with `\u0022`, in a value that SQL's row reader
+        // takes: it ended the value on the first pass, and was a placeholder's on the second.
+        "\\u0022password\\u0022:\\u0022(ssn)VALUES(8\"cvv\":3'',\\u0022",
         // A quoted password after MySQL's `-p` that was the quote closing `'-p'` in a list.
         "mysqldump -u root -p ['sshpass', '-p', '; ",
         // Another of the key detail reader's.
