@@ -253,8 +253,9 @@ pub struct Scratch {
     pair_lists: Vec<usize>,
     /// Values the key readers left to read once other rules' spans are known.
     pending: Vec<Hit>,
-    /// Whether a reader that runs after the key readers (SQL rows, lists of pairs) took a span
-    /// holding an opening bracket, which the key readers may have read as a printed object's.
+    /// Whether a reader that runs after the key readers (lists of pairs, element text, SQL
+    /// rows, values quoted with `\u0022`) took a span holding an opening bracket, which the key
+    /// readers may have read as a printed object's.
     reread: bool,
     /// The spans (sorted and merged) that the last round over the text being scanned found, for
     /// the next round to read as placeholders (see [`Redactor::scan_text`]).
