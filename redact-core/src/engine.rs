@@ -1094,12 +1094,12 @@ impl Redactor {
                 // second pass would find that one, were the first's bytes a placeholder. After
                 // a match it goes on after the keyword, not after the match: what a rule reads
                 // around its secret (`mysql --ssl-key '-----BEGIN ..' -pS3cret`) stays text,
-                // and may hold another rule's secret. When the secret follows the keyword at
-                // once, that is after the secret.
+                // and may hold another rule's secret. When no keyword lies wholly between the
+                // two, that is after the secret.
                 let mut next = start + 1;
                 for &p in &trigger.patterns {
                     if let Some(hit) = self.try_pattern(p, hay, start, scratch) {
-                        next = if hit.start <= end {
+                        next = if hit.start <= end || gate.find(&hay[..hit.start], end).is_none() {
                             end.max(hit.end)
                         } else {
                             end
