@@ -253,10 +253,6 @@ pub struct Scratch {
     pair_lists: Vec<usize>,
     /// Values the key readers left to read once other rules' spans are known.
     pending: Vec<Hit>,
-    /// Whether a reader that runs after the key readers (lists of pairs, element text, SQL
-    /// rows, values quoted with `\u0022`) took a span holding an opening bracket, which the key
-    /// readers may have read as a printed object's.
-    reread: bool,
     /// The spans (sorted and merged) that the last round over the text being scanned found, for
     /// the next round to read as placeholders (see [`Redactor::scan_text`]).
     late: Vec<(usize, usize)>,
@@ -916,7 +912,6 @@ impl Redactor {
             sql_keywords: Vec::new(),
             pair_lists: Vec::new(),
             pending: Vec::new(),
-            reread: false,
             late: Vec::new(),
         }
     }
@@ -1037,7 +1032,7 @@ impl Redactor {
     pub(crate) fn scan_text(&self, hay: &[u8], base: usize, scratch: &mut Scratch) {
         let first = scratch.hits.len();
         scratch.late.clear();
-        self.scan_round(hay, base, scratch);
+        let mut again = self.scan_round(hay, base, scratch);
         // An element's text is read last, once the other rules' spans are known; the key readers
         // before it decided without it, and a bracket inside it or a span ending in it can make
         // the output read differently on a second pass. The text is read again, with the last
@@ -1045,14 +1040,14 @@ impl Redactor {
         // before it did. Rare (an element named by a classified key), so a whole round is
         // cheaper than tracking which reader looked where.
         let mut rounds = 1;
-        while (!scratch.pending.is_empty() || scratch.reread) && rounds < MAX_ROUNDS {
+        while again && rounds < MAX_ROUNDS {
             crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
             if scratch.spans == scratch.late {
                 break;
             }
             std::mem::swap(&mut scratch.spans, &mut scratch.late);
             scratch.hits.truncate(first);
-            self.scan_round(hay, base, scratch);
+            again = self.scan_round(hay, base, scratch);
             rounds += 1;
         }
         scratch.late.clear();
@@ -1065,12 +1060,14 @@ impl Redactor {
     }
 
     /// One round of [`Redactor::scan_text`] over `hay`, reading `scratch.late` as placeholders.
-    fn scan_round(&self, hay: &[u8], base: usize, scratch: &mut Scratch) {
+    /// Returns whether another round may read the text differently: an element's text was
+    /// pending, or a reader after the key readers (lists of pairs, element text, SQL rows,
+    /// values quoted with `\u0022`) took a span holding an opening bracket.
+    fn scan_round(&self, hay: &[u8], base: usize, scratch: &mut Scratch) -> bool {
         let first = scratch.hits.len();
         scratch.sql_keywords.clear();
         scratch.pair_lists.clear();
         scratch.pending.clear();
-        scratch.reread = false;
         if let Some(gate) = &self.gate {
             scratch.armed.iter_mut().for_each(|a| *a = false);
             let mut pos = 0;
@@ -1099,10 +1096,12 @@ impl Redactor {
                 let mut next = start + 1;
                 for &p in &trigger.patterns {
                     if let Some(hit) = self.try_pattern(p, hay, start, scratch) {
-                        next = if hit.start <= end || gate.find(&hay[..hit.start], end).is_none() {
-                            end.max(hit.end)
-                        } else {
+                        let keyword_between = hit.start > end
+                            && next_keyword(gate, &hay[..hit.start], base, end, scratch).is_some();
+                        next = if keyword_between {
                             end
+                        } else {
+                            end.max(hit.end)
                         };
                         scratch.hits.push(hit);
                         break;
@@ -1185,10 +1184,11 @@ impl Redactor {
                 at = if m.end() > at { m.end() } else { at + 1 };
             }
         }
-        let encoded = self
-            .scanners
-            .scan(hay, 0, &mut scratch.hits, first, &mut scratch.spans);
-        if encoded && !self.fields.is_empty() {
+        let encoded_pairs =
+            self.scanners
+                .scan(hay, 0, &mut scratch.hits, first, &mut scratch.spans)
+                && !self.fields.is_empty();
+        if encoded_pairs {
             crate::encoded::value_hits(
                 &self.fields,
                 &mut scratch.key_cache,
@@ -1206,7 +1206,7 @@ impl Redactor {
         if !scratch.sql_keywords.is_empty() {
             self.sql_values(hay, first, scratch);
         }
-        if encoded && !self.fields.is_empty() {
+        if encoded_pairs {
             // Last: a raw quote ends a value quoted with `\u0022`, unless a span covers it
             // (`VALUES (8"cvv":3)` is a placeholder on a second pass).
             crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
@@ -1221,9 +1221,10 @@ impl Redactor {
         // A bracket in a span taken this late is a placeholder's on a second pass, and the key
         // readers before may have read it as a printed object's (`VALUES ('Ann M(', ..); dob:
         // ..`): the text is read again with this round's spans as placeholders.
-        scratch.reread = scratch.hits[late_from..]
-            .iter()
-            .any(|hit| hay[hit.start..hit.end].iter().any(|b| b"({[".contains(b)));
+        !scratch.pending.is_empty()
+            || scratch.hits[late_from..]
+                .iter()
+                .any(|hit| hay[hit.start..hit.end].iter().any(|b| b"({[".contains(b)))
     }
 
     /// The values of classified keys in each list of pairs the gate found in `hay`, read as they

@@ -2004,7 +2004,7 @@ fn follows_a_type_name(before: &[u8]) -> bool {
     let word = before
         .iter()
         .rev()
-        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+        .take_while(|&&b| crate::scan::is_word(b))
         .count();
     word > 0 && before[before.len() - word].is_ascii_alphabetic()
 }
@@ -2237,7 +2237,7 @@ fn pair_follows(hay: &[u8], pos: usize) -> bool {
     let key_len = hay[pos.min(hay.len())..]
         .iter()
         .take(MAX_KEY)
-        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+        .take_while(|&&b| crate::scan::is_word(b))
         .count();
     key_len > 0 && hay.get(pos + key_len) == Some(&b'=')
 }
