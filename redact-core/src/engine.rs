@@ -109,6 +109,8 @@ pub(crate) struct Hit {
     pub(crate) quote: bool,
     /// The span is a whole JSON member to remove (`drop_field`).
     pub(crate) remove: bool,
+    /// The span is a bind parameter (see [`Hit::bound`]).
+    pub(crate) bind: bool,
 }
 
 impl Hit {
@@ -119,6 +121,7 @@ impl Hit {
             rule,
             quote: false,
             remove: false,
+            bind: false,
         }
     }
 
@@ -130,6 +133,16 @@ impl Hit {
 
     pub(crate) fn is_pending(&self) -> bool {
         self.start == self.end
+    }
+
+    /// A bind parameter at `start..end` (`?`, `$2`) that a key reader found standing for a
+    /// value of `rule`'s, which is in the parameter list printed after the statement (see
+    /// [`crate::sql::bound_value_hit`]): not redacted itself.
+    pub(crate) fn bound(start: usize, end: usize, rule: RuleId) -> Hit {
+        Hit {
+            bind: true,
+            ..Hit::new(start, end, rule)
+        }
     }
 }
 
@@ -253,6 +266,9 @@ pub struct Scratch {
     pair_lists: Vec<usize>,
     /// Values the key readers left to read once other rules' spans are known.
     pending: Vec<Hit>,
+    /// Bind parameters of classified keys in the text being scanned, whose values are read
+    /// from the parameter list after the statement once other rules' spans are known.
+    binds: Vec<Hit>,
     /// The spans (sorted and merged) that the last round over the text being scanned found, for
     /// the next round to read as placeholders (see [`Redactor::scan_text`]).
     late: Vec<(usize, usize)>,
@@ -912,6 +928,7 @@ impl Redactor {
             sql_keywords: Vec::new(),
             pair_lists: Vec::new(),
             pending: Vec::new(),
+            binds: Vec::new(),
             late: Vec::new(),
         }
     }
@@ -1061,13 +1078,14 @@ impl Redactor {
 
     /// One round of [`Redactor::scan_text`] over `hay`, reading `scratch.late` as placeholders.
     /// Returns whether another round may read the text differently: an element's text was
-    /// pending, or a reader after the key readers (lists of pairs, element text, SQL rows,
-    /// values quoted with `\u0022`) took a span holding an opening bracket.
+    /// pending, or a reader after the key readers (lists of pairs, element text, SQL rows, bound
+    /// parameters, values quoted with `\u0022`) took a span holding an opening bracket.
     fn scan_round(&self, hay: &[u8], base: usize, scratch: &mut Scratch) -> bool {
         let first = scratch.hits.len();
         scratch.sql_keywords.clear();
         scratch.pair_lists.clear();
         scratch.pending.clear();
+        scratch.binds.clear();
         if let Some(gate) = &self.gate {
             scratch.armed.iter_mut().for_each(|a| *a = false);
             let mut pos = 0;
@@ -1146,6 +1164,10 @@ impl Redactor {
                         scratch.pending.push(hit);
                         continue;
                     }
+                    if hit.bind {
+                        scratch.binds.push(hit);
+                        continue;
+                    }
                     if Some(hit.rule) == self.fields.payload_rule
                         && !self.hides_a_finding(&hay[hit.start..hit.end])
                     {
@@ -1205,6 +1227,9 @@ impl Redactor {
         }
         if !scratch.sql_keywords.is_empty() {
             self.sql_values(hay, first, scratch);
+        }
+        if !scratch.binds.is_empty() {
+            self.bound_values(hay, first, scratch);
         }
         if encoded_pairs {
             // Last: a raw quote ends a value quoted with `\u0022`, unless a span covers it
@@ -1283,6 +1308,18 @@ impl Redactor {
                 &crate::scan::Taken(taken),
                 &mut scratch.hits,
             );
+        }
+    }
+
+    /// The values bound to the bind parameters of classified keys in `hay` (`password = ?`), in
+    /// the parameter lists after their statements, read as they will look once every span
+    /// found so far (`hits[first..]`) is a placeholder.
+    #[cold]
+    fn bound_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
+        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+        let taken = crate::scan::Taken(&scratch.spans);
+        for bind in &scratch.binds {
+            crate::sql::bound_value_hit(hay, &taken, bind, &mut scratch.hits);
         }
     }
 

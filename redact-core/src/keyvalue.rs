@@ -941,7 +941,7 @@ fn nested_param_value(
 /// The bytes that may end what comes before a separator when a key is marked: an arrow's `-`
 /// (`password -> x`), prose's abbreviated "number" (`Passport No.:`, `Card #:`) and the column
 /// list of a PostgreSQL key's detail (`Key (ssn)=(..)`).
-static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#)");
+static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#)`");
 
 /// The value after a key marked by the byte before the separator at `sep` (see
 /// [`ENDS_A_MARKED_KEY`]), if one is there.
@@ -961,8 +961,30 @@ fn marked_key_value(
         b')' if hay[sep] == b'=' && key_end == sep && hay.get(sep + 1) == Some(&b'(') => {
             crate::sql::key_detail_value(table, cache, hay, sep, |pos| taken.covers(pos))
         }
+        b'`' if hay[sep] == b'=' && hay.get(sep + 1) != Some(&b'>') => {
+            backticked_column_value(table, cache, hay, key_end, taken)
+        }
         _ => None,
     }
+}
+
+/// The value compared with or set to an SQL column that MySQL's clients quote with backticks
+/// (`` `users`.`password` = 'x' ``), whose closing backtick ends at `key_end`: read as after a
+/// bare key, backticks and all.
+fn backticked_column_value(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    key_end: usize,
+    taken: Found<'_>,
+) -> Option<Hit> {
+    let name_end = key_end - 1;
+    let name_start = key_start_before(hay, name_end)?;
+    if name_start == 0 || hay[name_start - 1] != b'`' {
+        return None;
+    }
+    let target = cache.classify(table, &hay[name_start..name_end])?;
+    value_after_key(hay, name_start - 1, key_end, target, taken)
 }
 
 /// The value after a key that prose writes with an abbreviated "number" (`Passport No.:`,
@@ -1297,6 +1319,14 @@ fn value_after_key(
     if pos >= hay.len() {
         return None;
     }
+    let bind = matches!(hay[pos], b'?' | b'$')
+        .then(|| crate::sql::bind_parameter_end(hay, pos))
+        .flatten();
+    if let Some(end) = bind {
+        // A statement's bind parameter (`WHERE password = ?`, `"password" = $2`) holds no
+        // value: the value bound to it is in the parameter list after the statement.
+        return Some(Hit::bound(pos, end, target.rule));
+    }
     let escaped_context = key_quote.is_some_and(Quote::escaped);
     // Erlang's binaries are quoted strings in brackets: `#{password => <<"x">>}`. Rust's
     // `Debug` wraps an optional string (`password=Some("x")` in a `tracing` event), where a
@@ -1395,6 +1425,7 @@ fn value_after_key(
         || is_literal(value)
         || is_stand_in(value)
         || value.eq_ignore_ascii_case(&hay[key_start..key_end])
+        || is_named_parameter(value, &hay[key_start..key_end])
         || is_object_description(value)
     {
         return None;
@@ -2313,6 +2344,12 @@ fn trim_unbalanced_closers(hay: &[u8], start: usize, mut end: usize) -> usize {
         end -= 1;
     }
     end
+}
+
+/// Whether `value` is a named bind parameter for `key` (`password = :password`, `ssn = @ssn`):
+/// the value is bound to it elsewhere, under the key's name, where a key reader finds it.
+fn is_named_parameter(value: &[u8], key: &[u8]) -> bool {
+    matches!(value.first(), Some(b':' | b'@')) && value[1..].eq_ignore_ascii_case(key)
 }
 
 /// A value that stands for a secret rather than being one: one of our own placeholders (so that

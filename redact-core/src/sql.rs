@@ -159,19 +159,113 @@ fn bound_value_hits(
         return;
     };
     // Right after the statement (`console.log(sql, values)`), or named.
-    let lead = window[..open].to_ascii_lowercase();
-    let names = |word: &[u8]| memchr::memmem::find(&lead, word).is_some();
-    if !(lead.trim_ascii().is_empty() || names(b"param") || names(b"bind")) {
-        return;
+    if window[..open].trim_ascii().is_empty() || names_parameters(hay, taken, from, from + open) {
+        list_hits(hay, taken, from + open, bound, hits);
     }
-    let mut pos = from + open + 1;
+}
+
+/// Whether `hay[from..to]`, the text before a list's `[`, names parameters or bindings (`--
+/// PARAMETERS:`, `bindings:`, `{"bind":`). A name another rule took is a placeholder on a
+/// second pass, and names nothing.
+fn names_parameters(hay: &[u8], taken: &Taken<'_>, from: usize, to: usize) -> bool {
+    let lead = hay[from..to].to_ascii_lowercase();
+    [&b"param"[..], b"bind"].iter().any(|word| {
+        memchr::memmem::find_iter(&lead, word)
+            .any(|at| !taken.overlaps(from + at, from + at + word.len()))
+    })
+}
+
+/// How far after a bind parameter in a statement its parameter list may open: past the rest of
+/// the statement.
+const MAX_STATEMENT_REST: usize = 2048;
+
+/// How far before a parameter list's `[` the word that names it is looked for.
+const MAX_LIST_NAME_GAP: usize = 24;
+
+/// Adds a hit for the value bound to `bind`, a bind parameter (`?`, `$2`) that a key reader
+/// found as the value of a classified key in a statement (`WHERE password = ?`): in the
+/// parameter list that an ORM prints after the statement, named as such (knex's `bindings: [
+/// 'a', 'b' ]`, TypeORM's `-- PARAMETERS: ["a","b"]`). A `?` is counted among the positional
+/// parameters before it in `hay`. Where no such list follows, nothing is redacted: the
+/// statement holds no value.
+pub(crate) fn bound_value_hit(hay: &[u8], taken: &Taken<'_>, bind: &Hit, hits: &mut Vec<Hit>) {
+    let mut positional = (0..bind.start)
+        .filter(|&i| is_positional_parameter(hay, i) && taken.end_at(i).is_none())
+        .count();
+    let Some(index) = bind_parameter(&hay[bind.start..bind.end], &mut positional) else {
+        return;
+    };
+    let window_end = hay.len().min(bind.end + MAX_STATEMENT_REST);
+    let named_list = memchr::memchr_iter(b'[', &hay[bind.end..window_end])
+        .map(|i| bind.end + i)
+        .filter(|&open| taken.end_at(open).is_none())
+        .find(|&open| {
+            let lead_start = open.saturating_sub(MAX_LIST_NAME_GAP).max(bind.end);
+            names_parameters(hay, taken, lead_start, open)
+        });
+    if let Some(open) = named_list {
+        list_hits(hay, taken, open, &[(index, bind.rule)], hits);
+    }
+}
+
+/// Whether a positional bind parameter, a `?` alone (`= ?`, `(?, ?)`), is at `i`.
+fn is_positional_parameter(hay: &[u8], i: usize) -> bool {
+    hay[i] == b'?'
+        && (i == 0 || matches!(hay[i - 1], b' ' | b'\t' | b'(' | b',' | b'='))
+        && ends_a_parameter(hay.get(i + 1).copied())
+}
+
+/// Whether `next`, the byte after a bind parameter's last (`None` at the end), ends it: a bind
+/// parameter is glued to no word (`?x`, `$2b$10$..`, a bcrypt hash's start, are none).
+fn ends_a_parameter(next: Option<u8>) -> bool {
+    next.is_none_or(|b| {
+        matches!(
+            b,
+            b' ' | b'\t' | b'\n' | b'\r' | b',' | b')' | b';' | b'\'' | b'"' | b'`' | b'\\'
+        )
+    })
+}
+
+/// The end of the bind parameter (`?`, `$2`) that starts at `pos`, if one does: not one when a
+/// number follows it after blanks (`$1 (415) 555-2671`), which a scanner may read from inside
+/// it, and which may be a value written after a `$`.
+#[cold]
+#[inline(never)]
+pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
+    let end = match hay.get(pos)? {
+        b'?' => pos + 1,
+        b'$' => {
+            let digits = hay[pos + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            (digits > 0).then_some(pos + 1 + digits)?
+        }
+        _ => return None,
+    };
+    let next = hay[end..].iter().find(|b| !matches!(b, b' ' | b'\t'));
+    let number_follows = next.is_some_and(|&b| b.is_ascii_digit() || b == b'(' || b == b'+');
+    (ends_a_parameter(hay.get(end).copied()) && !number_follows).then_some(end)
+}
+
+/// Adds a hit for each value of the parameter list that opens at `open` that `bound` names by
+/// index. Strings go by their contents, other values whole.
+fn list_hits(
+    hay: &[u8],
+    taken: &Taken<'_>,
+    open: usize,
+    bound: &[(usize, RuleId)],
+    hits: &mut Vec<Hit>,
+) {
+    let mut pos = open + 1;
     let mut index = 0;
     loop {
         pos = skip_space(hay, taken, pos);
-        let value = match taken.byte(hay, pos) {
-            Some(b'\'' | b'"' | b'\\') => read_value(hay, taken, pos),
-            Some(_) => list_token(hay, taken, pos),
-            None => return,
+        // A value another rule took reads as its placeholder will: a token.
+        let value = match (hay.get(pos), taken.end_at(pos)) {
+            (Some(b'\'' | b'"' | b'\\'), None) => read_value(hay, taken, pos),
+            (Some(_), _) => list_token(hay, taken, pos),
+            (None, _) => return,
         };
         let (start, end) = value.content;
         if let Some(&(_, rule)) = bound.iter().find(|&&(i, _)| i == index) {
@@ -195,7 +289,7 @@ fn bound_value_hits(
     }
 }
 
-/// An unquoted value of a parameter list (`42`, `null`): up to the `,` or `]` after it.
+/// An unquoted value of a parameter list (`42`, `null`): up to the `,`, `]`, `;` or blank after it.
 fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
     let mut opaque = false;
     let mut end = pos;
@@ -213,7 +307,7 @@ fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
             end = span_end;
             continue;
         }
-        if matches!(hay[end], b',' | b']' | b' ') {
+        if matches!(hay[end], b',' | b']' | b';' | b' ' | b'\t' | b'\n' | b'\r') {
             break;
         }
         end += 1;

@@ -51,6 +51,10 @@ const TOKENS: &[&str] = &[
     "(?, $2)",
     " -- PARAMETERS: [\"Ann\",",
     "{ bind: [ 536228011, 'x' ] }",
+    // Bind parameters compared with classified columns, and their lists.
+    " WHERE `users`.`password` = ? AND ssn = $1",
+    "password = ?'",
+    " bindings: [ 'hunter2!', ",
     "gb82 west 1234 5698 7654 32",
     "['password: abc', ",
     "b'hunter2'",
