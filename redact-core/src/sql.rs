@@ -2,6 +2,8 @@
 //! after their key: `INSERT INTO users (first_name, ssn) VALUES ('Ada', '536-22-8011')`. The
 //! column list classifies the value in the same place of every row. PostgreSQL's error details
 //! write a key's columns and values so too: `Key (passport_number)=(X1234567) already exists.`
+//! And the parameter lists that ORMs print after a statement, for the values bound to the
+//! parameters of classified columns, in rows or in comparisons (`WHERE password = ?`).
 
 use crate::engine::{Hit, RuleId};
 use crate::keyvalue::{self, FieldTable, FieldTarget, KeyCache};
