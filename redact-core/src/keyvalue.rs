@@ -939,8 +939,9 @@ fn nested_param_value(
 }
 
 /// The bytes that may end what comes before a separator when a key is marked: an arrow's `-`
-/// (`password -> x`), prose's abbreviated "number" (`Passport No.:`, `Card #:`) and the column
-/// list of a PostgreSQL key's detail (`Key (ssn)=(..)`).
+/// (`password -> x`), prose's abbreviated "number" (`Passport No.:`, `Card #:`), the column
+/// list of a PostgreSQL key's detail (`Key (ssn)=(..)`), and an SQL column quoted with backticks
+/// (`` `password` = ? ``).
 static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#)`");
 
 /// The value after a key marked by the byte before the separator at `sep` (see
@@ -1319,10 +1320,7 @@ fn value_after_key(
     if pos >= hay.len() {
         return None;
     }
-    let bind = matches!(hay[pos], b'?' | b'$')
-        .then(|| crate::sql::bind_parameter_end(hay, pos))
-        .flatten();
-    if let Some(end) = bind {
+    if let Some(end) = crate::sql::bind_parameter_end(hay, pos) {
         // A statement's bind parameter (`WHERE password = ?`, `"password" = $2`) holds no
         // value: the value bound to it is in the parameter list after the statement.
         return Some(Hit::bound(pos, end, target.rule));

@@ -231,8 +231,6 @@ fn ends_a_parameter(next: Option<u8>) -> bool {
 /// The end of the bind parameter (`?`, `$2`) that starts at `pos`, if one does: not one when a
 /// number follows it after blanks (`$1 (415) 555-2671`), which a scanner may read from inside
 /// it, and which may be a value written after a `$`.
-#[cold]
-#[inline(never)]
 pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
     let end = match hay.get(pos)? {
         b'?' => pos + 1,
