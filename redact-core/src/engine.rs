@@ -269,6 +269,10 @@ pub struct Scratch {
     /// Bind parameters of classified keys in the text being scanned, whose values are read
     /// from the parameter list after the statement once other rules' spans are known.
     binds: Vec<Hit>,
+    /// Bind parameters of classified keys in the texts read so far that no parameter list
+    /// follows, by index and rule: the JSON walker looks for their list in another member of
+    /// the object that holds the statement (`{"sql": "..", "bindings": [..]}`).
+    pub(crate) unbound: Vec<(usize, RuleId)>,
     /// The spans (sorted and merged) that the last round over the text being scanned found, for
     /// the next round to read as placeholders (see [`Redactor::scan_text`]).
     late: Vec<(usize, usize)>,
@@ -929,6 +933,7 @@ impl Redactor {
             pair_lists: Vec::new(),
             pending: Vec::new(),
             binds: Vec::new(),
+            unbound: Vec::new(),
             late: Vec::new(),
         }
     }
@@ -990,6 +995,7 @@ impl Redactor {
     /// Finds and resolves every match into `scratch.merged`, and counts them.
     fn find(&self, record: &[u8], scratch: &mut Scratch) -> Outcome {
         scratch.hits.clear();
+        scratch.unbound.clear();
         scratch.merged.clear();
         scratch.findings.clear();
         let mut is_json = false;
@@ -1023,6 +1029,7 @@ impl Redactor {
     /// then stopped inlining it into its callers (+1% instructions on every input).
     pub(crate) fn matches_anything(&self, record: &[u8], scratch: &mut Scratch) -> bool {
         scratch.hits.clear();
+        scratch.unbound.clear();
         if self.json && json::looks_like_object(record) {
             self.index_record(record, scratch);
             let is_json = json::collect(self, record, scratch).is_ok();
@@ -1048,6 +1055,7 @@ impl Redactor {
     /// Finds matches in `hay` (a record, or a JSON string's contents at offset `base`).
     pub(crate) fn scan_text(&self, hay: &[u8], base: usize, scratch: &mut Scratch) {
         let first = scratch.hits.len();
+        let unbound_from = scratch.unbound.len();
         scratch.late.clear();
         let mut again = self.scan_round(hay, base, scratch);
         // An element's text is read last, once the other rules' spans are known; the key readers
@@ -1064,6 +1072,7 @@ impl Redactor {
             }
             std::mem::swap(&mut scratch.spans, &mut scratch.late);
             scratch.hits.truncate(first);
+            scratch.unbound.truncate(unbound_from);
             again = self.scan_round(hay, base, scratch);
             rounds += 1;
         }
@@ -1307,19 +1316,23 @@ impl Redactor {
                 keyword,
                 &crate::scan::Taken(taken),
                 &mut scratch.hits,
+                &mut scratch.unbound,
             );
         }
     }
 
     /// The values bound to the bind parameters of classified keys in `hay` (`password = ?`), in
     /// the parameter lists after their statements, read as they will look once every span
-    /// found so far (`hits[first..]`) is a placeholder.
+    /// found so far (`hits[first..]`) is a placeholder. Those with no list after them go to
+    /// `scratch.unbound`.
     #[cold]
     fn bound_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
         crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
         let taken = crate::scan::Taken(&scratch.spans);
         for bind in &scratch.binds {
-            crate::sql::bound_value_hit(hay, &taken, bind, &mut scratch.hits);
+            if let Some(index) = crate::sql::bound_value_hit(hay, &taken, bind, &mut scratch.hits) {
+                scratch.unbound.push((index, bind.rule));
+            }
         }
     }
 

@@ -11,6 +11,7 @@ use crate::engine::{Hit, Redactor, Scratch};
 use crate::keyvalue::{self, FieldTarget, MemberKey};
 use crate::pairs::{self, PairRole};
 use crate::payload;
+use crate::sql;
 use crate::Action;
 
 /// Deeper nesting than this is treated as text.
@@ -97,6 +98,7 @@ impl Walker<'_, '_> {
         if self.depth > MAX_DEPTH {
             return Err(NotJson);
         }
+        let open = self.pos;
         self.expect(b'{')?;
         self.skip_ws();
         if self.peek() == Some(b'}') {
@@ -104,6 +106,8 @@ impl Walker<'_, '_> {
             self.depth -= 1;
             return Ok(());
         }
+        // Bind parameters that a statement in this object's strings left without a list.
+        let unbound_from = scratch.unbound.len();
         // Where the comma before the current member is, to drop it with a last member.
         let mut comma_before: Option<usize> = None;
         // A name/value pair (`{"name": "DB_PASSWORD", "value": ...}`, see `crate::pairs`): the
@@ -175,10 +179,67 @@ impl Walker<'_, '_> {
                     if let (Some(target), Some(member)) = (named, value_member) {
                         self.field_hit(target, &member, scratch);
                     }
+                    if scratch.unbound.len() > unbound_from {
+                        self.bound_values(open, unbound_from, scratch);
+                    }
                     return Ok(());
                 }
                 _ => return Err(NotJson),
             }
+        }
+    }
+
+    /// Redacts the values bound to `scratch.unbound[from..]`, the bind parameters of classified
+    /// keys that a statement in the object opening at `open` left without a list after it
+    /// (`{"sql": "update users set password = ? ..", "bindings": ["hunter2", 42]}`), in the
+    /// first member whose key names a parameter list and whose value is an array; read as it
+    /// will look once the spans found so far are placeholders. The parameters are then this
+    /// object's alone: the object that holds it does not see them.
+    #[cold]
+    #[inline(never)]
+    fn bound_values(&self, open: usize, from: usize, scratch: &mut Scratch) {
+        if let Some(list) = self.parameter_list(open) {
+            crate::scan::merge_spans(&scratch.hits, &mut scratch.spans);
+            let first = scratch.hits.len();
+            sql::list_hits(
+                self.hay,
+                &crate::scan::Taken(&scratch.spans),
+                list,
+                &scratch.unbound[from..],
+                &mut scratch.hits,
+            );
+            // A bare value (a number) is written as a JSON string, as a classified member's is.
+            for hit in &mut scratch.hits[first..] {
+                hit.quote = self.hay[hit.start - 1] != b'"';
+            }
+        }
+        scratch.unbound.truncate(from);
+    }
+
+    /// Where the value of the first member of the object opening at `open` (already walked and
+    /// valid) opens, when its key names a parameter list and it is an array.
+    fn parameter_list(&self, open: usize) -> Option<usize> {
+        let mut members = Walker {
+            redactor: self.redactor,
+            hay: self.hay,
+            pos: open + 1,
+            depth: 0,
+        };
+        loop {
+            members.skip_ws();
+            let (key_start, key_end) = members.string().ok()?;
+            members.skip_ws();
+            members.expect(b':').ok()?;
+            members.skip_ws();
+            let value_start = members.pos;
+            members.skip_value().ok()?;
+            if self.hay[value_start] == b'['
+                && sql::names_parameter_list(&self.hay[key_start..key_end])
+            {
+                return Some(value_start);
+            }
+            members.skip_ws();
+            members.expect(b',').ok()?;
         }
     }
 

@@ -22,7 +22,8 @@ const MAX_COLUMN_LIST: usize = 2048;
 /// cut short (a truncated log line) still gives the values it has, and an unclosed string runs
 /// to the end of `hay`. Where a classified column's value is a bind parameter (`?`, `$2`), the
 /// value bound to it is redacted in the parameter list an ORM prints after the statement
-/// (TypeORM's `-- PARAMETERS: ["Ada","hunter2"]`, Sequelize's `{"bind":[...]}`).
+/// (TypeORM's `-- PARAMETERS: ["Ada","hunter2"]`, Sequelize's `{"bind":[...]}`); with no list
+/// after it, its index and rule go to `unbound` (see [`bound_value_hit`]).
 pub(crate) fn values_hits(
     table: &FieldTable,
     cache: &mut KeyCache,
@@ -30,6 +31,7 @@ pub(crate) fn values_hits(
     keyword: usize,
     taken: &Taken<'_>,
     hits: &mut Vec<Hit>,
+    unbound: &mut Vec<(usize, RuleId)>,
 ) {
     let before = hay[..keyword].trim_ascii_end();
     if before.last() != Some(&b')') {
@@ -50,8 +52,8 @@ pub(crate) fn values_hits(
         hits,
         &mut bound,
     );
-    if !bound.is_empty() {
-        bound_value_hits(hay, taken, rows_end, &bound, hits);
+    if !bound.is_empty() && !bound_value_hits(hay, taken, rows_end, &bound, hits) {
+        unbound.extend_from_slice(&bound);
     }
 }
 
@@ -148,33 +150,63 @@ const MAX_PARAMETERS_GAP: usize = 64;
 /// Adds a hit for each value in the parameter list after the statement (from `from`) that
 /// `bound` names: the first `[` within [`MAX_PARAMETERS_GAP`] bytes, when nothing but blanks or
 /// words that name parameters or bindings come before it. Strings go by their contents, other
-/// values whole.
+/// values whole. Returns whether there is such a list.
 fn bound_value_hits(
     hay: &[u8],
     taken: &Taken<'_>,
     from: usize,
     bound: &[(usize, RuleId)],
     hits: &mut Vec<Hit>,
-) {
+) -> bool {
     let window = &hay[from..hay.len().min(from + MAX_PARAMETERS_GAP)];
     let Some(open) = memchr::memchr(b'[', window) else {
-        return;
+        return false;
     };
     // Right after the statement (`console.log(sql, values)`), or named.
-    if window[..open].trim_ascii().is_empty() || names_parameters(hay, taken, from, from + open) {
+    let is_list = placeholder_end(hay, from + open).is_none()
+        && (window[..open].trim_ascii().is_empty()
+            || names_parameters(hay, taken, from, from + open));
+    if is_list {
         list_hits(hay, taken, from + open, bound, hits);
     }
+    is_list
 }
+
+/// The words that name a list of the values bound to a statement's parameters, lower case:
+/// TypeORM's `PARAMETERS`, knex's `bindings`, Sequelize's `bind`, node-postgres' and mysql2's
+/// `values`, `params`.
+const PARAMETER_LIST_NAMES: [&[u8]; 3] = [b"param", b"bind", b"values"];
 
 /// Whether `hay[from..to]`, the text before a list's `[`, names parameters or bindings (`--
 /// PARAMETERS:`, `bindings:`, `{"bind":`). A name another rule took is a placeholder on a
-/// second pass, and names nothing.
+/// second pass, and names nothing; nor does one before a span another rule took or a `]`
+/// (a placeholder's on a second pass), which would stand nearer or further from the list
+/// once redacted.
 fn names_parameters(hay: &[u8], taken: &Taken<'_>, from: usize, to: usize) -> bool {
+    let after_spans = taken
+        .0
+        .iter()
+        .filter(|&&(start, end)| start < to && from < end)
+        .map(|&(_, end)| end)
+        .max()
+        .unwrap_or(from);
+    let after_brackets = memchr::memrchr(b']', &hay[from..to]).map_or(from, |i| from + i + 1);
+    let from = after_spans.max(after_brackets).min(to);
     let lead = hay[from..to].to_ascii_lowercase();
-    [&b"param"[..], b"bind"].iter().any(|word| {
+    PARAMETER_LIST_NAMES.iter().any(|word| {
         memchr::memmem::find_iter(&lead, word)
             .any(|at| !taken.overlaps(from + at, from + at + word.len()))
     })
+}
+
+/// Whether a JSON member's key names a list of bound values (`"bindings"`, `"params"`,
+/// `"values"`), for the statement in another member of its object (see
+/// [`crate::json`]).
+pub(crate) fn names_parameter_list(key: &[u8]) -> bool {
+    let key = key.to_ascii_lowercase();
+    PARAMETER_LIST_NAMES
+        .iter()
+        .any(|word| memchr::memmem::find(&key, word).is_some())
 }
 
 /// How far after a bind parameter in a statement its parameter list may open: past the rest of
@@ -188,25 +220,33 @@ const MAX_LIST_NAME_GAP: usize = 24;
 /// found as the value of a classified key in a statement (`WHERE password = ?`): in the
 /// parameter list that an ORM prints after the statement, named as such (knex's `bindings: [
 /// 'a', 'b' ]`, TypeORM's `-- PARAMETERS: ["a","b"]`). A `?` is counted among the positional
-/// parameters before it in `hay`. Where no such list follows, nothing is redacted: the
-/// statement holds no value.
-pub(crate) fn bound_value_hit(hay: &[u8], taken: &Taken<'_>, bind: &Hit, hits: &mut Vec<Hit>) {
+/// parameters before it in `hay`. Where no such list follows, nothing is redacted here (the
+/// statement holds no value) and the parameter's index is returned: the list may be another
+/// member of the JSON object that holds the statement (`{"sql": "..", "bindings": [..]}`).
+pub(crate) fn bound_value_hit(
+    hay: &[u8],
+    taken: &Taken<'_>,
+    bind: &Hit,
+    hits: &mut Vec<Hit>,
+) -> Option<usize> {
     let mut positional = (0..bind.start)
         .filter(|&i| is_positional_parameter(hay, i) && taken.end_at(i).is_none())
         .count();
-    let Some(index) = bind_parameter(&hay[bind.start..bind.end], &mut positional) else {
-        return;
-    };
+    let index = bind_parameter(&hay[bind.start..bind.end], &mut positional)?;
     let window_end = hay.len().min(bind.end + MAX_STATEMENT_REST);
     let named_list = memchr::memchr_iter(b'[', &hay[bind.end..window_end])
         .map(|i| bind.end + i)
-        .filter(|&open| taken.end_at(open).is_none())
+        .filter(|&open| taken.end_at(open).is_none() && placeholder_end(hay, open).is_none())
         .find(|&open| {
             let lead_start = open.saturating_sub(MAX_LIST_NAME_GAP).max(bind.end);
             names_parameters(hay, taken, lead_start, open)
         });
-    if let Some(open) = named_list {
-        list_hits(hay, taken, open, &[(index, bind.rule)], hits);
+    match named_list {
+        Some(open) => {
+            list_hits(hay, taken, open, &[(index, bind.rule)], hits);
+            None
+        }
+        None => Some(index),
     }
 }
 
@@ -250,7 +290,7 @@ pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
 
 /// Adds a hit for each value of the parameter list that opens at `open` that `bound` names by
 /// index. Strings go by their contents, other values whole.
-fn list_hits(
+pub(crate) fn list_hits(
     hay: &[u8],
     taken: &Taken<'_>,
     open: usize,
@@ -291,16 +331,18 @@ fn list_hits(
 
 /// An unquoted value of a parameter list (`42`, `null`): up to the `,`, `]`, `;` or blank after it.
 fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
+    // A placeholder a first pass wrote (`[REDACTED:email]`) is one token, whatever is glued to
+    // it: its `]` ends no list, and what follows it ended the value the first pass read.
+    if let Some(end) = placeholder_end(hay, pos) {
+        return Value {
+            content: (pos, end),
+            quoted: false,
+            opaque: false,
+            end,
+        };
+    }
     let mut opaque = false;
     let mut end = pos;
-    // A placeholder a first pass wrote (`[REDACTED:email]`) is one token: its `]` ends no list.
-    if hay.get(pos) == Some(&b'[') {
-        if let Some(close) = memchr::memchr(b']', &hay[pos..]).map(|i| pos + i + 1) {
-            if keyvalue::is_placeholder(&hay[pos..close]) {
-                end = close;
-            }
-        }
-    }
     while end < hay.len() {
         if let Some(span_end) = taken.end_at(end) {
             opaque = true;
@@ -318,6 +360,16 @@ fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
         opaque,
         end,
     }
+}
+
+/// The end of the placeholder a first pass wrote (`[REDACTED:email]`) that opens at `pos`, if
+/// one does: its `[` opens no list.
+fn placeholder_end(hay: &[u8], pos: usize) -> Option<usize> {
+    if hay.get(pos) != Some(&b'[') {
+        return None;
+    }
+    let close = memchr::memchr(b']', &hay[pos..]).map(|i| pos + i + 1)?;
+    keyvalue::is_placeholder(&hay[pos..close]).then_some(close)
 }
 
 /// `null`, `true`, `false`, `undefined`, `None`: no data whatever the column.
@@ -601,6 +653,7 @@ mod tests {
             keyword,
             &Taken(&[]),
             &mut hits,
+            &mut Vec::new(),
         );
         hits.iter().map(|h| &sql[h.start..h.end]).collect()
     }
@@ -688,6 +741,7 @@ mod tests {
                 keyword,
                 &Taken(taken),
                 &mut hits,
+                &mut Vec::new(),
             );
             hits.iter()
                 .map(|h| &sql[h.start..h.end])
@@ -709,5 +763,52 @@ mod tests {
             values("INSERT INTO t (first_name, ssn) VALUES ('Ada', '536-2"),
             ["Ada", "536-2"]
         );
+    }
+
+    #[test]
+    fn parameters_with_no_list_after_them_are_left_unbound_by_index() {
+        let sql = "INSERT INTO t (id, first_name, ssn) VALUES (?, ?, ?)";
+        let mut unbound = Vec::new();
+        values_hits(
+            &table(),
+            &mut KeyCache::default(),
+            sql.as_bytes(),
+            sql.find(VALUES_KEYWORD).unwrap(),
+            &Taken(&[]),
+            &mut Vec::new(),
+            &mut unbound,
+        );
+        assert_eq!(unbound, [(1, RuleId(2)), (2, RuleId(1))]);
+        // With the list after the statement, it is read there.
+        let listed = format!("{sql} -- PARAMETERS: [1,\"Ada\",\"x\"]");
+        let keyword = listed.find(VALUES_KEYWORD).unwrap();
+        unbound.clear();
+        let mut hits = Vec::new();
+        let (table, mut cache) = (table(), KeyCache::default());
+        let taken = Taken(&[]);
+        values_hits(
+            &table,
+            &mut cache,
+            listed.as_bytes(),
+            keyword,
+            &taken,
+            &mut hits,
+            &mut unbound,
+        );
+        assert!(unbound.is_empty());
+        assert_eq!(hits.len(), 2);
+    }
+
+    #[test]
+    fn a_list_is_named_only_by_words_after_the_last_span_or_bracket_before_it() {
+        let names = |text: &str, taken: &[(usize, usize)]| {
+            names_parameters(text.as_bytes(), &Taken(taken), 0, text.len() - 1)
+        };
+        assert!(names(" values: [", &[]));
+        assert!(names("-- PARAMETERS: [", &[]));
+        assert!(!names("took 3 ms, rows [", &[]));
+        // A placeholder, or the span that will become one, between the name and the list.
+        assert!(!names("VALUES\t[REDACTED:iban] [", &[]));
+        assert!(!names("VALUES\tGB82 WEST 12 [", &[(7, 19)]));
     }
 }

@@ -55,6 +55,7 @@ const TOKENS: &[&str] = &[
     " WHERE `users`.`password` = ? AND ssn = $1",
     "password = ?'",
     " bindings: [ 'hunter2!', ",
+    "{ text: 'UPDATE t SET ssn = $1', values: [ ",
     "gb82 west 1234 5698 7654 32",
     "['password: abc', ",
     "b'hunter2'",
@@ -254,7 +255,7 @@ proptest! {
     #[test]
     fn json_objects_stay_valid_json(
         members in prop::collection::vec(
-            (prop::sample::select(&["password", "msg", "ssn", "user", "firstName", "ip", "n", "card_number", "nested", "body", "data"][..]), log_like()),
+            (prop::sample::select(&["password", "msg", "ssn", "user", "firstName", "ip", "n", "card_number", "nested", "body", "data", "sql", "bindings"][..]), log_like()),
             0..8,
         ),
         number in any::<i64>(),
@@ -265,6 +266,8 @@ proptest! {
             let value = match key {
                 "n" => serde_json::json!(number),
                 "nested" => serde_json::json!({ "password": value, "list": [value, number] }),
+                // A statement's values, listed beside it (`"sql"` holds a log-like line).
+                "bindings" => serde_json::json!([value, number, value]),
                 // An encoded event body: decoded, redacted line by line.
                 "body" => serde_json::json!(base64(value.as_bytes())),
                 // A CloudWatch Logs subscription's data: gzip, then base64.
