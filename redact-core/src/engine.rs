@@ -166,6 +166,8 @@ enum PatternSearch {
         regex: Regex,
         secret_group: Option<usize>,
     },
+    /// A private key block, read by [`crate::pem::private_key_end`].
+    PrivateKey,
 }
 
 struct CustomMatcher {
@@ -555,9 +557,16 @@ impl Compiler {
         if !compile_builtins {
             return Ok(());
         }
-        let search = match ByteSequence::new(&spec.regex) {
-            Some(sequence) => PatternSearch::Sequence(sequence),
-            None => {
+        let search = match (spec.matcher.as_deref(), ByteSequence::new(&spec.regex)) {
+            (Some(crate::pem::MATCHER_NAME), _) => PatternSearch::PrivateKey,
+            (Some(other), _) => {
+                return Err(invalid_rule(
+                    &spec.name,
+                    format!("unknown matcher '{other}'"),
+                ));
+            }
+            (None, Some(sequence)) => PatternSearch::Sequence(sequence),
+            (None, None) => {
                 let regex = compile(&spec.name, &spec.regex, false)?;
                 let secret_group = secret_group(&regex);
                 PatternSearch::Regex {
@@ -914,7 +923,7 @@ impl Redactor {
                     PatternSearch::Regex { regex, .. } => {
                         Some((regex.create_cache(), regex.create_captures()))
                     }
-                    PatternSearch::Sequence(_) => None,
+                    PatternSearch::Sequence(_) | PatternSearch::PrivateKey => None,
                 })
                 .collect(),
             custom_caches: self
@@ -1406,6 +1415,10 @@ impl Redactor {
                     None => m.span(),
                 };
                 (span, m.end())
+            }
+            PatternSearch::PrivateKey => {
+                let end = crate::pem::private_key_end(hay, at)?;
+                (Span::from(at..end), end)
             }
         };
         if matcher.right_boundary && hay.get(end).is_some_and(u8::is_ascii_alphanumeric) {

@@ -68,6 +68,7 @@ mod json;
 mod keyvalue;
 mod pairs;
 mod payload;
+mod pem;
 mod policy;
 mod scan;
 mod sequence;
