@@ -210,17 +210,30 @@ impl Plan {
     /// Moves single classes to other buckets while a move lowers the total cost.
     fn improve(&mut self, room: &[usize], mask_len: usize) {
         const MAX_MOVES: usize = 256;
-        let mut state: Vec<Bucket> = (0..self.buckets).map(|b| self.bucket(b, None)).collect();
+        let (classes, buckets) = (self.classes.len(), self.buckets);
+        let mut state: Vec<Bucket> = (0..buckets).map(|b| self.bucket(b, None)).collect();
         let mut cost: Vec<f64> = state.iter().map(|b| b.cost(mask_len)).collect();
+        // What taking each class out of its bucket saves, and what adding it to each bucket
+        // costs: a move changes two buckets, so only their entries are worked out again (the
+        // costs are a third of building a redactor when all are, at every move).
+        let mut freed = vec![0.0; classes];
+        let mut added = vec![0.0; classes * buckets];
+        let mut stale: Vec<usize> = (0..buckets).collect();
         for _ in 0..MAX_MOVES {
+            for &b in &stale {
+                for c in 0..classes {
+                    if self.bucket_of[c] == b {
+                        freed[c] = cost[b] - self.bucket(b, Some(c)).cost(mask_len);
+                    }
+                    added[c * buckets + b] =
+                        state[b].with(&self.classes[c]).cost(mask_len) - cost[b];
+                }
+            }
             let mut best: Option<(f64, usize, usize)> = None;
-            for c in 0..self.classes.len() {
+            for c in 0..classes {
                 let from = self.bucket_of[c];
-                let freed = cost[from] - self.bucket(from, Some(c)).cost(mask_len);
-                for to in (0..self.buckets).filter(|&to| to != from && state[to].classes < room[to])
-                {
-                    let added = state[to].with(&self.classes[c]).cost(mask_len) - cost[to];
-                    let gain = freed - added;
+                for to in (0..buckets).filter(|&to| to != from && state[to].classes < room[to]) {
+                    let gain = freed[c] - added[c * buckets + to];
                     if gain > 1e-12 && best.is_none_or(|(g, _, _)| gain > g) {
                         best = Some((gain, c, to));
                     }
@@ -233,6 +246,7 @@ impl Plan {
                 state[b] = self.bucket(b, None);
                 cost[b] = state[b].cost(mask_len);
             }
+            stale = vec![from, to];
         }
     }
 
