@@ -3,7 +3,9 @@
 //! column list classifies the value in the same place of every row. PostgreSQL's error details
 //! write a key's columns and values so too: `Key (passport_number)=(X1234567) already exists.`
 //! And the parameter lists that ORMs print after a statement, for the values bound to the
-//! parameters of classified columns, in rows or in comparisons (`WHERE password = ?`).
+//! parameters of classified columns, in rows or in comparisons (`WHERE password = ?`); a
+//! structured log may hold the list in another member of the statement's JSON object
+//! (`{"sql": "..", "bindings": [..]}`), where the JSON walker pairs them (`crate::json`).
 
 use crate::engine::{Hit, RuleId};
 use crate::keyvalue::{self, FieldTable, FieldTarget, KeyCache};
