@@ -34,6 +34,9 @@ enum Item {
         /// The branch that can match nothing, taken when no byte decides.
         empty: Option<usize>,
     },
+    /// These bytes, in order: a run of one-byte classes once the choices are decided (a
+    /// literal prefix, `sk_live_`), compared at once rather than an item a byte.
+    Literal(Box<[u8]>),
     /// Where the `secret` group starts or ends (top level only).
     SecretStart,
     SecretEnd,
@@ -66,9 +69,10 @@ impl ByteSequence {
         let mut items = Vec::new();
         let mut secret = Secret { seen: false };
         flatten(&hir, &mut items, &mut secret, true)?;
-        let mut sequence = ByteSequence { items };
-        decide_choices(&mut sequence.items, &EMPTY, true)?;
-        Some(sequence)
+        decide_choices(&mut items, &EMPTY, true)?;
+        Some(ByteSequence {
+            items: merge_literals(items),
+        })
     }
 
     /// Matches at exactly `at`.
@@ -242,6 +246,10 @@ fn first(items: &[Item]) -> (ByteTable, bool) {
                 }
                 nullable
             }
+            Item::Literal(bytes) => {
+                set[usize::from(bytes[0])] = true;
+                false
+            }
             Item::SecretStart | Item::SecretEnd => true,
         };
         if !nullable {
@@ -268,7 +276,7 @@ fn decide_choices(items: &mut [Item], follow: &ByteTable, may_end: bool) -> Opti
                     return None;
                 }
             }
-            Item::SecretStart | Item::SecretEnd => {}
+            Item::Literal(_) | Item::SecretStart | Item::SecretEnd => {}
             Item::Choice {
                 branches,
                 firsts,
@@ -308,6 +316,62 @@ fn decide_choices(items: &mut [Item], follow: &ByteTable, may_end: bool) -> Opti
     Some(())
 }
 
+/// `items` with each run of two or more single bytes (`Repeat` of a one-byte set, once) made
+/// one [`Item::Literal`], in choices' branches too.
+fn merge_literals(items: Vec<Item>) -> Vec<Item> {
+    let mut merged: Vec<Item> = Vec::with_capacity(items.len());
+    let mut literal: Vec<u8> = Vec::new();
+    let flush = |literal: &mut Vec<u8>, merged: &mut Vec<Item>| {
+        match literal[..] {
+            [] => {}
+            [byte] => merged.push(one_of(byte_set([(byte, byte)]), 1, 1)),
+            _ => merged.push(Item::Literal(literal.as_slice().into())),
+        }
+        literal.clear();
+    };
+    for item in items {
+        match item {
+            Item::Repeat {
+                ref set,
+                min: 1,
+                max: 1,
+            } if single_byte(set).is_some() => {
+                literal.extend(single_byte(set));
+                continue;
+            }
+            Item::Choice {
+                branches,
+                firsts,
+                empty,
+            } => {
+                flush(&mut literal, &mut merged);
+                merged.push(Item::Choice {
+                    branches: branches.into_iter().map(merge_literals).collect(),
+                    firsts,
+                    empty,
+                });
+            }
+            other => {
+                flush(&mut literal, &mut merged);
+                merged.push(other);
+            }
+        }
+    }
+    flush(&mut literal, &mut merged);
+    merged
+}
+
+/// The one byte of `set`, if it holds exactly one.
+fn single_byte(set: &ByteTable) -> Option<u8> {
+    // As bytes, the table is counted and searched sixteen at a time.
+    let members = set.map(u8::from);
+    if members.iter().map(|&m| u32::from(m)).sum::<u32>() != 1 {
+        return None;
+    }
+    let byte = memchr::memchr(1, &members)?;
+    u8::try_from(byte).ok()
+}
+
 /// Matches `items` from `pos`; returns where the match ends.
 fn run(items: &[Item], hay: &[u8], mut pos: usize, secret: &mut (usize, usize)) -> Option<usize> {
     for item in items {
@@ -315,6 +379,16 @@ fn run(items: &[Item], hay: &[u8], mut pos: usize, secret: &mut (usize, usize)) 
             Item::Repeat { set, min, max } => {
                 let limit = hay.len().min(pos.saturating_add(*max));
                 let start = pos;
+                // Eight bytes a test while they last: tokens run for dozens of bytes, and one
+                // branch per byte cost more than the table reads.
+                while pos + 8 <= limit {
+                    let chunk = &hay[pos..pos + 8];
+                    let all = chunk.iter().fold(true, |all, &b| all & set[usize::from(b)]);
+                    if !all {
+                        break;
+                    }
+                    pos += 8;
+                }
                 while pos < limit && set[usize::from(hay[pos])] {
                     pos += 1;
                 }
@@ -333,6 +407,12 @@ fn run(items: &[Item], hay: &[u8], mut pos: usize, secret: &mut (usize, usize)) 
                     // Nothing chooses a branch: only an empty one can match here.
                     .or(*empty)?;
                 pos = run(&branches[chosen], hay, pos, secret)?;
+            }
+            Item::Literal(bytes) => {
+                if !hay[pos..].starts_with(bytes) {
+                    return None;
+                }
+                pos += bytes.len();
             }
             Item::SecretStart => secret.0 = pos,
             Item::SecretEnd => secret.1 = pos,
