@@ -330,15 +330,19 @@ fn merge_literals(items: Vec<Item>) -> Vec<Item> {
         literal.clear();
     };
     for item in items {
-        match item {
+        let byte = match &item {
             Item::Repeat {
-                ref set,
+                set,
                 min: 1,
                 max: 1,
-            } if single_byte(set).is_some() => {
-                literal.extend(single_byte(set));
-                continue;
-            }
+            } => single_byte(set),
+            _ => None,
+        };
+        if let Some(byte) = byte {
+            literal.push(byte);
+            continue;
+        }
+        match item {
             Item::Choice {
                 branches,
                 firsts,
