@@ -1349,12 +1349,18 @@ impl Redactor {
     /// The values bound to the bind parameters of classified keys in `hay` (`password = ?`), in
     /// the parameter lists after their statements, read as they will look once every span
     /// found so far (`hits[first..]`) is a placeholder. Those with no list after them go to
-    /// `scratch.unbound`.
+    /// `scratch.unbound`. In the text's order, each reading the values the ones before it took
+    /// as placeholders: a value holding a `?` (`values: [ (?, ..`) is no parameter to count
+    /// on a second pass.
     #[cold]
     fn bound_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
-        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
-        let taken = crate::scan::Taken(&scratch.spans);
+        let mut merged_to = None;
         for bind in &scratch.binds {
+            if merged_to != Some(scratch.hits.len()) {
+                crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+                merged_to = Some(scratch.hits.len());
+            }
+            let taken = crate::scan::Taken(&scratch.spans);
             if let Some(index) = crate::sql::bound_value_hit(hay, &taken, bind, &mut scratch.hits) {
                 scratch.unbound.push((index, bind.rule));
             }
