@@ -51,6 +51,11 @@ pub(crate) struct PatternSpec {
     pub(crate) matcher: Option<String>,
     #[serde(default)]
     pub(crate) boundary: Option<String>,
+    /// The word the keyword is part of must follow one of these words (any case) and blanks:
+    /// `with` for `with password X`. A look behind the keyword, which the anchored regex has
+    /// not.
+    #[serde(default)]
+    pub(crate) after_words: Vec<String>,
     #[serde(default)]
     pub(crate) validator: Option<String>,
     /// Logs write the keywords in any case (`Bearer`, `BEARER`): look for every spelling.

@@ -153,6 +153,9 @@ struct PatternMatcher {
     right_boundary: bool,
     /// The keyword must be part of a command-line flag (see [`is_in_flag`]).
     in_flag: bool,
+    /// Words, lowercase, one of which must come before the keyword's word (see
+    /// [`follows_word`]); none when empty.
+    after_words: Vec<Box<[u8]>>,
     validator: Option<Validator>,
 }
 
@@ -582,6 +585,11 @@ impl Compiler {
             left_boundary: matches!(boundary, "left" | "both"),
             right_boundary: matches!(boundary, "right" | "both"),
             in_flag: boundary == "flag",
+            after_words: spec
+                .after_words
+                .iter()
+                .map(|w| w.to_ascii_lowercase().into_bytes().into_boxed_slice())
+                .collect(),
             validator,
         });
         for keyword in &spec.keywords {
@@ -1419,6 +1427,9 @@ impl Redactor {
         if matcher.in_flag && !is_in_flag(hay, at) {
             return None;
         }
+        if !matcher.after_words.is_empty() && !follows_word(hay, at, &matcher.after_words) {
+            return None;
+        }
         let (span, end) = match &matcher.search {
             PatternSearch::Sequence(sequence) => {
                 let m = sequence.match_at(hay, at)?;
@@ -1564,6 +1575,31 @@ fn is_in_flag(hay: &[u8], at: usize) -> bool {
         && !word.starts_with(b"--no-")
 }
 
+/// Whether the word that `at` is inside (the letters before it: the `p` of `password` at
+/// `assword`) follows one of `words` (lowercase) and blanks, as `with` in `with password x`. The
+/// word before must be whole: `forthwith password` is no `with`.
+fn follows_word(hay: &[u8], at: usize, words: &[Box<[u8]>]) -> bool {
+    let letters_before = |end: usize| {
+        hay[..end]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count()
+    };
+    let word_start = at - letters_before(at);
+    let blanks = hay[..word_start]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b' ')
+        .count();
+    if blanks == 0 {
+        return false;
+    }
+    let before_end = word_start - blanks;
+    let before = &hay[before_end - letters_before(before_end)..before_end];
+    words.iter().any(|w| before.eq_ignore_ascii_case(w))
+}
+
 /// How many rounds [`Redactor::scan_text`] reads a text with an element in it, at most. Every
 /// input found so far settles in two; the bound keeps the cost of one that never settles fixed
 /// (its last round is kept).
@@ -1657,6 +1693,30 @@ fn resolve_overlaps(rules: &[RuleInfo], record: &[u8], hits: &mut [Hit], merged:
 mod tests {
     use super::*;
     use crate::CustomRule;
+
+    #[test]
+    fn a_word_before_the_keyword_is_read_whole_and_in_any_case() {
+        let words: Vec<Box<[u8]>> = vec![b"with".as_slice().into(), b"using".as_slice().into()];
+        let at = |s: &str| s.find("assword").unwrap();
+        for text in [
+            "with password x",
+            "Login With  Password x",
+            "(using password x",
+            "using password",
+        ] {
+            assert!(follows_word(text.as_bytes(), at(text), &words), "{text}");
+        }
+        for text in [
+            "password x",
+            "forthwith password x",
+            "with-password x",
+            "withpassword x",
+            "with, password x",
+            "the password x",
+        ] {
+            assert!(!follows_word(text.as_bytes(), at(text), &words), "{text}");
+        }
+    }
 
     #[test]
     fn a_flag_is_a_word_that_starts_with_two_dashes_and_a_letter() {

@@ -508,6 +508,7 @@ mod tests {
                 "password_short_flag",
                 "passport_number_in_prose",
                 "bare_password_in_prose",
+                "password_with_in_prose",
                 "sql_password",
                 "curl_user_password"
             ]

@@ -131,6 +131,8 @@ const TOKENS: &[&str] = &[
     "{\\\"password\\\": \\\"x\\\\\\\"y\\\"}",
     "\\\\\\\"ssn\\\\\\\":",
     "with password '",
+    " using password ",
+    "password for ada is ",
     "password is \"",
     "DOB 1990-01-02",
     "born on 02/01/",
