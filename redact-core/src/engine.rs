@@ -66,6 +66,9 @@ pub struct RuleInfo {
     kind: RuleKind,
     priority: u8,
     enabled: bool,
+    /// A secret whose value its context identifies, looked for again in the rest of the
+    /// record (see [`crate::echo`]).
+    pub(crate) echoed: bool,
 }
 
 impl RuleInfo {
@@ -539,6 +542,9 @@ impl Compiler {
         else {
             return Ok(());
         };
+        // A token whose own shape identifies it (`ghp_..`) is found again by its keyword; only
+        // a value that its context identifies (the regex's `secret` group) needs looking for.
+        self.rules[rule.index()].echoed &= spec.regex.contains("(?P<secret>");
         let validator = spec
             .validator
             .as_deref()
@@ -636,6 +642,7 @@ impl Compiler {
             kind,
             priority,
             enabled,
+            echoed: classification == Classification::Secret,
         });
         if enabled && action == Action::Hash && self.hash_key.is_none() {
             return Err(BuildError::MissingHashKey(name.to_string()));
@@ -1029,8 +1036,13 @@ impl Redactor {
     fn find(&self, record: &[u8], scratch: &mut Scratch) -> Outcome {
         scratch.hits.clear();
         scratch.unbound.clear();
+        // The counts are the last record's hits': those rules' counts are all there is to
+        // zero, which costs nothing after a record without hits (a memset of every rule's
+        // count per record was 0.7% of loghub's instructions).
+        for hit in &scratch.merged {
+            scratch.findings.reset(hit.rule);
+        }
         scratch.merged.clear();
-        scratch.findings.clear();
         let mut is_json = false;
         if self.json && json::looks_like_object(record) {
             self.index_record(record, scratch);
@@ -1044,6 +1056,9 @@ impl Redactor {
             self.scan_text(record, 0, scratch);
         }
         resolve_overlaps(&self.rules, record, &mut scratch.hits, &mut scratch.merged);
+        if !scratch.merged.is_empty() {
+            self.add_echoes(record, is_json, scratch);
+        }
         let mut dropped = false;
         for hit in &scratch.merged {
             scratch.findings.add(hit.rule, 1);
@@ -1053,6 +1068,25 @@ impl Redactor {
             redactions: scratch.merged.len(),
             dropped,
             json: is_json,
+        }
+    }
+
+    /// Adds the other occurrences of the secrets in `scratch.merged` to it (see
+    /// [`crate::echo`]). Out of line: the second resolving, which only a record with an echo
+    /// needs, inlined beside the first cost every record (+0.7% instructions on loghub).
+    #[inline(never)]
+    fn add_echoes(&self, record: &[u8], is_json: bool, scratch: &mut Scratch) {
+        scratch.hits.clear();
+        if crate::echo::find_echoes(
+            &self.rules,
+            record,
+            is_json,
+            &scratch.merged,
+            &mut scratch.hits,
+        ) {
+            scratch.hits.extend_from_slice(&scratch.merged);
+            scratch.merged.clear();
+            resolve_overlaps(&self.rules, record, &mut scratch.hits, &mut scratch.merged);
         }
     }
 

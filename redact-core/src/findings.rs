@@ -70,6 +70,13 @@ impl Findings {
         self.counts.iter_mut().for_each(|c| *c = 0);
     }
 
+    /// Resets one rule's count to zero.
+    pub(crate) fn reset(&mut self, rule: RuleId) {
+        if let Some(count) = self.counts.get_mut(rule.index()) {
+            *count = 0;
+        }
+    }
+
     pub(crate) fn add(&mut self, rule: RuleId, n: u64) {
         let i = rule.index();
         if self.counts.len() <= i {

@@ -19,6 +19,8 @@
 //! * a record that holds a **JSON object** is walked structurally: classified keys and dotted
 //!   paths redact their whole value, strings are scanned, and every byte that is not redacted
 //!   stays as it was.
+//! * a **secret** found by its context (a password under its key) is looked for again in the rest
+//!   of the record, where nothing names it (an exception that quotes it).
 //!
 //! Every rule has a [`Classification`]; the policy gives each classification (or rule) an
 //! [`Action`]: keep, mask, partial, keyed hash, drop the field, or drop the record.
@@ -57,6 +59,7 @@
 mod byteset;
 mod catalog;
 mod classification;
+mod echo;
 mod encoded;
 mod engine;
 mod error;

@@ -13,6 +13,10 @@ fn redactor() -> &'static Redactor {
 const TOKENS: &[&str] = &[
     "password=hunter2!",
     "\"password\":\"p@ss w0rd\"",
+    // The values above again, bare and quoted, for the echoes of a secret found under its key.
+    " hunter2! ",
+    "'p@ss w0rd'",
+    "(tok_12345678)",
     "'secret': 'abc123'",
     "token: tok_12345678",
     "Bearer abcdef123456",

@@ -1,0 +1,184 @@
+//! A secret that a rule took in a record, found again elsewhere in the same record, where
+//! nothing names it: the exception that quotes the password it was given (`lookup(password=
+//! 'Hunter2!') raised KeyError: 'Hunter2!'`), the `args=(..)` that Django prints after a
+//! statement whose literal was read as a password. Only the record's own findings are looked
+//! for, so the cost is one substring search per secret found, and nothing on records without.
+
+use crate::engine::{Hit, RuleInfo};
+
+/// The fewest bytes of a value looked for again. Shorter secrets are words and numbers that
+/// stand for many things elsewhere in a line (`admin`, `1234`).
+pub(crate) const MIN_ECHO_LEN: usize = 6;
+
+/// The most bytes of a value looked for again. Longer secrets are keys and tokens that have a
+/// shape of their own (a JWT after `Bearer`), and reading each byte of them cost more than the
+/// search (text lines +1.5% instructions without this bound).
+pub(crate) const MAX_ECHO_LEN: usize = 64;
+
+/// Appends to `out` a hit for every other occurrence in `record` of a value that `merged`
+/// (resolved: sorted and apart) redacts under a rule that echoes (a secret that its context
+/// identifies: a classified key's, a password in prose; not a token that its shape does, which
+/// the gate finds wherever it is again). An occurrence counts
+/// when it stands alone (no letter or digit glued to a letter or digit of the value) and
+/// overlaps nothing in `merged`; in a JSON record, only inside a string, where a placeholder
+/// keeps the record valid. Returns whether it appended any.
+pub(crate) fn find_echoes(
+    rules: &[RuleInfo],
+    record: &[u8],
+    is_json: bool,
+    merged: &[Hit],
+    out: &mut Vec<Hit>,
+) -> bool {
+    let before = out.len();
+    for hit in merged {
+        let len = hit.end - hit.start;
+        if !rules[hit.rule.index()].echoed
+            || hit.remove
+            || !(MIN_ECHO_LEN..=MAX_ECHO_LEN).contains(&len)
+        {
+            continue;
+        }
+        let value = &record[hit.start..hit.end];
+        if !may_echo(value) {
+            continue;
+        }
+        // Found by its first byte, then compared whole: a substring searcher's set-up costs
+        // more than one record's search (text lines +14% instructions with `memmem`), and
+        // choosing its rarest byte more than the stops at a common one (+0.9%).
+        for at in memchr::memchr_iter(value[0], &record[..=record.len() - value.len()]) {
+            let end = at + value.len();
+            if at == hit.start
+                || record[at..end] != *value
+                || glued(record, at, end)
+                || overlaps(merged, at, end)
+                || (is_json && !inside_json_string(record, at))
+            {
+                continue;
+            }
+            out.push(Hit::new(at, end, hit.rule));
+        }
+    }
+    out.len() > before
+}
+
+/// Whether `value` is worth looking for again: a letter with a digit or a
+/// password's symbol in it. A number alone is some other count or id, and a word alone a word
+/// (a mask an application wrote, `REDACTED`, is read as a password too, and is in every
+/// `[REDACTED]` of the record). None of the bytes that quote or escape a string or bracket a
+/// placeholder (`[REDACTED:..]`, a union of spans), whose other occurrences are not this value.
+fn may_echo(value: &[u8]) -> bool {
+    let kinds = value
+        .iter()
+        .fold(0, |kinds, &b| kinds | BYTE_KIND[usize::from(b)]);
+    kinds & (LETTER | MARK | QUOTING) == LETTER | MARK
+}
+
+const LETTER: u8 = 1;
+/// A digit, or a symbol passwords are made with.
+const MARK: u8 = 2;
+/// A byte that quotes or escapes a string, brackets a placeholder or ends a line.
+const QUOTING: u8 = 4;
+
+/// What each byte is to [`may_echo`], read once per byte of a value.
+static BYTE_KIND: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphabetic() {
+            LETTER
+        } else if byte.is_ascii_digit() {
+            MARK
+        } else {
+            match byte {
+                b'!' | b'#' | b'$' | b'%' | b'&' | b'*' | b'+' | b'=' | b'?' | b'@' | b'^'
+                | b'~' => MARK,
+                b'"' | b'\\' | b'[' | b']' | b'\n' | b'\r' => QUOTING,
+                _ => 0,
+            }
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Whether the occurrence `at..end` is part of a longer word: a letter or digit on either side,
+/// next to a letter or digit of its own (`Hunter2!` stands alone in `Hunter2!x`, as `!`
+/// separates).
+fn glued(record: &[u8], at: usize, end: usize) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    (at > 0 && word(record[at - 1]) && word(record[at]))
+        || (end < record.len() && word(record[end]) && word(record[end - 1]))
+}
+
+fn overlaps(merged: &[Hit], at: usize, end: usize) -> bool {
+    // The first hit that ends after `at` is the only one that may overlap.
+    let i = merged.partition_point(|h| h.end <= at);
+    merged.get(i).is_some_and(|h| h.start < end)
+}
+
+/// Whether `at` is inside a string of the JSON text `record`: an odd number of unescaped
+/// quotes before it. Read from the start, which only the rare echo pays for.
+fn inside_json_string(record: &[u8], at: usize) -> bool {
+    let mut inside = false;
+    let mut escaped = false;
+    for &b in &record[..at] {
+        if escaped {
+            escaped = false;
+        } else if b == b'\\' {
+            escaped = inside;
+        } else if b == b'"' {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use memchr::memmem;
+
+    #[test]
+    fn a_value_is_looked_for_with_a_letter_and_a_digit_or_symbol() {
+        for value in ["Hunter2!", "p@ss word", "abcde6"] {
+            assert!(may_echo(value.as_bytes()), "{value}");
+        }
+        for value in [
+            "123456789",
+            "REDACTED",
+            "a\"bcde6",
+            "ab\\ncde6",
+            "[REDACTED:x] 6",
+        ] {
+            assert!(!may_echo(value.as_bytes()), "{value}");
+        }
+    }
+
+    #[test]
+    fn an_occurrence_glued_to_a_word_is_none() {
+        let text = b"xHunter2 Hunter2x Hunter2 (Hunter2) Hunter2!y";
+        let at = |from: usize| memmem::find(&text[from..], b"Hunter2").map(|i| i + from);
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(i) = at(from) {
+            found.push(!glued(text, i, i + 7));
+            from = i + 1;
+        }
+        assert_eq!(found, [false, false, true, true, true]);
+        // A value that ends in a symbol is apart from the letter after it.
+        assert!(!glued(b"Hunter2!y", 0, 8));
+    }
+
+    #[test]
+    fn quotes_are_counted_unless_escaped() {
+        let record = br#"{"a":"x \"y\" z","b":1,"c":"w"}"#;
+        let inside =
+            |needle: &[u8]| inside_json_string(record, memmem::find(record, needle).unwrap());
+        assert!(inside(b"y\\"));
+        assert!(inside(b" z"));
+        assert!(!inside(b"1"));
+        assert!(inside(b"w"));
+        assert!(!inside(b":"));
+    }
+}
