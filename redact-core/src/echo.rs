@@ -19,7 +19,7 @@ pub(crate) const MAX_ECHO_LEN: usize = 64;
 /// (resolved: sorted and apart) redacts under a rule that echoes (a secret that its context
 /// identifies: a classified key's, a password in prose; not a token that its shape does, which
 /// the gate finds wherever it is again). An occurrence counts
-/// when it stands alone (no letter or digit glued to a letter or digit of the value) and
+/// when it stands alone (no letter or digit just before or after it) and
 /// overlaps nothing in `merged`; in a JSON record, only inside a string, where a placeholder
 /// keeps the record valid. Returns whether it appended any.
 pub(crate) fn find_echoes(
@@ -39,7 +39,10 @@ pub(crate) fn find_echoes(
             continue;
         }
         let value = &record[hit.start..hit.end];
-        if !may_echo(value) {
+        // A value that opens with anything but a letter or digit, or ends with a blank or a
+        // quote, is a reader's guess at its bounds (`key=" - x`, a flag's `', a = ?'`), not a
+        // word to look for: found again, its placeholder would take the place of other text.
+        if !is_word_byte(value[0]) || !may_end_echo(value[value.len() - 1]) || !may_echo(value) {
             continue;
         }
         // Found by its first byte, then compared whole: a substring searcher's set-up costs
@@ -49,7 +52,7 @@ pub(crate) fn find_echoes(
             let end = at + value.len();
             if at == hit.start
                 || record[at..end] != *value
-                || glued(record, at, end)
+                || !stands_alone(record, at, end)
                 || overlaps(merged, at, end)
                 || (is_json && !inside_json_string(record, at))
             {
@@ -102,13 +105,23 @@ static BYTE_KIND: [u8; 256] = {
     table
 };
 
-/// Whether the occurrence `at..end` is part of a longer word: a letter or digit on either side,
-/// next to a letter or digit of its own (`Hunter2!` stands alone in `Hunter2!x`, as `!`
-/// separates).
-fn glued(record: &[u8], at: usize, end: usize) -> bool {
-    let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
-    (at > 0 && word(record[at - 1]) && word(record[at]))
-        || (end < record.len() && word(record[end]) && word(record[end - 1]))
+/// Whether the occurrence `at..end` is apart from the words around it: no letter or digit
+/// just before or after it. A placeholder glued to a word would read otherwise on a second pass
+/// (`-p` and a placeholder is a password flag's; `$1` and a placeholder no bind parameter),
+/// and a secret inside a longer word is another word.
+fn stands_alone(record: &[u8], at: usize, end: usize) -> bool {
+    let word_before = at > 0 && is_word_byte(record[at - 1]);
+    let word_after = record.get(end).is_some_and(|&b| is_word_byte(b));
+    !word_before && !word_after
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// Whether a value looked for again may end with `b`: a letter, a digit or a password's symbol.
+fn may_end_echo(b: u8) -> bool {
+    is_word_byte(b) || BYTE_KIND[usize::from(b)] == MARK
 }
 
 fn overlaps(merged: &[Hit], at: usize, end: usize) -> bool {
@@ -156,18 +169,13 @@ mod tests {
     }
 
     #[test]
-    fn an_occurrence_glued_to_a_word_is_none() {
-        let text = b"xHunter2 Hunter2x Hunter2 (Hunter2) Hunter2!y";
-        let at = |from: usize| memmem::find(&text[from..], b"Hunter2").map(|i| i + from);
-        let mut found = Vec::new();
-        let mut from = 0;
-        while let Some(i) = at(from) {
-            found.push(!glued(text, i, i + 7));
-            from = i + 1;
-        }
-        assert_eq!(found, [false, false, true, true, true]);
-        // A value that ends in a symbol is apart from the letter after it.
-        assert!(!glued(b"Hunter2!y", 0, 8));
+    fn an_occurrence_next_to_a_letter_or_digit_is_none() {
+        let text = b"xHunter2 Hunter2x Hunter2 (Hunter2) Hunter2!y 1Hunter2 Hunter2";
+        let found: Vec<bool> = memmem::find_iter(text, b"Hunter2")
+            .map(|i| stands_alone(text, i, i + 7))
+            .collect();
+        assert_eq!(found, [false, false, true, true, true, false, true]);
+        assert!(!stands_alone(b"Hunter2!y", 0, 8));
     }
 
     #[test]

@@ -307,6 +307,12 @@ fn base64(bytes: &[u8]) -> String {
 #[test]
 fn idempotent_on_found_cases() {
     for input in [
+        // A secret's echo glued to the word before it (`-p`, `$1`) and read with it on a second
+        // pass; and values read with a blank or a quote at their edge, found again where they
+        // do not end.
+        "password = ?', password = ?'  --password ', password = ?' ",
+        "password=hunter2! 'Name': '/prod/api', 'Type': 'SecureString', 'Value':  password=hunter2! mysqldump -u root -p - <add key=\"password\" value=\" - <add key=\"password\" value=\" ",
+        "password=Some(\"\t --token=\"  WHERE `users`.`password` = ? AND ssn = $1\t --token=\" ",
         "+1 (415) 555-2671 4111 2001:db8::1 ",
         "123-45-6789+1 (415) 555-2671%40password=",
         "'secret': '\"cvv\":,'secret': '",
