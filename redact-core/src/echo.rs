@@ -19,7 +19,7 @@ pub(crate) const MAX_ECHO_LEN: usize = 64;
 /// (resolved: sorted and apart) redacts under a rule that echoes (a secret that its context
 /// identifies: a classified key's, a password in prose; not a token that its shape does, which
 /// the gate finds wherever it is again). An occurrence counts
-/// when it stands alone (no letter or digit just before or after it) and
+/// when it stands alone (no letter, digit or `_` just before or after it) and
 /// overlaps nothing in `merged`; in a JSON record, only inside a string, where a placeholder
 /// keeps the record valid. Returns whether it appended any.
 pub(crate) fn find_echoes(
@@ -105,7 +105,7 @@ static BYTE_KIND: [u8; 256] = {
     table
 };
 
-/// Whether the occurrence `at..end` is apart from the words around it: no letter or digit
+/// Whether the occurrence `at..end` is apart from the words around it: no letter, digit or `_`
 /// just before or after it. A placeholder glued to a word would read otherwise on a second pass
 /// (`-p` and a placeholder is a password flag's; `$1` and a placeholder no bind parameter),
 /// and a secret inside a longer word is another word.
@@ -115,8 +115,10 @@ fn stands_alone(record: &[u8], at: usize, end: usize) -> bool {
     !word_before && !word_after
 }
 
+/// A byte of a word as the scanners read one (a letter, digit or `_`), or of a character
+/// beyond ASCII (`é`), which no echo's edge may touch either.
 fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
+    crate::scan::is_word(b) || b >= 0x80
 }
 
 /// Whether a value looked for again may end with `b`: a letter, a digit or a password's symbol.
@@ -170,11 +172,11 @@ mod tests {
 
     #[test]
     fn an_occurrence_next_to_a_letter_or_digit_is_none() {
-        let text = b"xHunter2 Hunter2x Hunter2 (Hunter2) Hunter2!y 1Hunter2 Hunter2";
+        let text = b"xHunter2 Hunter2x Hunter2 (Hunter2) Hunter2!y 1Hunter2 _Hunter2 Hunter2";
         let found: Vec<bool> = memmem::find_iter(text, b"Hunter2")
             .map(|i| stands_alone(text, i, i + 7))
             .collect();
-        assert_eq!(found, [false, false, true, true, true, false, true]);
+        assert_eq!(found, [false, false, true, true, true, false, false, true]);
         assert!(!stands_alone(b"Hunter2!y", 0, 8));
     }
 
