@@ -15,6 +15,11 @@ pub(crate) const MIN_ECHO_LEN: usize = 6;
 /// search (text lines +1.5% instructions without this bound).
 pub(crate) const MAX_ECHO_LEN: usize = 64;
 
+/// The most values looked for again in one record: each is a pass over the record, and a
+/// record made of secrets (`password=Hunter2x ` over 256 KB) would otherwise cost a pass per
+/// secret in it, quadratic. Lines have one or two.
+pub(crate) const MAX_ECHO_VALUES: usize = 8;
+
 /// Appends to `out` a hit for every other occurrence in `record` of a value that `merged`
 /// (resolved: sorted and apart) redacts under a rule that echoes (a secret that its context
 /// identifies: a classified key's, a password in prose; not a token that its shape does, which
@@ -30,6 +35,7 @@ pub(crate) fn find_echoes(
     out: &mut Vec<Hit>,
 ) -> bool {
     let before = out.len();
+    let mut searched = 0;
     for hit in merged {
         let len = hit.end - hit.start;
         if !rules[hit.rule.index()].echoed
@@ -45,6 +51,11 @@ pub(crate) fn find_echoes(
         if !is_word_byte(value[0]) || !may_end_echo(value[value.len() - 1]) || !may_echo(value) {
             continue;
         }
+        if searched == MAX_ECHO_VALUES {
+            break;
+        }
+        searched += 1;
+        let mut strings = JsonStrings::default();
         // Found by its first byte, then compared whole: a substring searcher's set-up costs
         // more than one record's search (text lines +14% instructions with `memmem`), and
         // choosing its rarest byte more than the stops at a common one (+0.9%).
@@ -54,7 +65,7 @@ pub(crate) fn find_echoes(
                 || record[at..end] != *value
                 || !stands_alone(record, at, end)
                 || overlaps(merged, at, end)
-                || (is_json && !inside_json_string(record, at))
+                || (is_json && !strings.inside_at(record, at))
             {
                 continue;
             }
@@ -132,21 +143,31 @@ fn overlaps(merged: &[Hit], at: usize, end: usize) -> bool {
     merged.get(i).is_some_and(|h| h.start < end)
 }
 
-/// Whether `at` is inside a string of the JSON text `record`: an odd number of unescaped
-/// quotes before it. Read from the start, which only the rare echo pays for.
-fn inside_json_string(record: &[u8], at: usize) -> bool {
-    let mut inside = false;
-    let mut escaped = false;
-    for &b in &record[..at] {
-        if escaped {
-            escaped = false;
-        } else if b == b'\\' {
-            escaped = inside;
-        } else if b == b'"' {
-            inside = !inside;
+/// Where a walk over a JSON text has got to, for whether offsets it is asked about in
+/// increasing order are inside a string: one pass over the text for all of them.
+#[derive(Default)]
+struct JsonStrings {
+    pos: usize,
+    inside: bool,
+    escaped: bool,
+}
+
+impl JsonStrings {
+    /// Whether `at` (no lower than any offset asked before) is inside a string of `record`: an
+    /// odd number of unescaped quotes before it.
+    fn inside_at(&mut self, record: &[u8], at: usize) -> bool {
+        for &b in &record[self.pos.min(at)..at] {
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = self.inside;
+            } else if b == b'"' {
+                self.inside = !self.inside;
+            }
         }
+        self.pos = self.pos.max(at);
+        self.inside
     }
-    inside
 }
 
 #[cfg(test)]
@@ -183,12 +204,20 @@ mod tests {
     #[test]
     fn quotes_are_counted_unless_escaped() {
         let record = br#"{"a":"x \"y\" z","b":1,"c":"w"}"#;
-        let inside =
-            |needle: &[u8]| inside_json_string(record, memmem::find(record, needle).unwrap());
+        // A fresh walk for each offset, and one walk for all of them in order.
+        let inside = |needle: &[u8]| {
+            JsonStrings::default().inside_at(record, memmem::find(record, needle).unwrap())
+        };
         assert!(inside(b"y\\"));
         assert!(inside(b" z"));
         assert!(!inside(b"1"));
         assert!(inside(b"w"));
         assert!(!inside(b":"));
+        let mut walk = JsonStrings::default();
+        let in_order: Vec<bool> = [b":".as_slice(), b"y\\", b" z", b"1", b"w"]
+            .iter()
+            .map(|needle| walk.inside_at(record, memmem::find(record, needle).unwrap()))
+            .collect();
+        assert_eq!(in_order, [false, true, true, false, true]);
     }
 }
