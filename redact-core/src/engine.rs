@@ -542,9 +542,6 @@ impl Compiler {
         else {
             return Ok(());
         };
-        // A token whose own shape identifies it (`ghp_..`) is found again by its keyword; only
-        // a value that its context identifies (the regex's `secret` group) needs looking for.
-        self.rules[rule.index()].echoed &= spec.regex.contains("(?P<secret>");
         let validator = spec
             .validator
             .as_deref()
@@ -583,6 +580,13 @@ impl Compiler {
                     secret_group,
                 }
             }
+        };
+        // A token whose own shape identifies it (`ghp_..`) is found again by its keyword; only
+        // a value that its context identifies (the regex's `secret` group) needs looking for.
+        self.rules[rule.index()].echoed &= match &search {
+            PatternSearch::Sequence(sequence) => sequence.has_secret_group(),
+            PatternSearch::Regex { secret_group, .. } => secret_group.is_some(),
+            PatternSearch::PrivateKey => false,
         };
         let index = self.patterns.len();
         self.patterns.push(PatternMatcher {

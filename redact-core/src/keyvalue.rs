@@ -2483,6 +2483,17 @@ pub(crate) fn placeholder_ends_at(hay: &[u8], end: usize) -> bool {
         .is_some_and(|open| is_placeholder(&hay[from + open..end]))
 }
 
+/// The end of the replacement of ours that opens at `pos` (its `[`), if one does: the `]` is
+/// looked for over at most [`MAX_PLACEHOLDER`] bytes, so that a record of many `[` stays linear.
+pub(crate) fn placeholder_starting_at(hay: &[u8], pos: usize) -> Option<usize> {
+    if hay.get(pos) != Some(&b'[') {
+        return None;
+    }
+    let window = &hay[pos..hay.len().min(pos + MAX_PLACEHOLDER)];
+    let close = pos + memchr::memchr(b']', window)? + 1;
+    is_placeholder(&hay[pos..close]).then_some(close)
+}
+
 /// Whether the bytes on both sides of `at` may belong to a placeholder of ours
 /// (`[REDACTED:email]`), so that a hit ending at `at` may cut one in two: the cheap look before
 /// [`placeholder_end_across`].

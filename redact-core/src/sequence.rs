@@ -75,6 +75,14 @@ impl ByteSequence {
         })
     }
 
+    /// Whether the pattern has a group named `secret`: a match then redacts only part of what
+    /// it reads, a value its context identifies rather than a token its own shape does.
+    pub(crate) fn has_secret_group(&self) -> bool {
+        self.items
+            .iter()
+            .any(|item| matches!(item, Item::SecretStart))
+    }
+
     /// Matches at exactly `at`.
     #[inline]
     pub(crate) fn match_at(&self, hay: &[u8], at: usize) -> Option<SequenceMatch> {
@@ -549,6 +557,25 @@ mod tests {
             })
         );
         assert_eq!(sequence.match_at(b"Bearer abc", 0), None);
+    }
+
+    #[test]
+    fn secret_group_is_known_in_either_spelling() {
+        for pattern in ["tok=(?P<secret>[a-z]{4,})", "tok=(?<secret>[a-z]{4,})"] {
+            assert!(ByteSequence::new(pattern).unwrap().has_secret_group());
+        }
+        assert!(!ByteSequence::new("ghp_[A-Za-z0-9]{30,}")
+            .unwrap()
+            .has_secret_group());
+        assert!(!ByteSequence::new("x(?P<other>[a-z]+)")
+            .unwrap()
+            .has_secret_group());
+        for (name, _, re, sequence) in compiled_catalog() {
+            let group = re
+                .group_info()
+                .to_index(regex_automata::PatternID::ZERO, "secret");
+            assert_eq!(sequence.has_secret_group(), group.is_some(), "{name}");
+        }
     }
 
     /// Bytes the catalog's classes and literals are made of, so that random strings run into

@@ -165,7 +165,7 @@ fn bound_value_hits(
         return false;
     };
     // Right after the statement (`console.log(sql, values)`), or named.
-    let is_list = placeholder_end(hay, from + open).is_none()
+    let is_list = keyvalue::placeholder_starting_at(hay, from + open).is_none()
         && (window[..open].trim_ascii().is_empty()
             || names_parameters(hay, taken, from, from + open));
     if is_list {
@@ -238,7 +238,9 @@ pub(crate) fn bound_value_hit(
     let window_end = hay.len().min(bind.end + MAX_STATEMENT_REST);
     let named_list = memchr::memchr_iter(b'[', &hay[bind.end..window_end])
         .map(|i| bind.end + i)
-        .filter(|&open| taken.end_at(open).is_none() && placeholder_end(hay, open).is_none())
+        .filter(|&open| {
+            taken.end_at(open).is_none() && keyvalue::placeholder_starting_at(hay, open).is_none()
+        })
         .find(|&open| {
             let lead_start = open.saturating_sub(MAX_LIST_NAME_GAP).max(bind.end);
             names_parameters(hay, taken, lead_start, open)
@@ -335,7 +337,7 @@ pub(crate) fn list_hits(
 fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
     // A placeholder a first pass wrote (`[REDACTED:email]`) is one token, whatever is glued to
     // it: its `]` ends no list, and what follows it ended the value the first pass read.
-    if let Some(end) = placeholder_end(hay, pos) {
+    if let Some(end) = keyvalue::placeholder_starting_at(hay, pos) {
         return Value {
             content: (pos, end),
             quoted: false,
@@ -362,16 +364,6 @@ fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
         opaque,
         end,
     }
-}
-
-/// The end of the placeholder a first pass wrote (`[REDACTED:email]`) that opens at `pos`, if
-/// one does: its `[` opens no list.
-fn placeholder_end(hay: &[u8], pos: usize) -> Option<usize> {
-    if hay.get(pos) != Some(&b'[') {
-        return None;
-    }
-    let close = memchr::memchr(b']', &hay[pos..]).map(|i| pos + i + 1)?;
-    keyvalue::is_placeholder(&hay[pos..close]).then_some(close)
 }
 
 /// `null`, `true`, `false`, `undefined`, `None`: no data whatever the column.
