@@ -1594,8 +1594,9 @@ fn next_keyword(
 }
 
 /// Whether `at` is inside a command-line flag: the run of letters, digits, `-` and `_` before
-/// it starts with `--` and a letter, as the `--db-p` before `assword` in `--db-password`. A
-/// hyphenated word in prose (`reset-password`) is no flag, and a negated flag
+/// it starts with `--` and a letter, as the `--db-p` before `assword` in `--db-password`, or is
+/// the flag's first dash, before a keyword that opens with the second (`-secret` in `--secret`).
+/// A hyphenated word in prose (`reset-password`) is no flag, and a negated flag
 /// (`--no-password`) takes no value.
 fn is_in_flag(hay: &[u8], at: usize) -> bool {
     // Longer prefixes than this are not flags that people type.
@@ -1607,10 +1608,14 @@ fn is_in_flag(hay: &[u8], at: usize) -> bool {
         return false;
     }
     let word = &before[before.len() - run..];
+    if word == b"-" {
+        return hay.get(at) == Some(&b'-') && hay.get(at + 1).is_some_and(u8::is_ascii_alphabetic);
+    }
     word.len() >= 3
         && word.starts_with(b"--")
         && word[2].is_ascii_alphabetic()
-        && !word.starts_with(b"--no-")
+        // From the hay: the `-` after `--no` may be the keyword's own (`--no-secret`).
+        && !hay[at - run..].starts_with(b"--no-")
 }
 
 /// Whether the word that `at` is inside (the letters before it: the `p` of `password` at
@@ -1770,6 +1775,25 @@ mod tests {
             "--no-password",
         ] {
             assert!(!is_in_flag(word.as_bytes(), at(word)), "{word}");
+        }
+        // A keyword that opens with the flag's second dash.
+        let at_dash = |text: &str| text.find("-secret").unwrap();
+        for flag in [
+            "--secret x",
+            "['--secret'",
+            "--client-secret x",
+            "x --app_x-secret",
+        ] {
+            assert!(is_in_flag(flag.as_bytes(), at_dash(flag)), "{flag}");
+        }
+        for word in [
+            "-secret",
+            "x-secret",
+            "a--secret",
+            "top-secret",
+            "--no-secret",
+        ] {
+            assert!(!is_in_flag(word.as_bytes(), at_dash(word)), "{word}");
         }
         // A run longer than any flag's prefix.
         let long = format!("--{}password", "a".repeat(40));

@@ -512,6 +512,7 @@ mod tests {
                 "base64_private_key",
                 "putty_private_key",
                 "secret_cli_flag",
+                "secret_flag",
                 "prefixed_password_flag",
                 "password_short_flag",
                 "passport_number_in_prose",
