@@ -71,7 +71,7 @@ pub(super) fn scan_at(
         .iter()
         .rposition(|&b| b.is_ascii_whitespace() || b == b'"' || b == b'\'')
         .map_or(window, |p| window + p + 1);
-    if let Some(scheme_end) = memchr::memmem::rfind(&hay[token_start..start], b"://") {
+    if let Some(scheme_end) = last_scheme_separator(&hay[token_start..start]) {
         let userinfo = &hay[token_start + scheme_end + 3..start];
         if !userinfo
             .iter()
@@ -108,4 +108,18 @@ pub(super) fn scan_at(
     }
     out.push(Hit::new(start, end, rule));
     end
+}
+
+/// Where the last `://` in `token` starts. The token is short and seldom holds a `:`: a
+/// `memrchr` per colon costs less than `memmem::rfind`, which builds a searcher per call (216
+/// instructions an `@` on loghub, 1.4% of its whole pass).
+fn last_scheme_separator(token: &[u8]) -> Option<usize> {
+    let mut end = token.len();
+    while let Some(colon) = memchr::memrchr(b':', &token[..end]) {
+        if token[colon + 1..].starts_with(b"//") {
+            return Some(colon);
+        }
+        end = colon;
+    }
+    None
 }

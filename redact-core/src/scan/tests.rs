@@ -97,6 +97,16 @@ fn emails_in_every_encoding() {
     );
     assert_eq!(found("postgres://u:pa55@db.example.com/x"), []);
     assert_eq!(found("user@localhost"), []);
+    // The last `://` before the address decides, after colons that open none.
+    assert_eq!(found("x:y:a://b:c:d://u:p:w@db.example.com"), []);
+    assert_eq!(
+        found("x:y//https://h/?to=ann@example.com"),
+        [("ann@example.com".into(), "email")]
+    );
+    assert_eq!(
+        found("time:10:00 ann@example.com"),
+        [("ann@example.com".into(), "email")]
+    );
 }
 
 #[test]
