@@ -1763,41 +1763,47 @@ mod tests {
 
     #[test]
     fn a_flag_is_a_word_that_starts_with_two_dashes_and_a_letter() {
-        let at = |text: &str| text.find("assword").unwrap();
-        for flag in ["--db-password", "x --master_user_password", "['--password"] {
-            assert!(is_in_flag(flag.as_bytes(), at(flag)), "{flag}");
-        }
-        for word in [
-            "reset-password",
-            "x--db-password",
-            "--1-password",
-            "-db-password",
-            "--no-password",
-        ] {
-            assert!(!is_in_flag(word.as_bytes(), at(word)), "{word}");
-        }
+        // `keyword` is where the gate found a rule's keyword in each text.
+        let check = |keyword: &str, flags: &[&str], words: &[&str]| {
+            let at = |text: &str| text.find(keyword).unwrap();
+            for flag in flags {
+                assert!(is_in_flag(flag.as_bytes(), at(flag)), "{flag}");
+            }
+            for word in words {
+                assert!(!is_in_flag(word.as_bytes(), at(word)), "{word}");
+            }
+        };
+        check(
+            "assword",
+            &["--db-password", "x --master_user_password", "['--password"],
+            &[
+                "reset-password",
+                "x--db-password",
+                "--1-password",
+                "-db-password",
+                "--no-password",
+            ],
+        );
         // A keyword that opens with the flag's second dash.
-        let at_dash = |text: &str| text.find("-secret").unwrap();
-        for flag in [
-            "--secret x",
-            "['--secret'",
-            "--client-secret x",
-            "x --app_x-secret",
-        ] {
-            assert!(is_in_flag(flag.as_bytes(), at_dash(flag)), "{flag}");
-        }
-        for word in [
+        check(
             "-secret",
-            "x-secret",
-            "a--secret",
-            "top-secret",
-            "--no-secret",
-        ] {
-            assert!(!is_in_flag(word.as_bytes(), at_dash(word)), "{word}");
-        }
+            &[
+                "--secret x",
+                "['--secret'",
+                "--client-secret x",
+                "x --app_x-secret",
+            ],
+            &[
+                "-secret",
+                "x-secret",
+                "a--secret",
+                "top-secret",
+                "--no-secret",
+            ],
+        );
         // A run longer than any flag's prefix.
         let long = format!("--{}password", "a".repeat(40));
-        assert!(!is_in_flag(long.as_bytes(), at(&long)));
+        assert!(!is_in_flag(long.as_bytes(), long.find("assword").unwrap()));
     }
 
     #[test]
