@@ -187,9 +187,8 @@ const SEQUELIZE_PREFIX: &[u8] = b"Executing (";
 /// after it as [`list_hits`] reads a list from its `[`), for a statement that goes on from
 /// `from`: with `logQueryParameters`, Sequelize prints the values after the statement's `;`
 /// and a blank, each JSON-encoded, joined by `, `, without brackets (`Executing (default):
-/// SELECT .. WHERE "password" = $1; "hunter2"`), or in an object that names them (`;
-/// {"bind":[..]}`: then where its `[` opens). Only in such a line, and only when a JSON value
-/// or that object follows: a `;` that ends a statement in other logs is followed by prose.
+/// SELECT .. WHERE "password" = $1; "hunter2"`). Only in such a line, and only when a JSON
+/// value opens the list: a `;` that ends a statement in other logs is followed by prose.
 fn trailing_list_open(hay: &[u8], taken: &Taken<'_>, from: usize) -> Option<usize> {
     let window_end = hay.len().min(from + MAX_STATEMENT_REST);
     let line_start = from.saturating_sub(MAX_STATEMENT_REST);
@@ -203,17 +202,7 @@ fn trailing_list_open(hay: &[u8], taken: &Taken<'_>, from: usize) -> Option<usiz
         return None;
     }
     let first = skip_space(hay, taken, semicolon + 1);
-    // The other form names its list in an object (`{"bind":[..]}`), after a statement that may
-    // run past the rows' window (a `RETURNING` list of every column).
-    if hay.get(first) == Some(&b'{') {
-        let window = &hay[first..hay.len().min(first + MAX_LIST_NAME_GAP)];
-        let open = first + memchr::memchr(b'[', window)?;
-        let named = taken.end_at(open).is_none()
-            && keyvalue::placeholder_starting_at(hay, open).is_none()
-            && names_parameters(hay, taken, first, open);
-        return named.then_some(open);
-    }
-    // Not an array: a list opens with a value.
+    // Not an object or array: `{"bind": [..]}` is the other form, a named list.
     let opens_a_value = taken.end_at(first).is_some()
         || keyvalue::placeholder_starting_at(hay, first).is_some()
         || match hay.get(first..) {
