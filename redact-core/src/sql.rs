@@ -191,14 +191,10 @@ const SEQUELIZE_PREFIX: &[u8] = b"Executing (";
 /// value opens the list: a `;` that ends a statement in other logs is followed by prose.
 fn trailing_list_open(hay: &[u8], taken: &Taken<'_>, from: usize) -> Option<usize> {
     let window_end = hay.len().min(from + MAX_STATEMENT_REST);
+    let semicolon = from + memchr::memmem::find(&hay[from..window_end], b"; ")?;
     let line_start = from.saturating_sub(MAX_STATEMENT_REST);
     memchr::memmem::rfind(&hay[line_start..from], SEQUELIZE_PREFIX)?;
-    // The statement's own `;`: the first one, but for those inside spans other rules took,
-    // which will be placeholders on a second pass (a later `;` must not be read then).
-    let semicolon = memchr::memchr_iter(b';', &hay[from..window_end])
-        .map(|i| from + i)
-        .find(|&i| !taken.overlaps(i, i + 1))?;
-    if hay.get(semicolon + 1) != Some(&b' ') {
+    if taken.overlaps(semicolon, semicolon + 1) {
         return None;
     }
     let first = skip_space(hay, taken, semicolon + 1);
@@ -206,7 +202,7 @@ fn trailing_list_open(hay: &[u8], taken: &Taken<'_>, from: usize) -> Option<usiz
     let opens_a_value = taken.end_at(first).is_some()
         || keyvalue::placeholder_starting_at(hay, first).is_some()
         || match hay.get(first..) {
-            Some([b'"' | b'0'..=b'9', ..] | [b'-', b'0'..=b'9', ..] | [b'\\', b'"', ..]) => true,
+            Some([b'"' | b'-' | b'0'..=b'9', ..] | [b'\\', b'"', ..]) => true,
             Some(rest) => [&b"null"[..], b"true", b"false"].iter().any(|word| {
                 rest.starts_with(word) && matches!(rest.get(word.len()), None | Some(b',' | b' '))
             }),
