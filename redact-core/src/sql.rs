@@ -24,8 +24,7 @@ const MAX_COLUMN_LIST: usize = 2048;
 /// cut short (a truncated log line) still gives the values it has, and an unclosed string runs
 /// to the end of `hay`. Where a classified column's value is a bind parameter (`?`, `$2`), the
 /// value bound to it is redacted in the parameter list an ORM prints after the statement
-/// (TypeORM's `-- PARAMETERS: ["Ada","hunter2"]`, Sequelize's `{"bind":[...]}` or, with
-/// `logQueryParameters`, its values after the statement's `;`); with no list
+/// (TypeORM's `-- PARAMETERS: ["Ada","hunter2"]`, Sequelize's `{"bind":[...]}`); with no list
 /// after it, its index and rule go to `unbound` (see [`bound_value_hit`]).
 pub(crate) fn values_hits(
     table: &FieldTable,
@@ -152,9 +151,8 @@ const MAX_PARAMETERS_GAP: usize = 64;
 
 /// Adds a hit for each value in the parameter list after the statement (from `from`) that
 /// `bound` names: the first `[` within [`MAX_PARAMETERS_GAP`] bytes, when nothing but blanks or
-/// words that name parameters or bindings come before it; or Sequelize's values after the
-/// statement's `;` ([`trailing_list_open`]). Strings go by their contents, other values whole.
-/// Returns whether there is such a list.
+/// words that name parameters or bindings come before it. Strings go by their contents, other
+/// values whole. Returns whether there is such a list.
 fn bound_value_hits(
     hay: &[u8],
     taken: &Taken<'_>,
@@ -163,52 +161,17 @@ fn bound_value_hits(
     hits: &mut Vec<Hit>,
 ) -> bool {
     let window = &hay[from..hay.len().min(from + MAX_PARAMETERS_GAP)];
+    let Some(open) = memchr::memchr(b'[', window) else {
+        return false;
+    };
     // Right after the statement (`console.log(sql, values)`), or named.
-    let bracketed = memchr::memchr(b'[', window)
-        .filter(|&open| {
-            keyvalue::placeholder_starting_at(hay, from + open).is_none()
-                && (window[..open].trim_ascii().is_empty()
-                    || names_parameters(hay, taken, from, from + open))
-        })
-        .map(|open| from + open);
-    match bracketed.or_else(|| trailing_list_open(hay, taken, from)) {
-        Some(open) => {
-            list_hits(hay, taken, open, bound, hits);
-            true
-        }
-        None => false,
+    let is_list = keyvalue::placeholder_starting_at(hay, from + open).is_none()
+        && (window[..open].trim_ascii().is_empty()
+            || names_parameters(hay, taken, from, from + open));
+    if is_list {
+        list_hits(hay, taken, from + open, bound, hits);
     }
-}
-
-/// What opens a Sequelize query log line (`Executing (default): ..`, or the connection's id).
-const SEQUELIZE_PREFIX: &[u8] = b"Executing (";
-
-/// Where the parameter list of a Sequelize query log line opens (its `;`, read from the byte
-/// after it as [`list_hits`] reads a list from its `[`), for a statement that goes on from
-/// `from`: with `logQueryParameters`, Sequelize prints the values after the statement's `;`
-/// and a blank, each JSON-encoded, joined by `, `, without brackets (`Executing (default):
-/// SELECT .. WHERE "password" = $1; "hunter2"`). Only in such a line, and only when a JSON
-/// value opens the list: a `;` that ends a statement in other logs is followed by prose.
-fn trailing_list_open(hay: &[u8], taken: &Taken<'_>, from: usize) -> Option<usize> {
-    let window_end = hay.len().min(from + MAX_STATEMENT_REST);
-    let semicolon = from + memchr::memmem::find(&hay[from..window_end], b"; ")?;
-    let line_start = from.saturating_sub(MAX_STATEMENT_REST);
-    memchr::memmem::rfind(&hay[line_start..from], SEQUELIZE_PREFIX)?;
-    if taken.overlaps(semicolon, semicolon + 1) {
-        return None;
-    }
-    let first = skip_space(hay, taken, semicolon + 1);
-    // Not an object or array: `{"bind": [..]}` is the other form, a named list.
-    let opens_a_value = taken.end_at(first).is_some()
-        || keyvalue::placeholder_starting_at(hay, first).is_some()
-        || match hay.get(first..) {
-            Some([b'"' | b'-' | b'0'..=b'9', ..] | [b'\\', b'"', ..]) => true,
-            Some(rest) => [&b"null"[..], b"true", b"false"].iter().any(|word| {
-                rest.starts_with(word) && matches!(rest.get(word.len()), None | Some(b',' | b' '))
-            }),
-            None => false,
-        };
-    opens_a_value.then_some(semicolon)
+    is_list
 }
 
 /// The words that name a list of the values bound to a statement's parameters, lower case:
@@ -258,8 +221,7 @@ const MAX_LIST_NAME_GAP: usize = 24;
 /// Adds a hit for the value bound to `bind`, a bind parameter (`?`, `$2`) that a key reader
 /// found as the value of a classified key in a statement (`WHERE password = ?`): in the
 /// parameter list that an ORM prints after the statement, named as such (knex's `bindings: [
-/// 'a', 'b' ]`, TypeORM's `-- PARAMETERS: ["a","b"]`), or Sequelize's values after the
-/// statement's `;` ([`trailing_list_open`]). A `?` is counted among the positional
+/// 'a', 'b' ]`, TypeORM's `-- PARAMETERS: ["a","b"]`). A `?` is counted among the positional
 /// parameters before it in `hay`. Where no such list follows, nothing is redacted here (the
 /// statement holds no value) and the parameter's index is returned: the list may be another
 /// member of the JSON object that holds the statement (`{"sql": "..", "bindings": [..]}`).
@@ -283,7 +245,7 @@ pub(crate) fn bound_value_hit(
             let lead_start = open.saturating_sub(MAX_LIST_NAME_GAP).max(bind.end);
             names_parameters(hay, taken, lead_start, open)
         });
-    match named_list.or_else(|| trailing_list_open(hay, taken, bind.end)) {
+    match named_list {
         Some(open) => {
             list_hits(hay, taken, open, &[(index, bind.rule)], hits);
             None

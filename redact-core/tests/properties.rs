@@ -124,7 +124,6 @@ const TOKENS: &[&str] = &[
     " --client-secret ",
     "['--secret-string', '",
     "passwort=",
-    "Executing (default): UPDATE t SET ssn = $1; \"",
     "{\\u0022password\\u0022:\\u0022",
     "\\\\\\u0022",
     "address: Hauptstraße 5, 10115 Berlin",
