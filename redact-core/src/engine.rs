@@ -284,6 +284,9 @@ pub struct Scratch {
     /// The spans (sorted and merged) that the last round over the text being scanned found, for
     /// the next round to read as placeholders (see [`Redactor::scan_text`]).
     late: Vec<(usize, usize)>,
+    /// The hits of the round before the last over the text being scanned: kept as well when
+    /// the rounds never settle (see [`Redactor::scan_text`]).
+    previous_round: Vec<Hit>,
 }
 
 impl std::fmt::Debug for Scratch {
@@ -979,6 +982,7 @@ impl Redactor {
             binds: Vec::new(),
             unbound: Vec::new(),
             late: Vec::new(),
+            previous_round: Vec::new(),
         }
     }
 
@@ -1128,24 +1132,38 @@ impl Redactor {
         let first = scratch.hits.len();
         let unbound_from = scratch.unbound.len();
         scratch.late.clear();
-        let mut again = self.scan_round(hay, base, scratch);
         // An element's text is read last, once the other rules' spans are known; the key readers
         // before it decided without it, and a bracket inside it or a span ending in it can make
         // the output read differently on a second pass. The text is read again, with the last
         // round's spans as the placeholders they will be, until a round finds what the one
-        // before it did. Rare (an element named by a classified key), so a whole round is
-        // cheaper than tracking which reader looked where.
-        let mut rounds = 1;
-        while again && rounds < MAX_ROUNDS {
-            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
-            if scratch.spans == scratch.late {
-                break;
+        // before it did: only then did every round read the text as its output will look.
+        // Rare (an element named by a classified key), so a whole round is cheaper than
+        // tracking which reader looked where.
+        if self.scan_round(hay, base, scratch) {
+            let mut rounds = 1;
+            loop {
+                crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+                if scratch.spans == scratch.late {
+                    break;
+                }
+                if rounds == MAX_ROUNDS {
+                    // No round found what the one before it did: a bracket read as a printed
+                    // object's in one round is a placeholder's in the next, and back. Both
+                    // readings are kept, failing closed (the output's placeholders then cover
+                    // both, and read again they settle).
+                    scratch.hits.extend_from_slice(&scratch.previous_round);
+                    break;
+                }
+                std::mem::swap(&mut scratch.spans, &mut scratch.late);
+                scratch.previous_round.clear();
+                scratch
+                    .previous_round
+                    .extend_from_slice(&scratch.hits[first..]);
+                scratch.hits.truncate(first);
+                scratch.unbound.truncate(unbound_from);
+                self.scan_round(hay, base, scratch);
+                rounds += 1;
             }
-            std::mem::swap(&mut scratch.spans, &mut scratch.late);
-            scratch.hits.truncate(first);
-            scratch.unbound.truncate(unbound_from);
-            again = self.scan_round(hay, base, scratch);
-            rounds += 1;
         }
         scratch.late.clear();
         if base != 0 {
@@ -1643,9 +1661,9 @@ fn follows_word(hay: &[u8], at: usize, words: &[Box<[u8]>]) -> bool {
     words.iter().any(|w| before.eq_ignore_ascii_case(w))
 }
 
-/// How many rounds [`Redactor::scan_text`] reads a text with an element in it, at most. Every
-/// input found so far settles in two; the bound keeps the cost of one that never settles fixed
-/// (its last round is kept).
+/// How many rounds [`Redactor::scan_text`] reads a text with an element in it, at most. Most
+/// inputs settle in two; the bound keeps the cost of one that never settles fixed (its last two
+/// rounds are both kept).
 const MAX_ROUNDS: usize = 4;
 
 /// The first 64 bits of HMAC-SHA256(key, value), as 16 lowercase hex digits.

@@ -1366,7 +1366,8 @@ fn value_after_key(
     if matches!(hay[pos], b'{' | b'[') {
         // A nested object or array goes whole, as in a JSON record: its fields are the
         // classified data (a DynamoDB attribute `{'S': '536228011'}`, an address's lines).
-        let end = bracketed_value_end(hay, pos, escaped_context);
+        let end = bracketed_value_end(hay, pos, escaped_context, Brackets::Containers)
+            .unwrap_or(hay.len());
         let value = &hay[pos..end];
         if value.len() <= 2 || is_stand_in(value) {
             return None;
@@ -1375,7 +1376,9 @@ fn value_after_key(
         hit.quote = json_key;
         return Some(hit);
     }
-    let end = if key_quote.is_some() {
+    let end = if let Some(end) = call_value_end(hay, pos, in_query, escaped_context) {
+        end
+    } else if key_quote.is_some() {
         // After a quoted key (JSON, Python, Ruby) an unquoted value is a number or a literal.
         pos + literal_len(&hay[pos..])
     } else {
@@ -1433,10 +1436,67 @@ fn value_after_key(
     Some(hit)
 }
 
-/// The end of the object or array that opens at `start`: after its closing bracket, brackets
-/// inside quoted strings not counted. Unclosed (a record cut short), it runs to the end of
-/// `hay`, failing closed. `escaped`: `hay` is inside a JSON string, whose quotes are `\"`.
-fn bracketed_value_end(hay: &[u8], start: usize, escaped: bool) -> usize {
+/// The end of a value printed as a constructor call, a name and its arguments: Python's `repr`
+/// of a date (`datetime.date(1990, 2, 3)`), of a number read from DynamoDB (`Decimal('123')`)
+/// or of a wrapped secret (`SecretStr('..')`). The arguments are the value, blanks and commas
+/// and all. `None` when no name and `(` start at `start`, in a query string, or when the `)`
+/// that closes the call is missing (the value is then read as any other).
+///
+/// ```text
+/// {'cvv': Decimal('123'), 'n': 1}        dob=datetime.date(1990, 2, 3) id=7
+///         ^^^^^^^^^^^^^^                     ^^^^^^^^^^^^^^^^^^^^^^^^^
+/// ```
+fn call_value_end(hay: &[u8], start: usize, in_query: bool, escaped: bool) -> Option<usize> {
+    let rest = &hay[start..];
+    let name_len = rest
+        .iter()
+        .take(MAX_KEY)
+        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+        .count();
+    let is_call = !in_query
+        && rest.first().is_some_and(u8::is_ascii_alphabetic)
+        && rest.get(name_len) == Some(&b'(');
+    if !is_call {
+        return None;
+    }
+    bracketed_value_end(hay, start + name_len, escaped, Brackets::Parens)
+}
+
+/// Which brackets [`bracketed_value_end`] matches.
+#[derive(Clone, Copy)]
+enum Brackets {
+    /// `{..}` and `[..]`: an object or an array.
+    Containers,
+    /// `(..)`: a call's arguments.
+    Parens,
+}
+
+impl Brackets {
+    fn opens(self, b: u8) -> bool {
+        match self {
+            Brackets::Containers => matches!(b, b'{' | b'['),
+            Brackets::Parens => b == b'(',
+        }
+    }
+
+    fn closes(self, b: u8) -> bool {
+        match self {
+            Brackets::Containers => matches!(b, b'}' | b']'),
+            Brackets::Parens => b == b')',
+        }
+    }
+}
+
+/// The end of the object, array or argument list that opens at `start`: after its closing
+/// bracket, brackets inside quoted strings not counted. `None` when it is not closed (a record
+/// cut short): the caller decides whether to fail closed. `escaped`: `hay` is inside a JSON
+/// string, whose quotes are `\"`.
+fn bracketed_value_end(
+    hay: &[u8],
+    start: usize,
+    escaped: bool,
+    brackets: Brackets,
+) -> Option<usize> {
     let mut depth = 0usize;
     let mut quote = None;
     let mut i = start;
@@ -1463,11 +1523,11 @@ fn bracketed_value_end(hay: &[u8], start: usize, escaped: bool) -> usize {
                 // An apostrophe inside a word (`O'Brien`, Go's unquoted strings) opens nothing.
                 b'\'' if i > 0 && hay[i - 1].is_ascii_alphanumeric() => {}
                 b'"' | b'\'' => quote = Some(b),
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' => {
+                b if brackets.opens(b) => depth += 1,
+                b if brackets.closes(b) => {
                     depth -= 1;
                     if depth == 0 {
-                        return i + 1;
+                        return Some(i + 1);
                     }
                 }
                 _ => {}
@@ -1475,7 +1535,7 @@ fn bracketed_value_end(hay: &[u8], start: usize, escaped: bool) -> usize {
         }
         i += 1;
     }
-    hay.len()
+    None
 }
 
 /// The value of a PHP `var_dump` entry whose key is classified: `["password"]=> string(8)
@@ -2660,6 +2720,14 @@ mod tests {
             // Python's bytes and (Python 2) text literals in a printed dict.
             ("{'password': b'pybytes', 'x': 1}", "pybytes"),
             ("{'password': rb\"raw\"}", "raw"),
+            // A constructor call goes whole (`SecretStr`, `Decimal`), brackets in its quoted
+            // arguments not counted; unclosed, the value is read as any other.
+            (
+                "{'password': SecretStr('a )b'), 'x': 1}",
+                "SecretStr('a )b')",
+            ),
+            ("password=hunter2(abc def", "hunter2(abc"),
+            ("GET /login?password=p(w)&x=1", "p(w)"),
         ];
         for (hay, want) in cases {
             assert_eq!(value_of(hay, "password").as_deref(), Some(want), "{hay}");
