@@ -1425,6 +1425,7 @@ fn value_after_key(
     if value.is_empty()
         || is_literal(value)
         || is_stand_in(value)
+        || is_stand_ins_and_literals(value)
         || value.eq_ignore_ascii_case(&hay[key_start..key_end])
         || is_named_parameter(value, &hay[key_start..key_end])
         || is_object_description(value)
@@ -1448,15 +1449,15 @@ fn value_after_key(
 /// ```
 fn call_value_end(hay: &[u8], start: usize, in_query: bool, escaped: bool) -> Option<usize> {
     let rest = &hay[start..];
+    if in_query || !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
     let name_len = rest
         .iter()
         .take(MAX_KEY)
         .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
         .count();
-    let is_call = !in_query
-        && rest.first().is_some_and(u8::is_ascii_alphabetic)
-        && rest.get(name_len) == Some(&b'(');
-    if !is_call {
+    if rest.get(name_len) != Some(&b'(') {
         return None;
     }
     bracketed_value_end(hay, start + name_len, escaped, Brackets::Parens)
@@ -2507,6 +2508,18 @@ pub(crate) fn is_literal(value: &[u8]) -> bool {
     )
 }
 
+/// Whether `value` holds blanks and its words are each a literal or one of our replacements
+/// (`null [REDACTED:password]`): a printed object's value that ran on over blanks into a span
+/// another rule took (an echo of a secret found elsewhere), where the first pass ended it at
+/// what then read as the next field.
+fn is_stand_ins_and_literals(value: &[u8]) -> bool {
+    memchr::memchr2(b' ', b'\t', value).is_some()
+        && value
+            .split(|&b| b == b' ' || b == b'\t')
+            .filter(|word| !word.is_empty())
+            .all(|word| is_literal(word) || is_stand_in(word))
+}
+
 /// A value that is already one of our replacements: `[REDACTED:rule]`, `[rule:****1234]` or
 /// `[rule:0123456789abcdef]`. Leaving them alone keeps redaction idempotent.
 pub(crate) fn is_placeholder(value: &[u8]) -> bool {
@@ -2765,6 +2778,11 @@ mod tests {
         );
         assert_eq!(value_of(r#"{"password":null}"#, "password"), None);
         assert_eq!(value_of("password=[REDACTED:password]", "password"), None);
+        // A printed object's value made of a literal and placeholders names nothing either.
+        assert_eq!(
+            value_of("Map(password ->  null [REDACTED:x] )", "password"),
+            None
+        );
         assert_eq!(value_of("assn: x", "ssn"), None);
         assert_eq!(value_of("token=Token{a64f992 x}", "token"), None);
         assert_eq!(

@@ -446,6 +446,10 @@ fn idempotent_on_found_cases() {
         "['--secret-string', ' <entry key=\"password\"> \") token: Some( | password=Some(\" \
          Map(password ->  ['--password', ' {\"name\":\"DB_PASSWORD\",\"value\": passwort= | \
          #{password => <<\" </wsse:Password> ",
+        // An echo of a flag's value (`passwort=`) that read as the next field's key, ending
+        // the value before it (`null`) on the first pass; on the second the value ran on into
+        // the echo's placeholder.
+        " --db-password  passwort= password=hunter2! Map(password ->  null passwort= ",
     ] {
         let once = redactor().redact(input.as_bytes()).into_owned();
         let twice = redactor().redact(&once).into_owned();
