@@ -1376,6 +1376,7 @@ fn value_after_key(
         hit.quote = json_key;
         return Some(hit);
     }
+    let mut in_printed_object = false;
     let end = if let Some(end) = call_value_end(hay, pos, in_query, escaped_context) {
         end
     } else if key_quote.is_some() {
@@ -1391,7 +1392,7 @@ fn value_after_key(
             || matches!(hay.get(end), Some(b')' | b'}' | b']' | b'\''))
             || memchr::memchr3(b')', b'}', b']', &hay[pos..end]).is_some();
         // Field names start with a letter (`--api-key=` in an argument list is a flag).
-        let in_printed_object = may_differ
+        in_printed_object = may_differ
             && !in_query
             && hay[key_start].is_ascii_alphabetic()
             && inside_printed_object(hay, key_start, taken);
@@ -1425,7 +1426,7 @@ fn value_after_key(
     if value.is_empty()
         || is_literal(value)
         || is_stand_in(value)
-        || is_stand_ins_and_literals(value)
+        || (in_printed_object && is_stand_ins_and_literals(value))
         || value.eq_ignore_ascii_case(&hay[key_start..key_end])
         || is_named_parameter(value, &hay[key_start..key_end])
         || is_object_description(value)
@@ -1452,16 +1453,19 @@ fn call_value_end(hay: &[u8], start: usize, in_query: bool, escaped: bool) -> Op
     if in_query || !rest.first().is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
-    let name_len = rest
+    let window = &rest[..rest.len().min(MAX_KEY)];
+    let name_len = window
         .iter()
-        .take(MAX_KEY)
-        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
-        .count();
+        .position(|&b| !CALL_NAME[usize::from(b)])
+        .unwrap_or(window.len());
     if rest.get(name_len) != Some(&b'(') {
         return None;
     }
     bracketed_value_end(hay, start + name_len, escaped, Brackets::Parens)
 }
+
+/// The bytes of a called name in [`call_value_end`] (`datetime.date`).
+static CALL_NAME: [bool; 256] = crate::scan::alphanumeric_and(b"_.");
 
 /// Which brackets [`bracketed_value_end`] matches.
 #[derive(Clone, Copy)]
@@ -2508,16 +2512,15 @@ pub(crate) fn is_literal(value: &[u8]) -> bool {
     )
 }
 
-/// Whether `value` holds blanks and its words are each a literal or one of our replacements
-/// (`null [REDACTED:password]`): a printed object's value that ran on over blanks into a span
+/// Whether the words of `value`, a printed object's field value, are each a literal or one of
+/// our replacements (`null [REDACTED:password]`): a value that ran on over blanks into a span
 /// another rule took (an echo of a secret found elsewhere), where the first pass ended it at
 /// what then read as the next field.
 fn is_stand_ins_and_literals(value: &[u8]) -> bool {
-    memchr::memchr2(b' ', b'\t', value).is_some()
-        && value
-            .split(|&b| b == b' ' || b == b'\t')
-            .filter(|word| !word.is_empty())
-            .all(|word| is_literal(word) || is_stand_in(word))
+    value
+        .split(|&b| b == b' ' || b == b'\t')
+        .filter(|word| !word.is_empty())
+        .all(|word| is_literal(word) || is_stand_in(word))
 }
 
 /// A value that is already one of our replacements: `[REDACTED:rule]`, `[rule:****1234]` or
