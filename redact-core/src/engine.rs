@@ -1342,12 +1342,15 @@ impl Redactor {
             );
         }
         // A bracket in a span taken this late is a placeholder's on a second pass, and the key
-        // readers before may have read it as a printed object's (`VALUES ('Ann M(', ..); dob:
-        // ..`): the text is read again with this round's spans as placeholders.
+        // readers before may have read it as a printed object's, opening (`VALUES ('Ann M(',
+        // ..); dob: ..`) or closing (a bound value `)` before `") user.dob= ..`): the text is
+        // read again with this round's spans as placeholders.
         !scratch.pending.is_empty()
-            || scratch.hits[late_from..]
-                .iter()
-                .any(|hit| hay[hit.start..hit.end].iter().any(|b| b"({[".contains(b)))
+            || scratch.hits[late_from..].iter().any(|hit| {
+                hay[hit.start..hit.end]
+                    .iter()
+                    .any(|b| b"({[)}]".contains(b))
+            })
     }
 
     /// The values of classified keys in each list of pairs the gate found in `hay`, read as they
