@@ -1694,13 +1694,16 @@ fn hash_token(key: &[u8], value: &[u8]) -> [u8; 16] {
 #[cold]
 fn widen_to_characters(record: &[u8], hit: &mut Hit) {
     let is_continuation = |at: usize| continues_a_character(record, at);
+    // The byte at `at` is part of a character of more than one byte: an ASCII byte before or
+    // after a stray continuation byte (`:\x80`) is a character of its own, and stays.
+    let is_multibyte = |at: usize| record.get(at).is_some_and(|&b| !b.is_ascii());
     // At most three continuation bytes follow a leading byte; in invalid UTF-8 there may be
     // more, and nothing is whole anyway.
     for _ in 0..3 {
-        if hit.start > 0 && is_continuation(hit.start) {
+        if hit.start > 0 && is_continuation(hit.start) && is_multibyte(hit.start - 1) {
             hit.start -= 1;
         }
-        if is_continuation(hit.end) {
+        if hit.end > 0 && is_continuation(hit.end) && is_multibyte(hit.end - 1) {
             hit.end += 1;
         }
     }
@@ -1757,6 +1760,26 @@ fn resolve_overlaps(rules: &[RuleInfo], record: &[u8], hits: &mut [Hit], merged:
 mod tests {
     use super::*;
     use crate::CustomRule;
+
+    #[test]
+    fn hits_widen_to_whole_characters_and_no_further() {
+        let widened = |record: &[u8], start: usize, end: usize| {
+            let mut hit = Hit::new(start, end, RuleId(0));
+            widen_to_characters(record, &mut hit);
+            (hit.start, hit.end)
+        };
+        // `é` is two bytes (C3 A9), `€` three (E2 82 AC): a hit cut inside one takes it whole.
+        assert_eq!(widened("aéb".as_bytes(), 2, 4), (1, 4));
+        assert_eq!(widened("aéb".as_bytes(), 0, 2), (0, 3));
+        assert_eq!(widened("x€y".as_bytes(), 3, 5), (1, 5));
+        assert_eq!(widened("x€y".as_bytes(), 0, 2), (0, 4));
+        // A stray continuation byte is a character of its own: the ASCII bytes around it are
+        // not taken with it (`://:\x80@`, whose `:` then went on a first pass only).
+        assert_eq!(widened(b"://:\x80@", 4, 5), (4, 5));
+        assert_eq!(widened(b"a:\x80\x80", 0, 2), (0, 2));
+        // In invalid UTF-8 the widening is bounded: three bytes each way at most.
+        assert_eq!(widened(b"a\x80\x80\x80\x80\x80b", 5, 6), (2, 6));
+    }
 
     #[test]
     fn a_word_before_the_keyword_is_read_whole_and_in_any_case() {
