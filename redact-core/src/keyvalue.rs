@@ -1442,7 +1442,8 @@ fn value_after_key(
 /// of a date (`datetime.date(1990, 2, 3)`), of a number read from DynamoDB (`Decimal('123')`)
 /// or of a wrapped secret (`SecretStr('..')`). The arguments are the value, blanks and commas
 /// and all. `None` when no name and `(` start at `start`, in a query string, or when the `)`
-/// that closes the call is missing (the value is then read as any other).
+/// that closes the call is not within [`MAX_CALL_VALUE`] bytes (the value is then read as any
+/// other).
 ///
 /// ```text
 /// {'cvv': Decimal('123'), 'n': 1}        dob=datetime.date(1990, 2, 3) id=7
@@ -1461,8 +1462,15 @@ fn call_value_end(hay: &[u8], start: usize, in_query: bool, escaped: bool) -> Op
     if rest.get(name_len) != Some(&b'(') {
         return None;
     }
-    bracketed_value_end(hay, start + name_len, escaped, Brackets::Parens)
+    // Bounded: each classified key's value is looked at once, and an unclosed `(` after each of
+    // many keys (`password=x( password=x( ..`) must not make a record's reading quadratic.
+    let window = &hay[..hay.len().min(start + MAX_CALL_VALUE)];
+    bracketed_value_end(window, start + name_len, escaped, Brackets::Parens)
 }
+
+/// How far a constructor call's closing `)` is looked for (see [`call_value_end`]): longer than
+/// Python prints a date, a time with its zone, or a number.
+const MAX_CALL_VALUE: usize = 256;
 
 /// The bytes of a called name in [`call_value_end`] (`datetime.date`).
 static CALL_NAME: [bool; 256] = crate::scan::alphanumeric_and(b"_.");
