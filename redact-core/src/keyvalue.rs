@@ -1377,6 +1377,12 @@ fn value_after_key(
         return Some(hit);
     }
     let mut in_printed_object = false;
+    if let Some(end) = node_buffer_end(hay, pos) {
+        // Its bytes in hex: words that would otherwise read as a template's (`<Buffer de ad>`).
+        let mut hit = Hit::new(pos, end, target.rule);
+        hit.quote = json_key;
+        return Some(hit);
+    }
     let end = if let Some(end) = call_value_end(hay, pos, in_query, escaped_context) {
         end
     } else if key_quote.is_some() {
@@ -1471,6 +1477,18 @@ fn call_value_end(hay: &[u8], start: usize, in_query: bool, escaped: bool) -> Op
 /// How far a constructor call's closing `)` is looked for (see [`call_value_end`]): longer than
 /// Python prints a date, a time with its zone, or a number.
 const MAX_CALL_VALUE: usize = 256;
+
+/// The end of a buffer as Node's `util.inspect` prints it, `<Buffer 68 75 6e ..>` (at most 50
+/// bytes, then `... 12 more bytes>`): after its `>`, when that is within [`MAX_CALL_VALUE`]
+/// bytes. A value outside a printed object would otherwise end at its first blank.
+fn node_buffer_end(hay: &[u8], start: usize) -> Option<usize> {
+    const OPENING: &[u8] = b"<Buffer ";
+    if !hay[start..].starts_with(OPENING) {
+        return None;
+    }
+    let window = &hay[start..hay.len().min(start + MAX_CALL_VALUE)];
+    memchr::memchr(b'>', window).map(|close| start + close + 1)
+}
 
 /// The bytes of a called name in [`call_value_end`] (`datetime.date`).
 static CALL_NAME: [bool; 256] = crate::scan::alphanumeric_and(b"_.");
@@ -2752,6 +2770,12 @@ mod tests {
             ),
             ("password=hunter2(abc def", "hunter2(abc"),
             ("GET /login?password=p(w)&x=1", "p(w)"),
+            // Node's buffers go whole, even when their bytes spell words.
+            ("password: <Buffer 68 75 6e> next", "<Buffer 68 75 6e>"),
+            (
+                "{ password: <Buffer de ad be ef>, n: 1 }",
+                "<Buffer de ad be ef>",
+            ),
         ];
         for (hay, want) in cases {
             assert_eq!(value_of(hay, "password").as_deref(), Some(want), "{hay}");
