@@ -1326,12 +1326,10 @@ impl Redactor {
         if !scratch.sql_keywords.is_empty() {
             self.sql_values(hay, first, scratch);
         }
-        if !scratch.binds.is_empty() {
-            self.bound_values(hay, first, scratch);
-        }
         if encoded_pairs {
-            // Last: a raw quote ends a value quoted with `\u0022`, unless a span covers it
-            // (`VALUES (8"cvv":3)` is a placeholder on a second pass).
+            // After SQL rows: a raw quote ends a value quoted with `\u0022`, unless a span
+            // covers it (`VALUES (8"cvv":3)` is a placeholder on a second pass). Before bound
+            // parameters: a `?` inside such a value counts as no positional parameter then.
             crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
             crate::unicode_quoted::value_hits(
                 &self.fields,
@@ -1340,6 +1338,9 @@ impl Redactor {
                 &crate::scan::Taken(&scratch.spans),
                 &mut scratch.hits,
             );
+        }
+        if !scratch.binds.is_empty() {
+            self.bound_values(hay, first, scratch);
         }
         // A bracket in a span taken this late is a placeholder's on a second pass, and the key
         // readers before may have read it as a printed object's, opening (`VALUES ('Ann M(',

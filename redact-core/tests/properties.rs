@@ -474,6 +474,11 @@ fn idempotent_on_found_cases() {
         // swallowed the quote closing the first's value, read as no list on the first pass.
         "Executing (default): UPDATE t SET ssn = $1; \" { text: 'UPDATE t SET ssn = $1', values: \
          [  password=Some(\" ",
+        // A value quoted with `\u0022`, read after the bound parameters, took ` (?, $2) `:
+        // counted as positional parameters on the first pass, inside a placeholder on the
+        // second.
+        "{\\u0022password\\u0022:\\u0022 (?, $2) {\\u0022password\\u0022:\\u0022 password = ?'  \
+         -- PARAMETERS: [\"Ann\", ",
     ] {
         assert_idempotent(input.as_bytes());
     }
