@@ -1474,8 +1474,9 @@ fn call_value_end(hay: &[u8], start: usize, in_query: bool, escaped: bool) -> Op
     bracketed_value_end(window, start + name_len, escaped, Brackets::Parens)
 }
 
-/// How far a constructor call's closing `)` is looked for (see [`call_value_end`]): longer than
-/// Python prints a date, a time with its zone, or a number.
+/// How far a constructor call's closing `)` ([`call_value_end`]) or a Node buffer's `>`
+/// ([`node_buffer_end`]) is looked for: longer than Python prints a date, a time with its zone,
+/// or a number, and than Node prints a buffer (50 bytes, then `... N more bytes>`).
 const MAX_CALL_VALUE: usize = 256;
 
 /// The end of a buffer as Node's `util.inspect` prints it, `<Buffer 68 75 6e ..>` (at most 50
