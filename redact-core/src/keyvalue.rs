@@ -767,6 +767,7 @@ pub(crate) fn match_separator(
 ) -> Option<Hit> {
     let mut p = skip_blanks_back(hay, sep);
     let mut bracketed = false;
+    let mut key_quote = None;
     if p > 0 && matches!(hay[p - 1], b'"' | b'\'' | b']') {
         p -= 1;
         if hay[p] == b']' {
@@ -794,6 +795,7 @@ pub(crate) fn match_separator(
             }
             // Back over the quote's escape (`\"`, `\\\"`).
             p = p + 1 - quote.len();
+            key_quote = Some(quote);
         }
     }
     let key_end = p;
@@ -845,6 +847,14 @@ pub(crate) fn match_separator(
             p = start;
             target
         }
+        None if p > 0 && hay[p - 1] == b' ' => match key_quote {
+            Some(quote) => {
+                let (start, target) = quoted_words_key(table, cache, hay, p, key_end, quote)?;
+                p = start;
+                target
+            }
+            None => return None,
+        },
         None => return None,
     };
     if bracketed {
@@ -873,6 +883,31 @@ fn key_start_before(hay: &[u8], key_end: usize) -> Option<usize> {
         p += 1;
     }
     Some(p)
+}
+
+/// A quoted key of several words, `"Passport No": ..` or `'First Name': ..` (a form's labels
+/// as keys, in a dict or in JSON cut short and read as text): the last word, at
+/// `word_start..key_end`, classifies nothing alone, so the words back to the opening `quote`
+/// are taken in (normalisation drops the blanks). Returns the key's start and its target.
+#[cold]
+fn quoted_words_key(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    word_start: usize,
+    key_end: usize,
+    quote: Quote,
+) -> Option<(usize, FieldTarget)> {
+    let lowest = key_end.saturating_sub(MAX_KEY);
+    let start = hay[lowest..word_start]
+        .iter()
+        .rposition(|&b| !is_key_byte(b) && b != b' ')
+        .map_or(lowest, |i| lowest + i + 1);
+    let opening = Quote::before(hay, start)?;
+    if opening.byte != quote.byte || opening.len() != quote.len() || start == word_start {
+        return None;
+    }
+    Some((start, cache.classify(table, &hay[start..key_end])?))
 }
 
 /// The value after a classified key and an arrow, `->` at `sep - 1..=sep`: Scala's
@@ -2781,6 +2816,15 @@ mod tests {
         for (hay, want) in cases {
             assert_eq!(value_of(hay, "password").as_deref(), Some(want), "{hay}");
         }
+        // A quoted key of several words, read in text (a dict, JSON cut short): the last word
+        // alone classifies nothing.
+        for hay in [
+            r#"x "First Name": "Ann", "n": 1"#,
+            "{'user first name': 'Ann'}",
+            r#"{\"First Name\":\"Ann\"}"#,
+        ] {
+            assert_eq!(value_of(hay, "name").as_deref(), Some("Ann"), "{hay}");
+        }
         assert_eq!(
             value_of(r#"{"ssn":123456789}"#, "ssn").as_deref(),
             Some("123456789")
@@ -2820,6 +2864,9 @@ mod tests {
             None
         );
         assert_eq!(value_of("assn: x", "ssn"), None);
+        // Words of a quoted key reach back to its own quote only.
+        assert_eq!(value_of(r#"x "my Name": "Ann""#, "Name"), None);
+        assert_eq!(value_of(r#"x 'First Name": "Ann""#, "First"), None);
         assert_eq!(value_of("token=Token{a64f992 x}", "token"), None);
         assert_eq!(
             value_of("Bad token: android.os.BinderProxy@2bd79ce", "token"),

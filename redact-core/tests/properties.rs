@@ -125,6 +125,9 @@ const TOKENS: &[&str] = &[
     "['--secret-string', '",
     "passwort=",
     "Executing (default): UPDATE t SET ssn = $1; \"",
+    // Quoted keys of several words.
+    "\"Passport No\": \"",
+    "'First Name': '",
     "{\\u0022password\\u0022:\\u0022",
     "\\\\\\u0022",
     "address: Hauptstraße 5, 10115 Berlin",
