@@ -125,6 +125,9 @@ const TOKENS: &[&str] = &[
     "['--secret-string', '",
     "passwort=",
     "Executing (default): UPDATE t SET ssn = $1; \"",
+    // Values masked but for the last four.
+    "***-**-6789",
+    "XXXX-XXXX-XXXX-",
     // Quoted keys of several words.
     "\"Passport No\": \"",
     "'First Name': '",
