@@ -191,8 +191,9 @@ struct Trigger {
     patterns: Vec<usize>,
     /// Custom rules this keyword arms.
     custom: Vec<usize>,
-    /// SQL's `VALUES`: after a column list, classified columns' values follow by position.
-    sql_values: bool,
+    /// SQL's `VALUES`, this many bytes into the keyword: after a column list, classified
+    /// columns' values follow by position.
+    sql_values: Option<usize>,
     /// A Python list of pairs opens here: `[('password', 'x')]`.
     pair_list: bool,
 }
@@ -517,7 +518,10 @@ impl Compiler {
                 }
             }
             let t = c.trigger(crate::sql::VALUES_KEYWORD.as_bytes());
-            c.triggers[t].sql_values = true;
+            c.triggers[t].sql_values = Some(0);
+            let (lower, offset) = crate::sql::LOWER_VALUES_KEYWORD;
+            let t = c.trigger(lower.as_bytes());
+            c.triggers[t].sql_values = Some(offset);
             for keyword in crate::tuples::LIST_KEYWORDS {
                 let t = c.trigger(keyword.as_bytes());
                 c.triggers[t].pair_list = true;
@@ -1180,6 +1184,7 @@ impl Redactor {
     /// parameters, values quoted with `\u0022`) took a span holding an opening bracket.
     fn scan_round(&self, hay: &[u8], base: usize, scratch: &mut Scratch) -> bool {
         let first = scratch.hits.len();
+        let unbound_from = scratch.unbound.len();
         scratch.sql_keywords.clear();
         scratch.pair_lists.clear();
         scratch.pending.clear();
@@ -1226,8 +1231,8 @@ impl Redactor {
                 for &c in &trigger.custom {
                     scratch.armed[c] = true;
                 }
-                if trigger.sql_values {
-                    scratch.sql_keywords.push(start);
+                if let Some(offset) = trigger.sql_values {
+                    scratch.sql_keywords.push(start + offset);
                 }
                 if trigger.pair_list {
                     scratch.pair_lists.push(start);
@@ -1342,6 +1347,9 @@ impl Redactor {
         if !scratch.binds.is_empty() {
             self.bound_values(hay, first, scratch);
         }
+        if scratch.unbound.len() > unbound_from {
+            self.lists_before_statements(hay, first, unbound_from, scratch);
+        }
         // A bracket in a span taken this late is a placeholder's on a second pass, and the key
         // readers before may have read it as a printed object's, opening (`VALUES ('Ann M(',
         // ..); dob: ..`) or closing (a bound value `)` before `") user.dob= ..`): the text is
@@ -1432,6 +1440,38 @@ impl Redactor {
             if let Some(index) = crate::sql::bound_value_hit(hay, &taken, bind, &mut scratch.hits) {
                 scratch.unbound.push((index, bind.rule));
             }
+        }
+    }
+
+    /// The values bound to the parameters left unbound this round (`scratch.unbound[from..]`)
+    /// in a parameter list printed before their statement (see
+    /// [`crate::sql::list_before_hits`]); those it binds leave `scratch.unbound`, which a JSON
+    /// record's walk would otherwise pair with a member after the string.
+    #[cold]
+    fn lists_before_statements(
+        &self,
+        hay: &[u8],
+        first: usize,
+        from: usize,
+        scratch: &mut Scratch,
+    ) {
+        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+        let taken = crate::scan::Taken(&scratch.spans);
+        // A `VALUES` inside another rule's span is a placeholder's on a second pass.
+        let rows = scratch.sql_keywords.iter().copied();
+        let rows = rows.filter(|&keyword| taken.end_at(keyword).is_none());
+        let binds = scratch.binds.iter().map(|bind| bind.start);
+        let Some(statement) = rows.chain(binds).min() else {
+            return;
+        };
+        if crate::sql::list_before_hits(
+            hay,
+            &taken,
+            statement,
+            &scratch.unbound[from..],
+            &mut scratch.hits,
+        ) {
+            scratch.unbound.truncate(from);
         }
     }
 
