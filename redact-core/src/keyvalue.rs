@@ -1357,7 +1357,12 @@ fn value_after_key(
     }
     if let Some(end) = crate::sql::bind_parameter_end(hay, pos) {
         // A statement's bind parameter (`WHERE password = ?`, `"password" = $2`) holds no
-        // value: the value bound to it is in the parameter list after the statement.
+        // value: the value bound to it is in the parameter list after the statement. Unless
+        // its key is inside another key's value (`card_number: password = ?`), a placeholder
+        // on a second pass, which reads no parameter there to count.
+        if taken.covers(key_start) {
+            return None;
+        }
         return Some(Hit::bound(pos, end, target.rule));
     }
     let escaped_context = key_quote.is_some_and(Quote::escaped);

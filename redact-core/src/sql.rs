@@ -131,11 +131,11 @@ fn read_rows(
     pos
 }
 
-/// The index, from 0, of the parameter a bare value binds: `?` (the next positional one, counted
-/// in `positional`), `$2` (PostgreSQL's, numbered from 1).
+/// The index, from 0, of the parameter a bare value binds: `?` or Python DB-API's `%s` (the
+/// next positional one, counted in `positional`), `$2` (PostgreSQL's, numbered from 1).
 fn bind_parameter(value: &[u8], positional: &mut usize) -> Option<usize> {
     match value {
-        b"?" => {
+        b"?" | b"%s" => {
             *positional += 1;
             Some(*positional - 1)
         }
@@ -165,12 +165,15 @@ fn bound_value_hits(
     hits: &mut Vec<Hit>,
 ) -> bool {
     let window = &hay[from..hay.len().min(from + MAX_PARAMETERS_GAP)];
-    let Some(open) = memchr::memchr(b'[', window) else {
+    let Some(open) = memchr::memchr2(b'[', b'(', window) else {
         return false;
     };
-    // Right after the statement (`console.log(sql, values)`), or named.
+    // Right after the statement (`console.log(sql, values)`), the call's next argument
+    // (`execute('..', ('Ada', 'x'))`), or named; a tuple only in the last two.
+    let lead = window[..open].trim_ascii();
     let is_list = keyvalue::placeholder_starting_at(hay, from + open).is_none()
-        && (window[..open].trim_ascii().is_empty()
+        && ((lead.is_empty() && window[open] == b'[')
+            || is_next_argument(lead)
             || names_parameters(hay, taken, from, from + open));
     if is_list {
         list_hits(hay, taken, from + open, bound, hits);
@@ -180,11 +183,11 @@ fn bound_value_hits(
 
 /// The words that name a list of the values bound to a statement's parameters, lower case:
 /// TypeORM's `PARAMETERS`, knex's `bindings`, Sequelize's `bind`, node-postgres' and mysql2's
-/// `values`, `params`.
-const PARAMETER_LIST_NAMES: [&[u8]; 3] = [b"param", b"bind", b"values"];
+/// `values`, `params`, and `args` (Go's database tracers, Django's `args=(..)`).
+const PARAMETER_LIST_NAMES: [&[u8]; 4] = [b"param", b"bind", b"values", b"arg"];
 
-/// Whether `hay[from..to]`, the text before a list's `[`, names parameters or bindings (`--
-/// PARAMETERS:`, `bindings:`, `{"bind":`). A name another rule took is a placeholder on a
+/// Whether `hay[from..to]`, the text before a list's `[` (or a tuple's `(`), names parameters
+/// or bindings (`-- PARAMETERS:`, `bindings:`, `{"bind":`, `args=(`). A name another rule took is a placeholder on a
 /// second pass, and names nothing; nor does one before a span another rule took or a `]`
 /// (a placeholder's on a second pass), which would stand nearer or further from the list
 /// once redacted.
@@ -199,10 +202,15 @@ fn names_parameters(hay: &[u8], taken: &Taken<'_>, from: usize, to: usize) -> bo
     let after_brackets = memchr::memrchr(b']', &hay[from..to]).map_or(from, |i| from + i + 1);
     let from = after_spans.max(after_brackets).min(to);
     let lead = hay[from..to].to_ascii_lowercase();
-    PARAMETER_LIST_NAMES.iter().any(|word| {
-        memchr::memmem::find_iter(&lead, word)
-            .any(|at| !taken.overlaps(from + at, from + at + word.len()))
-    })
+    // `VALUES (` opens a statement's rows, not a tuple of its parameters.
+    let tuple = hay.get(to) == Some(&b'(');
+    PARAMETER_LIST_NAMES
+        .iter()
+        .filter(|&&word| !(tuple && word == b"values"))
+        .any(|word| {
+            memchr::memmem::find_iter(&lead, word)
+                .any(|at| !taken.overlaps(from + at, from + at + word.len()))
+        })
 }
 
 /// Whether a JSON member's key names a list of bound values (`"bindings"`, `"params"`,
@@ -213,6 +221,14 @@ pub(crate) fn names_parameter_list(key: &[u8]) -> bool {
     PARAMETER_LIST_NAMES
         .iter()
         .any(|word| memchr::memmem::find(&key, word).is_some())
+}
+
+/// Whether `lead`, the text before a list, ends by closing the statement's string and starting
+/// a call's next argument: `query("..", ["Ada"])`, `cursor.execute('..', ('Ada', 'x'))`.
+fn is_next_argument(lead: &[u8]) -> bool {
+    lead.trim_ascii_end()
+        .strip_suffix(b",")
+        .is_some_and(|before| matches!(before.trim_ascii_end().last(), Some(b'\'' | b'"')))
 }
 
 /// How far after a bind parameter in a statement its parameter list may open: past the rest of
@@ -240,7 +256,7 @@ pub(crate) fn bound_value_hit(
         .count();
     let index = bind_parameter(&hay[bind.start..bind.end], &mut positional)?;
     let window_end = hay.len().min(bind.end + MAX_STATEMENT_REST);
-    let named_list = memchr::memchr_iter(b'[', &hay[bind.end..window_end])
+    let named_list = memchr::memchr2_iter(b'[', b'(', &hay[bind.end..window_end])
         .map(|i| bind.end + i)
         .filter(|&open| {
             taken.end_at(open).is_none() && keyvalue::placeholder_starting_at(hay, open).is_none()
@@ -248,6 +264,7 @@ pub(crate) fn bound_value_hit(
         .find(|&open| {
             let lead_start = open.saturating_sub(MAX_LIST_NAME_GAP).max(bind.end);
             names_parameters(hay, taken, lead_start, open)
+                || is_next_argument(&hay[lead_start..open])
         });
     match named_list {
         Some(open) => {
@@ -275,20 +292,28 @@ pub(crate) fn list_before_hits(
             taken.end_at(open).is_none() && keyvalue::placeholder_starting_at(hay, open).is_none()
         })
         .find(|&open| names_parameters(hay, taken, open.saturating_sub(MAX_LIST_NAME_GAP), open));
-    match named_list {
-        Some(open) => {
-            list_hits(hay, taken, open, unbound, hits);
-            true
-        }
-        None => false,
+    let Some(open) = named_list else {
+        return false;
+    };
+    // Closed, as a list printed whole before the statement is: a list left open runs into
+    // the statement, whose words would read as values.
+    let from = hits.len();
+    let closed = list_hits(hay, taken, open, unbound, hits);
+    if !closed {
+        hits.truncate(from);
     }
+    closed
 }
 
-/// Whether a positional bind parameter, a `?` alone (`= ?`, `(?, ?)`), is at `i`.
+/// Whether a positional bind parameter, a `?` or `%s` alone (`= ?`, `(%s, %s)`), is at `i`.
 fn is_positional_parameter(hay: &[u8], i: usize) -> bool {
-    hay[i] == b'?'
-        && (i == 0 || matches!(hay[i - 1], b' ' | b'\t' | b'(' | b',' | b'='))
-        && ends_a_parameter(hay.get(i + 1).copied())
+    let len = match hay[i] {
+        b'?' => 1,
+        b'%' if hay.get(i + 1) == Some(&b's') => 2,
+        _ => return false,
+    };
+    (i == 0 || matches!(hay[i - 1], b' ' | b'\t' | b'(' | b',' | b'='))
+        && ends_a_parameter(hay.get(i + len).copied())
 }
 
 /// Whether `next`, the byte after a bind parameter's last (`None` at the end), ends it: a bind
@@ -308,6 +333,7 @@ fn ends_a_parameter(next: Option<u8>) -> bool {
 pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
     let end = match hay.get(pos)? {
         b'?' => pos + 1,
+        b'%' if hay.get(pos + 1) == Some(&b's') => pos + 2,
         b'$' => {
             let digits = hay[pos + 1..]
                 .iter()
@@ -323,14 +349,15 @@ pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
 }
 
 /// Adds a hit for each value of the parameter list that opens at `open` that `bound` names by
-/// index. Strings go by their contents, other values whole.
+/// index. Strings go by their contents, other values whole. Returns whether the list closes
+/// (`]`, or a tuple's `)`) after its last value.
 pub(crate) fn list_hits(
     hay: &[u8],
     taken: &Taken<'_>,
     open: usize,
     bound: &[(usize, RuleId)],
     hits: &mut Vec<Hit>,
-) {
+) -> bool {
     let mut pos = open + 1;
     let mut index = 0;
     loop {
@@ -339,7 +366,7 @@ pub(crate) fn list_hits(
         let value = match (hay.get(pos), taken.end_at(pos)) {
             (Some(b'\'' | b'"' | b'\\'), None) => read_value(hay, taken, pos),
             (Some(_), _) => list_token(hay, taken, pos),
-            (None, _) => return,
+            (None, _) => return false,
         };
         let (start, end) = value.content;
         if let Some(&(_, rule)) = bound.iter().find(|&&(i, _)| i == index) {
@@ -358,7 +385,7 @@ pub(crate) fn list_hits(
                 pos += 1;
                 index += 1;
             }
-            _ => return,
+            other => return matches!(other, Some(b']' | b')')),
         }
     }
 }
@@ -383,7 +410,10 @@ fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
             end = span_end;
             continue;
         }
-        if matches!(hay[end], b',' | b']' | b';' | b' ' | b'\t' | b'\n' | b'\r') {
+        if matches!(
+            hay[end],
+            b',' | b']' | b')' | b';' | b' ' | b'\t' | b'\n' | b'\r'
+        ) {
             break;
         }
         end += 1;

@@ -128,6 +128,8 @@ const TOKENS: &[&str] = &[
     // knex: lower-case rows, and the bindings before the statement.
     ") values (?, ",
     "{ method: 'insert', bindings: [ '",
+    "', ('",
+    " = %s ",
     // Values masked but for the last four.
     "***-**-6789",
     "XXXX-XXXX-XXXX-",
@@ -492,6 +494,21 @@ fn idempotent_on_found_cases() {
         // a password's value took on the first pass, before the list, so no list was read
         // before it; on the second pass the statement began at the bound parameter.
         "user[password]= VALUES  -- PARAMETERS: [\"Ann\", Executing (default): UPDATE t SET          ssn = $1; \" ",
+        // A bind parameter whose key (`password`) was another key's value: counted on the
+        // first pass, a placeholder's on the second, where the statement then began after the
+        // list, whose open end ran on into the statement's words.
+        "card_number: password = ?'  -- PARAMETERS: [\"Ann\",  WHERE `users`.`password` = ? \
+         AND ssn = $1 ",
+        // The same with the list closed: on the second pass, `$2` took `Bob` from it.
+        "card_number: password = ? bindings: ['Ann', 'Bob'] WHERE ssn = $2",
+        // A statement's rows (`VALUES (`) read as a tuple of parameters named `values`: the
+        // first pass took `{"name"..` for the parameter, and read no row at its brace; the
+        // second read the row.
+        " WHERE `users`.`password` = ? AND ssn = $1 INSERT INTO t (first_name, ssn) VALUES ( \
+         {\"name\":\"DB_PASSWORD\",\"value\": ",
+        // A flag's value after ` = `: on the second pass, the `=` before the placeholder was
+        // read as the value (pre-existing; found once `%s` joined the fragments).
+        " --client-secret   = %s  ",
     ] {
         assert_idempotent(input.as_bytes());
     }
