@@ -410,6 +410,14 @@ fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
             end = span_end;
             continue;
         }
+        // A placeholder inside the token (`{"body":"[REDACTED:x]"`) is the span a first pass
+        // took there: its `]` ends no list.
+        if hay[end] == b'[' {
+            if let Some(placeholder_end) = keyvalue::placeholder_starting_at(hay, end) {
+                end = placeholder_end;
+                continue;
+            }
+        }
         if matches!(
             hay[end],
             b',' | b']' | b')' | b';' | b' ' | b'\t' | b'\n' | b'\r'

@@ -509,6 +509,10 @@ fn idempotent_on_found_cases() {
         // A flag's value after ` = `: on the second pass, the `=` before the placeholder was
         // read as the value (pre-existing; found once `%s` joined the fragments).
         " --client-secret   = %s  ",
+        // A list before its statement whose second value held a span: on the second pass, the
+        // placeholder's `]` closed the list, which then bound `Ann`.
+        " -- PARAMETERS: [\"Ann\", {\"body\":\"ZW1haWw9Ym9iQGV4YW1wbGUuY29t\",\"isBase64Encoded\"\
+         :true} Executing (default): UPDATE t SET ssn = $1; \" ",
     ] {
         assert_idempotent(input.as_bytes());
     }
