@@ -170,10 +170,9 @@ fn bound_value_hits(
     };
     // Right after the statement (`console.log(sql, values)`), the call's next argument
     // (`execute('..', ('Ada', 'x'))`), or named; a tuple only in the last two.
-    let lead = window[..open].trim_ascii();
     let is_list = keyvalue::placeholder_starting_at(hay, from + open).is_none()
-        && ((lead.is_empty() && window[open] == b'[')
-            || is_next_argument(lead)
+        && ((window[..open].trim_ascii().is_empty() && window[open] == b'[')
+            || is_next_argument(hay, taken, from, from + open)
             || names_parameters(hay, taken, from, from + open));
     if is_list {
         list_hits(hay, taken, from + open, bound, hits);
@@ -223,12 +222,17 @@ pub(crate) fn names_parameter_list(key: &[u8]) -> bool {
         .any(|word| memchr::memmem::find(&key, word).is_some())
 }
 
-/// Whether `lead`, the text before a list, ends by closing the statement's string and starting
-/// a call's next argument: `query("..", ["Ada"])`, `cursor.execute('..', ('Ada', 'x'))`.
-fn is_next_argument(lead: &[u8]) -> bool {
-    lead.trim_ascii_end()
-        .strip_suffix(b",")
-        .is_some_and(|before| matches!(before.trim_ascii_end().last(), Some(b'\'' | b'"')))
+/// Whether `hay[from..to]`, the text before a list, ends by closing the statement's string and
+/// starting a call's next argument: `query("..", ["Ada"])`, `cursor.execute('..', ('Ada',
+/// 'x'))`. Not when another rule's span holds those bytes: a placeholder on a second pass.
+fn is_next_argument(hay: &[u8], taken: &Taken<'_>, from: usize, to: usize) -> bool {
+    let Some(before_comma) = hay[from..to].trim_ascii_end().strip_suffix(b",") else {
+        return false;
+    };
+    let quote_end = from + before_comma.trim_ascii_end().len();
+    quote_end > from
+        && matches!(hay[quote_end - 1], b'\'' | b'"')
+        && !taken.overlaps(quote_end - 1, to)
 }
 
 /// How far after a bind parameter in a statement its parameter list may open: past the rest of
@@ -264,7 +268,7 @@ pub(crate) fn bound_value_hit(
         .find(|&open| {
             let lead_start = open.saturating_sub(MAX_LIST_NAME_GAP).max(bind.end);
             names_parameters(hay, taken, lead_start, open)
-                || is_next_argument(&hay[lead_start..open])
+                || is_next_argument(hay, taken, lead_start, open)
         });
     match named_list {
         Some(open) => {

@@ -513,6 +513,10 @@ fn idempotent_on_found_cases() {
         // placeholder's `]` closed the list, which then bound `Ann`.
         " -- PARAMETERS: [\"Ann\", {\"body\":\"ZW1haWw9Ym9iQGV4YW1wbGUuY29t\",\"isBase64Encoded\"\
          :true} Executing (default): UPDATE t SET ssn = $1; \" ",
+        // A tuple read as the call's next argument after `', `, whose quote and comma a flag's
+        // value took on the first pass.
+        "Executing (default): UPDATE t SET ssn = $1; \" ['--password', ', (tok_12345678) { \
+         method: 'insert', bindings: [ ' ",
     ] {
         assert_idempotent(input.as_bytes());
     }
