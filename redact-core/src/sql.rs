@@ -224,7 +224,9 @@ pub(crate) fn names_parameter_list(key: &[u8]) -> bool {
 
 /// Whether `hay[from..to]`, the text before a list, ends by closing the statement's string and
 /// starting a call's next argument: `query("..", ["Ada"])`, `cursor.execute('..', ('Ada',
-/// 'x'))`. Not when another rule's span holds those bytes: a placeholder on a second pass.
+/// 'x'))`. Not when another rule's span holds those bytes or ends at the quote (a placeholder on
+/// a second pass, and a number's is written quoted: `"cvv":123, [` becomes `"cvv":"[..]", [`),
+/// nor when a placeholder ends there already.
 fn is_next_argument(hay: &[u8], taken: &Taken<'_>, from: usize, to: usize) -> bool {
     let Some(before_comma) = hay[from..to].trim_ascii_end().strip_suffix(b",") else {
         return false;
@@ -232,7 +234,8 @@ fn is_next_argument(hay: &[u8], taken: &Taken<'_>, from: usize, to: usize) -> bo
     let quote_end = from + before_comma.trim_ascii_end().len();
     quote_end > from
         && matches!(hay[quote_end - 1], b'\'' | b'"')
-        && !taken.overlaps(quote_end - 1, to)
+        && !taken.overlaps(quote_end.saturating_sub(2), to)
+        && !keyvalue::placeholder_ends_at(hay, quote_end - 1)
 }
 
 /// How far after a bind parameter in a statement its parameter list may open: past the rest of

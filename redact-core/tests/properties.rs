@@ -517,6 +517,9 @@ fn idempotent_on_found_cases() {
         // value took on the first pass.
         "Executing (default): UPDATE t SET ssn = $1; \" ['--password', ', (tok_12345678) { \
          method: 'insert', bindings: [ ' ",
+        // A number's placeholder is written quoted (`"cvv":123, [` became `"cvv":"[..]", [`):
+        // the list after it read as the call's next argument on the second pass only.
+        "Executing (default): UPDATE t SET ssn = $1; \" \"cvv\":123, [(b'cookie', b'sid=1'),  ",
     ] {
         assert_idempotent(input.as_bytes());
     }
