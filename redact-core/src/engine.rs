@@ -269,8 +269,9 @@ pub struct Scratch {
     findings: Findings,
     pub(crate) path: Vec<Vec<u8>>,
     pub(crate) key_cache: keyvalue::KeyCache,
-    /// Where the gate found SQL's `VALUES` in the text being scanned.
-    sql_keywords: Vec<usize>,
+    /// Where the gate found SQL's `VALUES` in the text being scanned: the keyword's start (the
+    /// `)` of `) values`), and the word's.
+    sql_keywords: Vec<(usize, usize)>,
     /// Where the gate found a Python list of pairs opening in the text being scanned.
     pair_lists: Vec<usize>,
     /// Values the key readers left to read once other rules' spans are known.
@@ -1232,7 +1233,7 @@ impl Redactor {
                     scratch.armed[c] = true;
                 }
                 if let Some(offset) = trigger.sql_values {
-                    scratch.sql_keywords.push(start + offset);
+                    scratch.sql_keywords.push((start, start + offset));
                 }
                 if trigger.pair_list {
                     scratch.pair_lists.push(start);
@@ -1407,7 +1408,7 @@ impl Redactor {
         // Last statement first, the spans re-merged after each: an earlier statement's rows,
         // read to the end of the text when a quote is left open, then see a later one's values
         // as the placeholders they will be, as a second pass over the output does.
-        for &keyword in scratch.sql_keywords.iter().rev() {
+        for &(_, keyword) in scratch.sql_keywords.iter().rev() {
             crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
             let taken = &scratch.spans;
             crate::sql::values_hits(
@@ -1457,9 +1458,14 @@ impl Redactor {
     ) {
         crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
         let taken = crate::scan::Taken(&scratch.spans);
-        // A `VALUES` inside another rule's span is a placeholder's on a second pass.
+        // A keyword another rule's span overlaps is a placeholder's on a second pass: `VALUES`
+        // taken as a value, or the `)` of `) values` as a call's (`token: Some( ) values`).
         let rows = scratch.sql_keywords.iter().copied();
-        let rows = rows.filter(|&keyword| taken.end_at(keyword).is_none());
+        let rows = rows
+            .filter(|&(start, values)| {
+                !taken.overlaps(start, values + crate::sql::VALUES_KEYWORD.len())
+            })
+            .map(|(_, values)| values);
         let binds = scratch.binds.iter().map(|bind| bind.start);
         let Some(statement) = rows.chain(binds).min() else {
             return;

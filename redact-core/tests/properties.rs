@@ -520,6 +520,10 @@ fn idempotent_on_found_cases() {
         // A number's placeholder is written quoted (`"cvv":123, [` became `"cvv":"[..]", [`):
         // the list after it read as the call's next argument on the second pass only.
         "Executing (default): UPDATE t SET ssn = $1; \" \"cvv\":123, [(b'cookie', b'sid=1'),  ",
+        // The `)` of `) values` inside a value (`Some( )`): the statement began there on the
+        // first pass only, and the list before the parameters was read on the second.
+        "token: Some( ) values (?,  [(b'cookie', b'sid=1'),   WHERE `users`.`password` = ? AND \
+         ssn = $1 ",
     ] {
         assert_idempotent(input.as_bytes());
     }
