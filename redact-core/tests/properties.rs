@@ -524,6 +524,10 @@ fn idempotent_on_found_cases() {
         // first pass only, and the list before the parameters was read on the second.
         "token: Some( ) values (?,  [(b'cookie', b'sid=1'),   WHERE `users`.`password` = ? AND \
          ssn = $1 ",
+        // A tuple after a quote and a comma further on in the statement, read as the call's
+        // next argument: its quoted value's placeholder moved the quotes a row is read by.
+        "Executing (default): UPDATE t SET ssn = $1; \" INSERT INTO t (first_name, ssn) VALUES ( \
+         DE89 | ', (' ('Ann', '536228011') ",
     ] {
         assert_idempotent(input.as_bytes());
     }
