@@ -306,13 +306,16 @@ pub(crate) fn list_before_hits(
         return false;
     };
     // Closed, as a list printed whole before the statement is: a list left open runs into
-    // the statement, whose words would read as values.
+    // the statement, whose words would read as values. And holding no positional parameter,
+    // which the statement's were counted with (`["Ann", (?, ..) .. password = ?`).
     let from = hits.len();
-    let closed = list_hits(hay, taken, open, unbound, hits);
-    if !closed {
+    let read = list_hits(hay, taken, open, unbound, hits).filter(|&end| {
+        !(open..end).any(|i| is_positional_parameter(hay, i) && taken.end_at(i).is_none())
+    });
+    if read.is_none() {
         hits.truncate(from);
     }
-    closed
+    read.is_some()
 }
 
 /// Whether a positional bind parameter, a `?` or `%s` alone (`= ?`, `(%s, %s)`), is at `i`.
@@ -359,15 +362,15 @@ pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
 }
 
 /// Adds a hit for each value of the parameter list that opens at `open` that `bound` names by
-/// index. Strings go by their contents, other values whole. Returns whether the list closes
-/// (`]`, or a tuple's `)`) after its last value.
+/// index. Strings go by their contents, other values whole. Returns where the list ends, when
+/// it closes (`]`, or a tuple's `)`) after its last value.
 pub(crate) fn list_hits(
     hay: &[u8],
     taken: &Taken<'_>,
     open: usize,
     bound: &[(usize, RuleId)],
     hits: &mut Vec<Hit>,
-) -> bool {
+) -> Option<usize> {
     let mut pos = open + 1;
     let mut index = 0;
     loop {
@@ -376,7 +379,7 @@ pub(crate) fn list_hits(
         let value = match (hay.get(pos), taken.end_at(pos)) {
             (Some(b'\'' | b'"' | b'\\'), None) => read_value(hay, taken, pos),
             (Some(_), _) => list_token(hay, taken, pos),
-            (None, _) => return false,
+            (None, _) => return None,
         };
         let (start, end) = value.content;
         if let Some(&(_, rule)) = bound.iter().find(|&&(i, _)| i == index) {
@@ -395,7 +398,10 @@ pub(crate) fn list_hits(
                 pos += 1;
                 index += 1;
             }
-            other => return matches!(other, Some(b']' | b')')),
+            Some(closer) if closer == if hay[open] == b'(' { b')' } else { b']' } => {
+                return Some(pos + 1);
+            }
+            _ => return None,
         }
     }
 }

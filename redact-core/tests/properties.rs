@@ -528,6 +528,9 @@ fn idempotent_on_found_cases() {
         // next argument: its quoted value's placeholder moved the quotes a row is read by.
         "Executing (default): UPDATE t SET ssn = $1; \" INSERT INTO t (first_name, ssn) VALUES ( \
          DE89 | ', (' ('Ann', '536228011') ",
+        // A list before its statement holding a positional parameter, counted with the
+        // statement's, and closed by a `)` that was not its own.
+        " -- PARAMETERS: [\"Ann\", (?, $2) password = ?' ",
     ] {
         assert_idempotent(input.as_bytes());
     }
