@@ -2507,28 +2507,31 @@ const MAX_PARTLY_MASKED: usize = 32;
 
 /// A value the program that logged it masked but for a few characters, as payment and
 /// identity services log what they hold: the last four (`************1111`, `***-**-6789`,
-/// `XXXX-XXXX-XXXX-1111`), or, digits only, a card's first six and last four, which PCI DSS
-/// lets be shown (`411111******1111`). At least four mask bytes (`*`, `#`, `X`, `x`), and
-/// nothing but them, separators and the characters shown.
+/// `XXXX-XXXX-XXXX-1111`), or a card's first six digits and last four, which PCI DSS lets be
+/// shown (`411111******1111`). At least four mask bytes (`*`, `#`, `X`, `x`; six after six
+/// digits), and nothing but them, separators (`-`, blanks, `/`) and the characters shown.
 #[cold]
 fn is_partly_masked(value: &[u8]) -> bool {
     if value.len() > MAX_PARTLY_MASKED {
         return false;
     }
-    let (mut masks, mut shown, mut digits_only) = (0, 0, true);
+    // What is shown stands at the ends, in one run each: a value with more after its mask
+    // (`XXXX- - 192.168.0.1`) is no masked number, and a rule may take that part, which would
+    // leave a stand-in on one pass and none on the next. (`.` separates no masked groups for
+    // the same reason: an IP address's.)
+    let (mut leading_digits, mut masks, mut trailing) = (0, 0, 0);
     for &b in value {
         match b {
-            b'*' | b'#' | b'X' | b'x' => masks += 1,
-            b'-' | b' ' | b'.' | b'/' => {}
-            b'0'..=b'9' => shown += 1,
-            b'a'..=b'z' | b'A'..=b'Z' => {
-                shown += 1;
-                digits_only = false;
-            }
+            b'*' | b'#' | b'X' | b'x' if trailing == 0 => masks += 1,
+            b'-' | b' ' | b'/' => {}
+            b'0'..=b'9' if masks == 0 => leading_digits += 1,
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' if masks > 0 => trailing += 1,
             _ => return false,
         }
     }
-    masks >= 4 && (shown <= 4 || (digits_only && masks >= 6 && shown <= 10))
+    let last_four = leading_digits == 0 && masks >= 4 && trailing <= 4;
+    let first_six_last_four = leading_digits == 6 && masks >= 6 && trailing <= 4;
+    last_four || first_six_last_four
 }
 
 fn is_masked_or_template(value: &[u8]) -> bool {

@@ -531,6 +531,9 @@ fn idempotent_on_found_cases() {
         // A list before its statement holding a positional parameter, counted with the
         // statement's, and closed by a `)` that was not its own.
         " -- PARAMETERS: [\"Ann\", (?, $2) password = ?' ",
+        // A value read as masked but for what it shows, an IP address among that, which the
+        // scanner took: a stand-in on the first pass, and not on the second.
+        "Map(password ->  - name: DB_PASSWORD\\n  value:  XXXX-XXXX-XXXX- - 192.168.0.1 ",
     ] {
         assert_idempotent(input.as_bytes());
     }
