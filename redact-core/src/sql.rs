@@ -136,7 +136,7 @@ fn read_rows(
 /// next positional one, counted in `positional`), `$2` (PostgreSQL's, numbered from 1).
 fn bind_parameter(value: &[u8], positional: &mut usize) -> Option<usize> {
     match value {
-        b"?" | b"%s" => {
+        _ if positional_parameter_len(value) == Some(value.len()) => {
             *positional += 1;
             Some(*positional - 1)
         }
@@ -267,9 +267,7 @@ pub(crate) fn bound_value_hit(
     let window_end = hay.len().min(bind.end + MAX_STATEMENT_REST);
     let named_list = memchr::memchr2_iter(b'[', b'(', &hay[bind.end..window_end])
         .map(|i| bind.end + i)
-        .filter(|&open| {
-            taken.end_at(open).is_none() && keyvalue::placeholder_starting_at(hay, open).is_none()
-        })
+        .filter(|&open| may_open_a_list(hay, taken, open))
         .find(|&open| {
             let lead_start = open.saturating_sub(MAX_LIST_NAME_GAP).max(bind.end);
             // As the call's next argument only a `[`: the rest of the statement may hold
@@ -287,6 +285,12 @@ pub(crate) fn bound_value_hit(
     }
 }
 
+/// Whether the bracket at `open` may open a parameter list: not inside another rule's span, nor
+/// a placeholder's own `[` (a span's on a first pass).
+fn may_open_a_list(hay: &[u8], taken: &Taken<'_>, open: usize) -> bool {
+    taken.end_at(open).is_none() && keyvalue::placeholder_starting_at(hay, open).is_none()
+}
+
 /// Adds a hit for each value bound to `unbound` (bind parameters by index, and their rules) in
 /// a parameter list printed before the statement, which starts at or after `statement`: knex
 /// prints its query object with the list first (`{ method: 'insert', bindings: [ 'Ada',
@@ -301,9 +305,7 @@ pub(crate) fn list_before_hits(
     hits: &mut Vec<Hit>,
 ) -> bool {
     let named_list = memchr::memchr_iter(b'[', &hay[..statement])
-        .filter(|&open| {
-            taken.end_at(open).is_none() && keyvalue::placeholder_starting_at(hay, open).is_none()
-        })
+        .filter(|&open| may_open_a_list(hay, taken, open))
         .find(|&open| names_parameters(hay, taken, open.saturating_sub(MAX_LIST_NAME_GAP), open));
     let Some(open) = named_list else {
         return false;
@@ -321,12 +323,20 @@ pub(crate) fn list_before_hits(
     read.is_some()
 }
 
+/// The length of the positional bind parameter that `rest` opens with, if it opens with one:
+/// `?`, or Python DB-API's `%s`. Whether it stands alone is the caller's to check.
+fn positional_parameter_len(rest: &[u8]) -> Option<usize> {
+    match rest {
+        [b'?', ..] => Some(1),
+        [b'%', b's', ..] => Some(2),
+        _ => None,
+    }
+}
+
 /// Whether a positional bind parameter, a `?` or `%s` alone (`= ?`, `(%s, %s)`), is at `i`.
 fn is_positional_parameter(hay: &[u8], i: usize) -> bool {
-    let len = match hay[i] {
-        b'?' => 1,
-        b'%' if hay.get(i + 1) == Some(&b's') => 2,
-        _ => return false,
+    let Some(len) = positional_parameter_len(&hay[i..]) else {
+        return false;
     };
     (i == 0 || matches!(hay[i - 1], b' ' | b'\t' | b'(' | b',' | b'='))
         && ends_a_parameter(hay.get(i + len).copied())
@@ -343,21 +353,18 @@ fn ends_a_parameter(next: Option<u8>) -> bool {
     })
 }
 
-/// The end of the bind parameter (`?`, `$2`) that starts at `pos`, if one does: not one when a
+/// The end of the bind parameter (`?`, `%s`, `$2`) that starts at `pos`, if one does: not one when a
 /// number follows it after blanks (`$1 (415) 555-2671`), which a scanner may read from inside
 /// it, and which may be a value written after a `$`.
 pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
-    let end = match hay.get(pos)? {
-        b'?' => pos + 1,
-        b'%' if hay.get(pos + 1) == Some(&b's') => pos + 2,
-        b'$' => {
-            let digits = hay[pos + 1..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .count();
+    let rest = hay.get(pos..)?;
+    let end = match positional_parameter_len(rest) {
+        Some(len) => pos + len,
+        None if rest.first() == Some(&b'$') => {
+            let digits = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
             (digits > 0).then_some(pos + 1 + digits)?
         }
-        _ => return None,
+        None => return None,
     };
     let next = hay[end..].iter().find(|b| !matches!(b, b' ' | b'\t'));
     let number_follows = next.is_some_and(|&b| b.is_ascii_digit() || b == b'(' || b == b'+');
