@@ -286,6 +286,8 @@ pub struct Scratch {
     /// The spans (sorted and merged) that the last round over the text being scanned found, for
     /// the next round to read as placeholders (see [`Redactor::scan_text`]).
     late: Vec<(usize, usize)>,
+    /// This round's spans alone (sorted and merged), where `spans` holds the last round's too.
+    round_spans: Vec<(usize, usize)>,
     /// The hits of the round before the last over the text being scanned: kept as well when
     /// the rounds never settle (see [`Redactor::scan_text`]).
     previous_round: Vec<Hit>,
@@ -987,6 +989,7 @@ impl Redactor {
             binds: Vec::new(),
             unbound: Vec::new(),
             late: Vec::new(),
+            round_spans: Vec::new(),
             previous_round: Vec::new(),
         }
     }
@@ -1336,7 +1339,9 @@ impl Redactor {
             // After SQL rows: a raw quote ends a value quoted with `\u0022`, unless a span
             // covers it (`VALUES (8"cvv":3)` is a placeholder on a second pass). Before bound
             // parameters: a `?` inside such a value counts as no positional parameter then.
-            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+            // With the last round's spans too: a raw quote inside a bound value (read after
+            // this) is a placeholder's on a second pass, and ends no value there.
+            self.merge_with_last_round(first, scratch);
             crate::unicode_quoted::value_hits(
                 &self.fields,
                 &mut scratch.key_cache,
@@ -1387,17 +1392,23 @@ impl Redactor {
     /// a second pass read the text where the first did not.
     #[cold]
     fn pending_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
-        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
-        if !scratch.late.is_empty() {
-            // The spans that rules read after this one found in the last round.
-            scratch.spans.extend_from_slice(&scratch.late);
-            crate::scan::sort_and_merge(&mut scratch.spans);
-        }
+        self.merge_with_last_round(first, scratch);
         let taken = crate::scan::Taken(&scratch.spans);
         for pending in &scratch.pending {
             if let Some(hit) = keyvalue::element_text_among(hay, pending, &taken) {
                 scratch.hits.push(hit);
             }
+        }
+    }
+
+    /// Writes to `scratch.spans` the spans found so far this round (`hits[first..]`) and those
+    /// the last round found (`scratch.late`), for a reader that reads the text's structure
+    /// (quotes, brackets) as it will look once the readers after it have taken their spans.
+    fn merge_with_last_round(&self, first: usize, scratch: &mut Scratch) {
+        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+        if !scratch.late.is_empty() {
+            scratch.spans.extend_from_slice(&scratch.late);
+            crate::scan::sort_and_merge(&mut scratch.spans);
         }
     }
 
@@ -1407,16 +1418,20 @@ impl Redactor {
     fn sql_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
         // Last statement first, the spans re-merged after each: an earlier statement's rows,
         // read to the end of the text when a quote is left open, then see a later one's values
-        // as the placeholders they will be, as a second pass over the output does.
-        for &(_, keyword) in scratch.sql_keywords.iter().rev() {
-            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
-            let taken = &scratch.spans;
+        // as the placeholders they will be, as a second pass over the output does. With the
+        // last round's spans too: a bound value read after the rows may hold a bracket that
+        // a row's value would otherwise be read to close.
+        for i in (0..scratch.sql_keywords.len()).rev() {
+            let (_, keyword) = scratch.sql_keywords[i];
+            self.merge_with_last_round(first, scratch);
+            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.round_spans);
             crate::sql::values_hits(
                 &self.fields,
                 &mut scratch.key_cache,
                 hay,
                 keyword,
-                &crate::scan::Taken(taken),
+                &crate::scan::Taken(&scratch.spans),
+                &crate::scan::Taken(&scratch.round_spans),
                 &mut scratch.hits,
                 &mut scratch.unbound,
             );

@@ -201,9 +201,11 @@ impl Walker<'_, '_> {
         if let Some(list) = self.parameter_list(open) {
             crate::scan::merge_spans(&scratch.hits, &mut scratch.spans);
             let first = scratch.hits.len();
+            let taken = crate::scan::Taken(&scratch.spans);
             sql::list_hits(
                 self.hay,
-                &crate::scan::Taken(&scratch.spans),
+                &taken,
+                &taken,
                 list,
                 &scratch.unbound[from..],
                 &mut scratch.hits,

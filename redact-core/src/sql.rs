@@ -31,12 +31,18 @@ const MAX_COLUMN_LIST: usize = 2048;
 /// value bound to it is redacted in the parameter list an ORM prints after the statement
 /// (TypeORM's `-- PARAMETERS: ["Ada","hunter2"]`, Sequelize's `{"bind":[...]}`); with no list
 /// after it, its index and rule go to `unbound` (see [`bound_value_hit`]).
+///
+/// The rows' structure (quotes, brackets, commas) is read through `taken`, which may hold the
+/// last round's spans as well as this one's (see `Redactor::scan_text`); whether a value is a
+/// span alone, and so a placeholder and no data, through `this_round`'s.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn values_hits(
     table: &FieldTable,
     cache: &mut KeyCache,
     hay: &[u8],
     keyword: usize,
     taken: &Taken<'_>,
+    this_round: &Taken<'_>,
     hits: &mut Vec<Hit>,
     unbound: &mut Vec<(usize, RuleId)>,
 ) {
@@ -54,12 +60,13 @@ pub(crate) fn values_hits(
     let rows_end = read_rows(
         hay,
         taken,
+        this_round,
         keyword + VALUES_KEYWORD.len(),
         &columns,
         hits,
         &mut bound,
     );
-    if !bound.is_empty() && !bound_value_hits(hay, taken, rows_end, &bound, hits) {
+    if !bound.is_empty() && !bound_value_hits(hay, taken, this_round, rows_end, &bound, hits) {
         unbound.extend_from_slice(&bound);
     }
 }
@@ -70,6 +77,7 @@ pub(crate) fn values_hits(
 fn read_rows(
     hay: &[u8],
     taken: &Taken<'_>,
+    this_round: &Taken<'_>,
     mut pos: usize,
     columns: &[Option<FieldTarget>],
     hits: &mut Vec<Hit>,
@@ -99,7 +107,7 @@ fn read_rows(
                 // next reading, which is data; one that is only a taken span reads as a
                 // placeholder alone, which is not.
                 let is_data = if value.opaque {
-                    taken.end_at(start) != Some(end)
+                    this_round.end_at(start) != Some(end)
                 } else {
                     !is_not_data(&hay[start..end], value.quoted)
                 };
@@ -161,6 +169,7 @@ const MAX_PARAMETERS_GAP: usize = 64;
 fn bound_value_hits(
     hay: &[u8],
     taken: &Taken<'_>,
+    this_round: &Taken<'_>,
     from: usize,
     bound: &[(usize, RuleId)],
     hits: &mut Vec<Hit>,
@@ -176,7 +185,7 @@ fn bound_value_hits(
             || is_next_argument(hay, taken, from, from + open)
             || names_parameters(hay, taken, from, from + open));
     if is_list {
-        list_hits(hay, taken, from + open, bound, hits);
+        list_hits(hay, taken, this_round, from + open, bound, hits);
     }
     is_list
 }
@@ -278,7 +287,7 @@ pub(crate) fn bound_value_hit(
         });
     match named_list {
         Some(open) => {
-            list_hits(hay, taken, open, &[(index, bind.rule)], hits);
+            list_hits(hay, taken, taken, open, &[(index, bind.rule)], hits);
             None
         }
         None => Some(index),
@@ -314,7 +323,7 @@ pub(crate) fn list_before_hits(
     // the statement, whose words would read as values. And holding no positional parameter,
     // which the statement's were counted with (`["Ann", (?, ..) .. password = ?`).
     let from = hits.len();
-    let read = list_hits(hay, taken, open, unbound, hits).filter(|&end| {
+    let read = list_hits(hay, taken, taken, open, unbound, hits).filter(|&end| {
         !(open..end).any(|i| is_positional_parameter(hay, i) && taken.end_at(i).is_none())
     });
     if read.is_none() {
@@ -353,30 +362,37 @@ fn ends_a_parameter(next: Option<u8>) -> bool {
     })
 }
 
-/// The end of the bind parameter (`?`, `%s`, `$2`) that starts at `pos`, if one does: not one when a
-/// number follows it after blanks (`$1 (415) 555-2671`), which a scanner may read from inside
-/// it, and which may be a value written after a `$`.
+/// The end of the bind parameter (`?`, `%s`, `$2`) that starts at `pos`, if one does. A `$2` is
+/// none when a number follows it after blanks (`$1 (415) 555-2671`), which a scanner may read
+/// from inside it, and which may be a value written after a `$`. A `?` or `%s` is one whatever
+/// follows: whether a number does may change once a scanner's span there is a placeholder
+/// (`= %s 4111 1111 ..`), and a second pass would then read a bind the first did not.
 pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
     let rest = hay.get(pos..)?;
     let end = match positional_parameter_len(rest) {
         Some(len) => pos + len,
         None if rest.first() == Some(&b'$') => {
             let digits = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
-            (digits > 0).then_some(pos + 1 + digits)?
+            let end = (digits > 0).then_some(pos + 1 + digits)?;
+            let next = hay[end..].iter().find(|b| !matches!(b, b' ' | b'\t'));
+            if next.is_some_and(|&b| b.is_ascii_digit() || b == b'(' || b == b'+') {
+                return None;
+            }
+            end
         }
         None => return None,
     };
-    let next = hay[end..].iter().find(|b| !matches!(b, b' ' | b'\t'));
-    let number_follows = next.is_some_and(|&b| b.is_ascii_digit() || b == b'(' || b == b'+');
-    (ends_a_parameter(hay.get(end).copied()) && !number_follows).then_some(end)
+    ends_a_parameter(hay.get(end).copied()).then_some(end)
 }
 
 /// Adds a hit for each value of the parameter list that opens at `open` that `bound` names by
 /// index. Strings go by their contents, other values whole. Returns where the list ends, when
-/// it closes (`]`, or a tuple's `)`) after its last value.
+/// it closes (`]`, or a tuple's `)`) after its last value. Its structure is read through
+/// `taken`, and whether a value is a span alone through `this_round` (as in [`values_hits`]).
 pub(crate) fn list_hits(
     hay: &[u8],
     taken: &Taken<'_>,
+    this_round: &Taken<'_>,
     open: usize,
     bound: &[(usize, RuleId)],
     hits: &mut Vec<Hit>,
@@ -395,7 +411,7 @@ pub(crate) fn list_hits(
         let (start, end) = value.content;
         if let Some(&(_, rule)) = bound.iter().find(|&&(i, _)| i == index) {
             let is_data = if value.opaque {
-                taken.end_at(start) != Some(end)
+                this_round.end_at(start) != Some(end)
             } else {
                 !keyvalue::is_stand_in(&hay[start..end]) && !is_literal(&hay[start..end])
             };
@@ -739,6 +755,7 @@ mod tests {
             sql.as_bytes(),
             keyword,
             &Taken(&[]),
+            &Taken(&[]),
             &mut hits,
             &mut Vec::new(),
         );
@@ -827,6 +844,7 @@ mod tests {
                 sql.as_bytes(),
                 keyword,
                 &Taken(taken),
+                &Taken(taken),
                 &mut hits,
                 &mut Vec::new(),
             );
@@ -882,6 +900,7 @@ mod tests {
             sql.as_bytes(),
             sql.find(VALUES_KEYWORD).unwrap(),
             &Taken(&[]),
+            &Taken(&[]),
             &mut Vec::new(),
             &mut unbound,
         );
@@ -898,6 +917,7 @@ mod tests {
             &mut cache,
             listed.as_bytes(),
             keyword,
+            &taken,
             &taken,
             &mut hits,
             &mut unbound,

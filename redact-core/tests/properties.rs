@@ -534,6 +534,28 @@ fn idempotent_on_found_cases() {
         // A value read as masked but for what it shows, an IP address among that, which the
         // scanner took: a stand-in on the first pass, and not on the second.
         "Map(password ->  - name: DB_PASSWORD\\n  value:  XXXX-XXXX-XXXX- - 192.168.0.1 ",
+        // A raw quote inside a bound value (`' {"name"..`, read after the `\u0022` reader)
+        // ended a value quoted with `\u0022` on the first pass; on the second it was inside
+        // the bound value's placeholder, and the value ran on to its own closing quote.
+        "{\\u0022password\\u0022:\\u0022  WHERE `users`.`password` = ? AND ssn = $1 { method: \
+         'insert', bindings: [ ' {\"name\":\"DB_PASSWORD\",\"value\": ('Ann', '536228011') \
+         {\\u0022password\\u0022:\\u0022  ",
+        // A `%s` with a number after it was no bind on the first pass; on the second the
+        // number was a card's placeholder, and the list after it gave the bound value.
+        "\"Name\":\"ssn\"  = %s  4111 1111 1111 1111 password=hunter2! { method: 'insert', \
+         bindings: [ ' ",
+        // The same reader's, with `\\\u0022`: a span ending between its backslashes left a
+        // quote on the second pass that was an escaped one on the first.
+        "{\\u0022password\\u0022:\\u0022 last_name: van -----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n\
+         -----END PRIVATE KEY-----  INSERT INTO t (first_name, ssn) VALUES ( AKIAABCDEFGHIJKLMNOP \
+         address: 221B Baker St, London NW1 6XE [REDACTED:email] Authorization: Basic \
+         dXNlcjpwYXNz April  ann%40example.com  \\\\\\u0022 ",
+        // A row's value holding a bound value's `(` (read after the rows): on the second pass
+        // the `(` was inside a placeholder, and the row's `)` closed the value's `[` instead,
+        // so the next value (`"data"`) was read as the `ssn` column's.
+        " WHERE `users`.`password` = ? AND ssn = $1 INSERT INTO t (first_name, ssn) VALUES ( \
+         [(b'cookie', b'sid=1'),  \"data\":\"eyJzc24iOiI1MzYtMjItODAxMSJ9\" { text: 'UPDATE t SET \
+         ssn = $1', values: [  ",
     ] {
         assert_idempotent(input.as_bytes());
     }
