@@ -1359,12 +1359,14 @@ impl Redactor {
         // A bracket in a span taken this late is a placeholder's on a second pass, and the key
         // readers before may have read it as a printed object's, opening (`VALUES ('Ann M(',
         // ..); dob: ..`) or closing (a bound value `)` before `") user.dob= ..`): the text is
-        // read again with this round's spans as placeholders.
+        // read again with this round's spans as placeholders. So too for a quote, a `,` or a
+        // `;` in such a span: the late readers read strings and lists by them (a string after
+        // Sequelize's `; ` that a later value's span closed, `"a {..} '  --token=" `).
         !scratch.pending.is_empty()
             || scratch.hits[late_from..].iter().any(|hit| {
                 hay[hit.start..hit.end]
                     .iter()
-                    .any(|b| b"({[)}]".contains(b))
+                    .any(|b| b"({[)}]\"',;".contains(b))
             })
     }
 
@@ -1447,13 +1449,20 @@ impl Redactor {
     #[cold]
     fn bound_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
         let mut merged_to = None;
-        for bind in &scratch.binds {
+        for i in 0..scratch.binds.len() {
             if merged_to != Some(scratch.hits.len()) {
-                crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+                self.merge_with_last_round(first, scratch);
+                crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.round_spans);
                 merged_to = Some(scratch.hits.len());
             }
-            let taken = crate::scan::Taken(&scratch.spans);
-            if let Some(index) = crate::sql::bound_value_hit(hay, &taken, bind, &mut scratch.hits) {
+            let bind = scratch.binds[i];
+            if let Some(index) = crate::sql::bound_value_hit(
+                hay,
+                &crate::scan::Taken(&scratch.spans),
+                &crate::scan::Taken(&scratch.round_spans),
+                &bind,
+                &mut scratch.hits,
+            ) {
                 scratch.unbound.push((index, bind.rule));
             }
         }

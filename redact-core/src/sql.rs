@@ -29,7 +29,8 @@ const MAX_COLUMN_LIST: usize = 2048;
 /// cut short (a truncated log line) still gives the values it has, and an unclosed string runs
 /// to the end of `hay`. Where a classified column's value is a bind parameter (`?`, `$2`), the
 /// value bound to it is redacted in the parameter list an ORM prints after the statement
-/// (TypeORM's `-- PARAMETERS: ["Ada","hunter2"]`, Sequelize's `{"bind":[...]}`); with no list
+/// (TypeORM's `-- PARAMETERS: ["Ada","hunter2"]`, Sequelize's `{"bind":[...]}`, or with its
+/// `logQueryParameters` the values after the statement's `;`); with no list
 /// after it, its index and rule go to `unbound` (see [`bound_value_hit`]).
 ///
 /// The rows' structure (quotes, brackets, commas) is read through `taken`, which may hold the
@@ -66,7 +67,10 @@ pub(crate) fn values_hits(
         hits,
         &mut bound,
     );
-    if !bound.is_empty() && !bound_value_hits(hay, taken, this_round, rows_end, &bound, hits) {
+    if !bound.is_empty()
+        && !bound_value_hits(hay, taken, this_round, rows_end, &bound, hits)
+        && !trailing_values_hits(hay, taken, this_round, rows_end, &bound, hits)
+    {
         unbound.extend_from_slice(&bound);
     }
 }
@@ -190,6 +194,70 @@ fn bound_value_hits(
     is_list
 }
 
+/// What opens a Sequelize query log line (`Executing (default): ..`, or the connection's id).
+const SEQUELIZE_PREFIX: &[u8] = b"Executing (";
+
+/// Adds a hit for each value that `bound` names in Sequelize's parameter values after a
+/// statement that goes on from `from`: with `logQueryParameters`, Sequelize prints them after
+/// the statement's `;` and a blank, each JSON-encoded, joined by `, `, with no brackets, to the
+/// end of the line (`Executing (default): SELECT .. WHERE "password" = $1; "hunter2", 7`).
+/// Only in such a line, from the statement's own `;` (the first outside other rules' spans),
+/// when a JSON value opens the list and the list runs to the end of the line. Returns whether
+/// there is such a list.
+fn trailing_values_hits(
+    hay: &[u8],
+    taken: &Taken<'_>,
+    this_round: &Taken<'_>,
+    from: usize,
+    bound: &[(usize, RuleId)],
+    hits: &mut Vec<Hit>,
+) -> bool {
+    // The line's opening, where no other rule's span holds it (a placeholder's on a second
+    // pass).
+    let line_start = memchr::memrchr(b'\n', &hay[..from]).map_or(0, |i| i + 1);
+    let in_sequelize_line = memchr::memmem::find_iter(&hay[line_start..from], SEQUELIZE_PREFIX)
+        .map(|i| line_start + i)
+        .any(|prefix| !taken.overlaps(prefix, prefix + SEQUELIZE_PREFIX.len()));
+    if !in_sequelize_line {
+        return false;
+    }
+    let window_end = hay.len().min(from + MAX_STATEMENT_REST);
+    let Some(semicolon) = memchr::memchr_iter(b';', &hay[from..window_end])
+        .map(|i| from + i)
+        .find(|&i| taken.end_at(i).is_none())
+    else {
+        return false;
+    };
+    if taken.byte(hay, semicolon + 1) != Some(b' ')
+        || !opens_a_json_value(hay, taken, semicolon + 2)
+    {
+        return false;
+    }
+    let found_from = hits.len();
+    let read = list_hits(hay, taken, this_round, semicolon, bound, hits);
+    if read.is_none() {
+        hits.truncate(found_from);
+    }
+    read.is_some()
+}
+
+/// Whether a JSON value (or what a first pass left of one: a placeholder, a span another rule
+/// took) opens at `pos`: a string, a number, `null`, `true` or `false`. Not an object or an
+/// array, and not prose (`; retrying`).
+fn opens_a_json_value(hay: &[u8], taken: &Taken<'_>, pos: usize) -> bool {
+    if taken.end_at(pos).is_some() || keyvalue::placeholder_starting_at(hay, pos).is_some() {
+        return true;
+    }
+    match &hay[pos.min(hay.len())..] {
+        // A string, escaped too when the line is a JSON record's string (`; \"Ann\"`).
+        [b'"' | b'0'..=b'9', ..] | [b'-', b'0'..=b'9', ..] | [b'\\', b'"', ..] => true,
+        rest => [&b"null"[..], b"true", b"false"].iter().any(|word| {
+            rest.starts_with(word)
+                && matches!(rest.get(word.len()), None | Some(b',' | b'\n' | b'\r'))
+        }),
+    }
+}
+
 /// The words that name a list of the values bound to a statement's parameters, lower case:
 /// TypeORM's `PARAMETERS`, knex's `bindings`, Sequelize's `bind`, node-postgres' and mysql2's
 /// `values`, `params`, and `args` (Go's database tracers, Django's `args=(..)`).
@@ -266,6 +334,7 @@ const MAX_LIST_NAME_GAP: usize = 24;
 pub(crate) fn bound_value_hit(
     hay: &[u8],
     taken: &Taken<'_>,
+    this_round: &Taken<'_>,
     bind: &Hit,
     hits: &mut Vec<Hit>,
 ) -> Option<usize> {
@@ -273,6 +342,18 @@ pub(crate) fn bound_value_hit(
         .filter(|&i| is_positional_parameter(hay, i) && taken.end_at(i).is_none())
         .count();
     let index = bind_parameter(&hay[bind.start..bind.end], &mut positional)?;
+    // Sequelize's values first: they end the line, and a named list further on would be
+    // another statement's.
+    if trailing_values_hits(
+        hay,
+        taken,
+        this_round,
+        bind.end,
+        &[(index, bind.rule)],
+        hits,
+    ) {
+        return None;
+    }
     let window_end = hay.len().min(bind.end + MAX_STATEMENT_REST);
     let named_list = memchr::memchr2_iter(b'[', b'(', &hay[bind.end..window_end])
         .map(|i| bind.end + i)
@@ -287,7 +368,7 @@ pub(crate) fn bound_value_hit(
         });
     match named_list {
         Some(open) => {
-            list_hits(hay, taken, taken, open, &[(index, bind.rule)], hits);
+            list_hits(hay, taken, this_round, open, &[(index, bind.rule)], hits);
             None
         }
         None => Some(index),
@@ -387,7 +468,8 @@ pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
 
 /// Adds a hit for each value of the parameter list that opens at `open` that `bound` names by
 /// index. Strings go by their contents, other values whole. Returns where the list ends, when
-/// it closes (`]`, or a tuple's `)`) after its last value. Its structure is read through
+/// it closes (`]`, a tuple's `)`, or for Sequelize's values after a `;` the end of the line)
+/// after its last value. Its structure is read through
 /// `taken`, and whether a value is a span alone through `this_round` (as in [`values_hits`]).
 pub(crate) fn list_hits(
     hay: &[u8],
@@ -397,11 +479,20 @@ pub(crate) fn list_hits(
     bound: &[(usize, RuleId)],
     hits: &mut Vec<Hit>,
 ) -> Option<usize> {
-    let closer = if hay[open] == b'(' { b')' } else { b']' };
+    // Sequelize's values after a `;` close at the end of the line.
+    let closer = match hay[open] {
+        b'(' => Some(b')'),
+        b'[' => Some(b']'),
+        _ => None,
+    };
     let mut pos = open + 1;
     let mut index = 0;
     loop {
-        pos = skip_space(hay, taken, pos);
+        pos = if closer.is_some() {
+            skip_space(hay, taken, pos)
+        } else {
+            skip_blanks(hay, taken, pos)
+        };
         // A value another rule took reads as its placeholder will: a token.
         let value = match (hay.get(pos), taken.end_at(pos)) {
             (Some(b'\'' | b'"' | b'\\'), None) => read_value(hay, taken, pos),
@@ -419,13 +510,19 @@ pub(crate) fn list_hits(
                 hits.push(Hit::new(start, end, rule));
             }
         }
-        pos = skip_space(hay, taken, value.end);
-        match taken.byte(hay, pos) {
-            Some(b',') => {
+        pos = if closer.is_some() {
+            skip_space(hay, taken, value.end)
+        } else {
+            skip_blanks(hay, taken, value.end)
+        };
+        match (taken.byte(hay, pos), closer) {
+            (Some(b','), _) => {
                 pos += 1;
                 index += 1;
             }
-            Some(b) if b == closer => return Some(pos + 1),
+            (Some(b), Some(closer)) if b == closer => return Some(pos + 1),
+            (Some(b'\n' | b'\r'), None) => return Some(pos),
+            (None, None) if pos >= hay.len() => return Some(pos),
             _ => return None,
         }
     }
@@ -721,6 +818,14 @@ fn is_not_data(value: &[u8], quoted: bool) -> bool {
     let digits = value.strip_prefix(b"-").unwrap_or(value);
     !(digits.first().is_some_and(u8::is_ascii_digit)
         && digits.iter().all(|&b| b.is_ascii_digit() || b == b'.'))
+}
+
+/// Past the blanks (not line breaks) at `pos`.
+fn skip_blanks(hay: &[u8], taken: &Taken<'_>, mut pos: usize) -> usize {
+    while matches!(taken.byte(hay, pos), Some(b' ' | b'\t')) {
+        pos += 1;
+    }
+    pos
 }
 
 fn skip_space(hay: &[u8], taken: &Taken<'_>, mut pos: usize) -> usize {

@@ -556,6 +556,13 @@ fn idempotent_on_found_cases() {
         " WHERE `users`.`password` = ? AND ssn = $1 INSERT INTO t (first_name, ssn) VALUES ( \
          [(b'cookie', b'sid=1'),  \"data\":\"eyJzc24iOiI1MzYtMjItODAxMSJ9\" { text: 'UPDATE t SET \
          ssn = $1', values: [  ",
+        // Sequelize's values after the statement's `; `: a string there that a later value's
+        // span (read after the list) closed on the first pass, and on the second ran to the
+        // end of the line; and the line's opening taken as a value, with a second one after.
+        "Executing (default): UPDATE t SET ssn = $1; \" { method: 'insert', bindings: [ '  \
+         --token=\" ",
+        "password=hunter2! password=hunter2! user[password]= Executing (default): UPDATE t SET \
+         ssn = $1; \" Executing (default): UPDATE t SET ssn = $1; \" ",
     ] {
         assert_idempotent(input.as_bytes());
     }
