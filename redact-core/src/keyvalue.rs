@@ -277,8 +277,29 @@ impl FieldTable {
             .any(|a| digits.clone().any(|b| self.may_end_with(a, b)))
     }
 
-    /// The rule for a raw key as it appears in a record.
+    /// The rule for a raw key as it appears in a record. A key that classifies nothing as
+    /// written may be a classified one numbered: `password2` (a form's confirmation),
+    /// `address1`, `phone_2`, and SQLAlchemy's bind parameters (`{'ssn_1': '..'}`, the values
+    /// of `WHERE ssn = %(ssn_1)s`).
+    #[inline]
     pub(crate) fn classify(&self, raw_key: &[u8]) -> Option<FieldTarget> {
+        match self.classify_as_written(raw_key) {
+            None if raw_key.last().is_some_and(u8::is_ascii_digit) => {
+                self.classify_numbered(raw_key)
+            }
+            found => found,
+        }
+    }
+
+    /// [`FieldTable::classify`] for a key that ends in a digit and classifies nothing as
+    /// written: out of line, as few keys do.
+    #[cold]
+    #[inline(never)]
+    fn classify_numbered(&self, raw_key: &[u8]) -> Option<FieldTarget> {
+        self.classify_as_written(unnumbered(raw_key)?)
+    }
+
+    fn classify_as_written(&self, raw_key: &[u8]) -> Option<FieldTarget> {
         let pair = match raw_key {
             // The common case: a key ending in two letters or digits.
             [.., a, b] if !is_dropped(*a) && !is_dropped(*b) => {
@@ -640,6 +661,19 @@ impl Found<'_> {
             .unwrap_or_default();
         let values = self.hits.get(self.from..).unwrap_or_default();
         end_in(tokens).or_else(|| end_in(values))
+    }
+}
+
+/// `key` without the number it ends in: one digit, after a letter (`password2`, `address1`) or
+/// after a letter and a `_` or `-` (`ssn_1`, `phone-2`). A time's hours (`T10`) or a longer
+/// number (`x86_64`, `sha256`) are none of this.
+fn unnumbered(key: &[u8]) -> Option<&[u8]> {
+    match key {
+        [.., a, d] if a.is_ascii_alphabetic() && d.is_ascii_digit() => Some(&key[..key.len() - 1]),
+        [.., a, b'_' | b'-', d] if a.is_ascii_alphabetic() && d.is_ascii_digit() => {
+            Some(&key[..key.len() - 2])
+        }
+        _ => None,
     }
 }
 

@@ -130,6 +130,9 @@ const TOKENS: &[&str] = &[
     "{ method: 'insert', bindings: [ '",
     "', ('",
     " = %s ",
+    // Numbered keys (SQLAlchemy's bind parameters, a form's second field).
+    "{'ssn_1': '",
+    "\"password2\":\"",
     // Values masked but for the last four.
     "***-**-6789",
     "XXXX-XXXX-XXXX-",
