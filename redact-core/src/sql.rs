@@ -213,8 +213,10 @@ fn trailing_values_hits(
     hits: &mut Vec<Hit>,
 ) -> bool {
     // The line's opening, where no other rule's span holds it (a placeholder's on a second
-    // pass).
-    let line_start = memchr::memrchr(b'\n', &hay[..from]).map_or(0, |i| i + 1);
+    // pass); nor does a line break inside a span end the line before it.
+    let line_start = memchr::memrchr_iter(b'\n', &hay[..from])
+        .find(|&i| taken.end_at(i).is_none())
+        .map_or(0, |i| i + 1);
     let in_sequelize_line = memchr::memmem::find_iter(&hay[line_start..from], SEQUELIZE_PREFIX)
         .map(|i| line_start + i)
         .any(|prefix| !taken.overlaps(prefix, prefix + SEQUELIZE_PREFIX.len()));

@@ -566,6 +566,10 @@ fn idempotent_on_found_cases() {
          --token=\" ",
         "password=hunter2! password=hunter2! user[password]= Executing (default): UPDATE t SET \
          ssn = $1; \" Executing (default): UPDATE t SET ssn = $1; \" ",
+        // The same reader's: a line break inside another rule's value (a placeholder's on a
+        // second pass) began the line there, and the line's opening was before it.
+        "Executing (default): UPDATE t SET ssn = $1; \" 'SecretString': ' - name: API_TOKEN\n  \
+         value:  { key: 'X-Api-Key', value:  Executing (default): UPDATE t SET ssn = $1; \", ",
     ] {
         assert_idempotent(input.as_bytes());
     }
