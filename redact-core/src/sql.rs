@@ -328,11 +328,13 @@ const MAX_LIST_NAME_GAP: usize = 24;
 
 /// Adds a hit for the value bound to `bind`, a bind parameter (`?`, `$2`) that a key reader
 /// found as the value of a classified key in a statement (`WHERE password = ?`): in the
-/// parameter list that an ORM prints after the statement, named as such (knex's `bindings: [
-/// 'a', 'b' ]`, TypeORM's `-- PARAMETERS: ["a","b"]`). A `?` is counted among the positional
-/// parameters before it in `hay`. Where no such list follows, nothing is redacted here (the
-/// statement holds no value) and the parameter's index is returned: the list may be another
-/// member of the JSON object that holds the statement (`{"sql": "..", "bindings": [..]}`).
+/// parameter list that an ORM prints after the statement: Sequelize's values after its `;`
+/// ([`trailing_values_hits`]), or a list named as such (knex's `bindings: [ 'a', 'b' ]`,
+/// TypeORM's `-- PARAMETERS: ["a","b"]`). A `?` is counted among the positional parameters
+/// before it in `hay`. Where no such list follows, nothing is redacted here (the statement
+/// holds no value) and the parameter's index is returned: the list may be another member of
+/// the JSON object that holds the statement (`{"sql": "..", "bindings": [..]}`). Structure is
+/// read through `taken`, data through `this_round` (as in [`values_hits`]).
 pub(crate) fn bound_value_hit(
     hay: &[u8],
     taken: &Taken<'_>,
