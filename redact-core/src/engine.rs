@@ -306,6 +306,20 @@ impl Scratch {
     pub fn findings(&self) -> &Findings {
         &self.findings
     }
+
+    /// Writes the spans found so far this round (`hits[first..]`) to `round_spans`, and those
+    /// with the last round's (`late`) to `spans`: a late reader reads the text's structure
+    /// (quotes, brackets, commas) through `spans`, as it will look once the readers after it
+    /// have taken theirs, and whether a value is a span alone through `round_spans`.
+    fn merge_rounds(&mut self, first: usize) {
+        crate::scan::merge_spans(&self.hits[first..], &mut self.round_spans);
+        self.spans.clear();
+        self.spans.extend_from_slice(&self.round_spans);
+        if !self.late.is_empty() {
+            self.spans.extend_from_slice(&self.late);
+            crate::scan::sort_and_merge(&mut self.spans);
+        }
+    }
 }
 
 /// What happened to one record.
@@ -1341,7 +1355,7 @@ impl Redactor {
             // parameters: a `?` inside such a value counts as no positional parameter then.
             // With the last round's spans too: a raw quote inside a bound value (read after
             // this) is a placeholder's on a second pass, and ends no value there.
-            self.merge_with_last_round(first, scratch);
+            scratch.merge_rounds(first);
             crate::unicode_quoted::value_hits(
                 &self.fields,
                 &mut scratch.key_cache,
@@ -1394,23 +1408,12 @@ impl Redactor {
     /// a second pass read the text where the first did not.
     #[cold]
     fn pending_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
-        self.merge_with_last_round(first, scratch);
+        scratch.merge_rounds(first);
         let taken = crate::scan::Taken(&scratch.spans);
         for pending in &scratch.pending {
             if let Some(hit) = keyvalue::element_text_among(hay, pending, &taken) {
                 scratch.hits.push(hit);
             }
-        }
-    }
-
-    /// Writes to `scratch.spans` the spans found so far this round (`hits[first..]`) and those
-    /// the last round found (`scratch.late`), for a reader that reads the text's structure
-    /// (quotes, brackets) as it will look once the readers after it have taken their spans.
-    fn merge_with_last_round(&self, first: usize, scratch: &mut Scratch) {
-        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
-        if !scratch.late.is_empty() {
-            scratch.spans.extend_from_slice(&scratch.late);
-            crate::scan::sort_and_merge(&mut scratch.spans);
         }
     }
 
@@ -1425,8 +1428,7 @@ impl Redactor {
         // a row's value would otherwise be read to close.
         for i in (0..scratch.sql_keywords.len()).rev() {
             let (_, keyword) = scratch.sql_keywords[i];
-            self.merge_with_last_round(first, scratch);
-            crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.round_spans);
+            scratch.merge_rounds(first);
             crate::sql::values_hits(
                 &self.fields,
                 &mut scratch.key_cache,
@@ -1451,8 +1453,7 @@ impl Redactor {
         let mut merged_to = None;
         for i in 0..scratch.binds.len() {
             if merged_to != Some(scratch.hits.len()) {
-                self.merge_with_last_round(first, scratch);
-                crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.round_spans);
+                scratch.merge_rounds(first);
                 merged_to = Some(scratch.hits.len());
             }
             let bind = scratch.binds[i];

@@ -235,12 +235,7 @@ fn trailing_values_hits(
     {
         return false;
     }
-    let found_from = hits.len();
-    let read = list_hits(hay, taken, this_round, semicolon, bound, hits);
-    if read.is_none() {
-        hits.truncate(found_from);
-    }
-    read.is_some()
+    whole_list_hits(hay, taken, this_round, semicolon, bound, hits, |_| true)
 }
 
 /// Whether a JSON value (or what a first pass left of one: a placeholder, a span another rule
@@ -407,10 +402,24 @@ pub(crate) fn list_before_hits(
     // Closed, as a list printed whole before the statement is: a list left open runs into
     // the statement, whose words would read as values. And holding no positional parameter,
     // which the statement's were counted with (`["Ann", (?, ..) .. password = ?`).
-    let from = hits.len();
-    let read = list_hits(hay, taken, taken, open, unbound, hits).filter(|&end| {
+    whole_list_hits(hay, taken, taken, open, unbound, hits, |end| {
         !(open..end).any(|i| is_positional_parameter(hay, i) && taken.end_at(i).is_none())
-    });
+    })
+}
+
+/// [`list_hits`] for a list that counts only when read whole: closed, and ending at an `end`
+/// that `accept`s. Otherwise the hits it added are taken back. Returns whether it counts.
+fn whole_list_hits(
+    hay: &[u8],
+    taken: &Taken<'_>,
+    this_round: &Taken<'_>,
+    open: usize,
+    bound: &[(usize, RuleId)],
+    hits: &mut Vec<Hit>,
+    accept: impl Fn(usize) -> bool,
+) -> bool {
+    let from = hits.len();
+    let read = list_hits(hay, taken, this_round, open, bound, hits).filter(|&end| accept(end));
     if read.is_none() {
         hits.truncate(from);
     }
@@ -489,14 +498,18 @@ pub(crate) fn list_hits(
         b'[' => Some(b']'),
         _ => None,
     };
-    let mut pos = open + 1;
-    let mut index = 0;
-    loop {
-        pos = if closer.is_some() {
+    // A list that ends with its line passes over blanks only.
+    let skip = |pos| {
+        if closer.is_some() {
             skip_space(hay, taken, pos)
         } else {
             skip_blanks(hay, taken, pos)
-        };
+        }
+    };
+    let mut pos = open + 1;
+    let mut index = 0;
+    loop {
+        pos = skip(pos);
         // A value another rule took reads as its placeholder will: a token.
         let value = match (hay.get(pos), taken.end_at(pos)) {
             (Some(b'\'' | b'"' | b'\\'), None) => read_value(hay, taken, pos),
@@ -514,11 +527,7 @@ pub(crate) fn list_hits(
                 hits.push(Hit::new(start, end, rule));
             }
         }
-        pos = if closer.is_some() {
-            skip_space(hay, taken, value.end)
-        } else {
-            skip_blanks(hay, taken, value.end)
-        };
+        pos = skip(value.end);
         match (taken.byte(hay, pos), closer) {
             (Some(b','), _) => {
                 pos += 1;
