@@ -239,15 +239,17 @@ fn trailing_values_hits(
 }
 
 /// Whether a JSON value (or what a first pass left of one: a placeholder, a span another rule
-/// took) opens at `pos`: a string, a number, `null`, `true` or `false`. Not an object or an
-/// array, and not prose (`; retrying`).
+/// took) opens at `pos`: a string, a number, an object or array (a JSON column's), `null`,
+/// `true` or `false`. Not prose (`; retrying`).
 fn opens_a_json_value(hay: &[u8], taken: &Taken<'_>, pos: usize) -> bool {
     if taken.end_at(pos).is_some() || keyvalue::placeholder_starting_at(hay, pos).is_some() {
         return true;
     }
     match &hay[pos.min(hay.len())..] {
         // A string, escaped too when the line is a JSON record's string (`; \"Ann\"`).
-        [b'"' | b'0'..=b'9', ..] | [b'-', b'0'..=b'9', ..] | [b'\\', b'"', ..] => true,
+        [b'"' | b'0'..=b'9' | b'{' | b'[', ..] | [b'-', b'0'..=b'9', ..] | [b'\\', b'"', ..] => {
+            true
+        }
         rest => [&b"null"[..], b"true", b"false"].iter().any(|word| {
             rest.starts_with(word)
                 && matches!(rest.get(word.len()), None | Some(b',' | b'\n' | b'\r'))
@@ -541,7 +543,8 @@ pub(crate) fn list_hits(
     }
 }
 
-/// An unquoted value of a parameter list (`42`, `null`): up to the `,`, `]`, `;` or blank after it.
+/// An unquoted value of a parameter list (`42`, `null`): up to the `,`, `]`, `;` or blank after
+/// it; or an object or array (a JSON column's value, `{"a":1,"b":2}`), whole.
 fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
     // A placeholder a first pass wrote (`[REDACTED:email]`) is one token, whatever is glued to
     // it: its `]` ends no list, and what follows it ended the value the first pass read.
@@ -552,6 +555,11 @@ fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
             opaque: false,
             end,
         };
+    }
+    if matches!(hay[pos], b'{' | b'[') && taken.end_at(pos).is_none() {
+        if let Some(value) = nested_value(hay, taken, pos) {
+            return value;
+        }
     }
     let mut opaque = false;
     let mut end = pos;
@@ -583,6 +591,68 @@ fn list_token(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Value {
         opaque,
         end,
     }
+}
+
+/// The object or array that opens at `pos`, to the bracket that closes it; `None` when none
+/// does before the line ends. Its commas are its own, not the list's: without this, a JSON
+/// column's value (`; "hunter2", {"a":1,"b":2}, 7`) would shift every value after it to the
+/// wrong parameter, or stop the list being read at all. Brackets inside its strings do not
+/// count. Its strings are quoted as its first one is: `"a"`, or `\"a\"` when the line is a
+/// JSON record's string, so a quote counts when as many backslashes as that one's stand
+/// before it. Other rules' spans and placeholders inside it are passed over whole.
+fn nested_value(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Option<Value> {
+    let mut depth = 0usize;
+    let mut opaque = false;
+    // The quote byte and backslash count of this value's strings, once its first quote shows
+    // them; and the string being read.
+    let mut quoting: Option<(u8, usize)> = None;
+    let mut in_string = false;
+    let mut backslashes = 0usize;
+    let mut at = pos;
+    while at < hay.len() {
+        if let Some(span_end) = taken.end_at(at) {
+            opaque = true;
+            backslashes = 0;
+            at = span_end;
+            continue;
+        }
+        let b = hay[at];
+        if b == b'\\' {
+            backslashes += 1;
+            at += 1;
+            continue;
+        }
+        let escapes = std::mem::take(&mut backslashes);
+        if b == b'"' || b == b'\'' {
+            let (quote, level) = *quoting.get_or_insert((b, escapes));
+            if b == quote && escapes == level {
+                in_string = !in_string;
+            }
+        } else if !in_string {
+            if let Some(placeholder_end) = keyvalue::placeholder_starting_at(hay, at) {
+                at = placeholder_end;
+                continue;
+            }
+            match b {
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(Value {
+                            content: (pos, at + 1),
+                            quoted: false,
+                            opaque,
+                            end: at + 1,
+                        });
+                    }
+                }
+                b'\n' | b'\r' => return None,
+                _ => {}
+            }
+        }
+        at += 1;
+    }
+    None
 }
 
 /// `null`, `true`, `false`, `undefined`, `None`: no data whatever the column.

@@ -125,6 +125,9 @@ const TOKENS: &[&str] = &[
     "['--secret-string', '",
     "passwort=",
     "Executing (default): UPDATE t SET ssn = $1; \"",
+    // A JSON column's value in a parameter list, plain and escaped.
+    "{\"a\":\"x,]\",\"b\":[1,2]}, ",
+    "{\\\"a\\\":[1,",
     // knex: lower-case rows, and the bindings before the statement.
     ") values (?, ",
     "{ method: 'insert', bindings: [ '",
