@@ -1429,13 +1429,16 @@ impl Redactor {
         for i in (0..scratch.sql_keywords.len()).rev() {
             let (_, keyword) = scratch.sql_keywords[i];
             scratch.merge_rounds(first);
+            let text = crate::sql::Reading {
+                hay,
+                taken: &crate::scan::Taken(&scratch.spans),
+                this_round: &crate::scan::Taken(&scratch.round_spans),
+            };
             crate::sql::values_hits(
                 &self.fields,
                 &mut scratch.key_cache,
-                hay,
+                text,
                 keyword,
-                &crate::scan::Taken(&scratch.spans),
-                &crate::scan::Taken(&scratch.round_spans),
                 &mut scratch.hits,
                 &mut scratch.unbound,
             );
@@ -1457,13 +1460,12 @@ impl Redactor {
                 merged_to = Some(scratch.hits.len());
             }
             let bind = scratch.binds[i];
-            if let Some(index) = crate::sql::bound_value_hit(
+            let text = crate::sql::Reading {
                 hay,
-                &crate::scan::Taken(&scratch.spans),
-                &crate::scan::Taken(&scratch.round_spans),
-                &bind,
-                &mut scratch.hits,
-            ) {
+                taken: &crate::scan::Taken(&scratch.spans),
+                this_round: &crate::scan::Taken(&scratch.round_spans),
+            };
+            if let Some(index) = crate::sql::bound_value_hit(text, &bind, &mut scratch.hits) {
                 scratch.unbound.push((index, bind.rule));
             }
         }

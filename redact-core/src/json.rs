@@ -203,9 +203,7 @@ impl Walker<'_, '_> {
             let first = scratch.hits.len();
             let taken = crate::scan::Taken(&scratch.spans);
             sql::list_hits(
-                self.hay,
-                &taken,
-                &taken,
+                sql::Reading::through(self.hay, &taken),
                 list,
                 &scratch.unbound[from..],
                 &mut scratch.hits,

@@ -24,6 +24,29 @@ pub(crate) const LOWER_VALUES_KEYWORD: (&str, usize) = (") values", 2);
 /// How far back from `) VALUES` the column list's `(` is looked for.
 const MAX_COLUMN_LIST: usize = 2048;
 
+/// A text read for statements and their parameter lists, with the spans other rules took in
+/// it, each of which will be one placeholder in the output. The text's structure (quotes,
+/// brackets, commas, `;`) is read through `taken`, which may hold the last round's spans as
+/// well as this one's (see `Redactor::scan_text`); whether a value is a span alone, and so a
+/// placeholder and no data, through `this_round`'s.
+#[derive(Clone, Copy)]
+pub(crate) struct Reading<'a> {
+    pub(crate) hay: &'a [u8],
+    pub(crate) taken: &'a Taken<'a>,
+    pub(crate) this_round: &'a Taken<'a>,
+}
+
+impl<'a> Reading<'a> {
+    /// A reading whose structure and data are read through the same spans.
+    pub(crate) fn through(hay: &'a [u8], taken: &'a Taken<'a>) -> Self {
+        Reading {
+            hay,
+            taken,
+            this_round: taken,
+        }
+    }
+}
+
 /// Adds a hit for each value of a classified column, `keyword` being the position of
 /// [`VALUES_KEYWORD`] in `hay`, after a column list. Rows are read to the statement's end; a row
 /// cut short (a truncated log line) still gives the values it has, and an unclosed string runs
@@ -33,20 +56,16 @@ const MAX_COLUMN_LIST: usize = 2048;
 /// `logQueryParameters` the values after the statement's `;`); with no list
 /// after it, its index and rule go to `unbound` (see [`bound_value_hit`]).
 ///
-/// The rows' structure (quotes, brackets, commas) is read through `taken`, which may hold the
-/// last round's spans as well as this one's (see `Redactor::scan_text`); whether a value is a
-/// span alone, and so a placeholder and no data, through `this_round`'s.
-#[allow(clippy::too_many_arguments)]
+/// The rows are read as [`Reading`] says.
 pub(crate) fn values_hits(
     table: &FieldTable,
     cache: &mut KeyCache,
-    hay: &[u8],
+    text: Reading<'_>,
     keyword: usize,
-    taken: &Taken<'_>,
-    this_round: &Taken<'_>,
     hits: &mut Vec<Hit>,
     unbound: &mut Vec<(usize, RuleId)>,
 ) {
+    let Reading { hay, taken, .. } = text;
     let before = hay[..keyword].trim_ascii_end();
     if before.last() != Some(&b')') {
         return;
@@ -59,17 +78,15 @@ pub(crate) fn values_hits(
     }
     let mut bound = Vec::new();
     let rows_end = read_rows(
-        hay,
-        taken,
-        this_round,
+        text,
         keyword + VALUES_KEYWORD.len(),
         &columns,
         hits,
         &mut bound,
     );
     if !bound.is_empty()
-        && !bound_value_hits(hay, taken, this_round, rows_end, &bound, hits)
-        && !trailing_values_hits(hay, taken, this_round, rows_end, &bound, hits)
+        && !bound_value_hits(text, rows_end, &bound, hits)
+        && !trailing_values_hits(text, rows_end, &bound, hits)
     {
         unbound.extend_from_slice(&bound);
     }
@@ -79,14 +96,17 @@ pub(crate) fn values_hits(
 /// and the parameter index and rule of each that is a bind parameter to `bound`. Returns where
 /// the rows end.
 fn read_rows(
-    hay: &[u8],
-    taken: &Taken<'_>,
-    this_round: &Taken<'_>,
+    text: Reading<'_>,
     mut pos: usize,
     columns: &[Option<FieldTarget>],
     hits: &mut Vec<Hit>,
     bound: &mut Vec<(usize, RuleId)>,
 ) -> usize {
+    let Reading {
+        hay,
+        taken,
+        this_round,
+    } = text;
     // Positional parameters (`?`) count from the first row's first value.
     let mut positional = 0;
     pos = skip_space(hay, taken, pos);
@@ -171,13 +191,12 @@ const MAX_PARAMETERS_GAP: usize = 64;
 /// words that name parameters or bindings come before it. Strings go by their contents, other
 /// values whole. Returns whether there is such a list.
 fn bound_value_hits(
-    hay: &[u8],
-    taken: &Taken<'_>,
-    this_round: &Taken<'_>,
+    text: Reading<'_>,
     from: usize,
     bound: &[(usize, RuleId)],
     hits: &mut Vec<Hit>,
 ) -> bool {
+    let Reading { hay, taken, .. } = text;
     let window = &hay[from..hay.len().min(from + MAX_PARAMETERS_GAP)];
     let Some(open) = memchr::memchr2(b'[', b'(', window) else {
         return false;
@@ -189,7 +208,7 @@ fn bound_value_hits(
             || is_next_argument(hay, taken, from, from + open)
             || names_parameters(hay, taken, from, from + open));
     if is_list {
-        list_hits(hay, taken, this_round, from + open, bound, hits);
+        list_hits(text, from + open, bound, hits);
     }
     is_list
 }
@@ -205,13 +224,12 @@ const SEQUELIZE_PREFIX: &[u8] = b"Executing (";
 /// when a JSON value opens the list and the list runs to the end of the line. Returns whether
 /// there is such a list.
 fn trailing_values_hits(
-    hay: &[u8],
-    taken: &Taken<'_>,
-    this_round: &Taken<'_>,
+    text: Reading<'_>,
     from: usize,
     bound: &[(usize, RuleId)],
     hits: &mut Vec<Hit>,
 ) -> bool {
+    let Reading { hay, taken, .. } = text;
     // The line's opening, where no other rule's span holds it (a placeholder's on a second
     // pass); nor does a line break inside a span end the line before it.
     let line_start = memchr::memrchr_iter(b'\n', &hay[..from])
@@ -235,7 +253,7 @@ fn trailing_values_hits(
     {
         return false;
     }
-    whole_list_hits(hay, taken, this_round, semicolon, bound, hits, |_| true)
+    whole_list_hits(text, semicolon, bound, hits, |_| true)
 }
 
 /// Whether a JSON value (or what a first pass left of one: a placeholder, a span another rule
@@ -330,29 +348,17 @@ const MAX_LIST_NAME_GAP: usize = 24;
 /// TypeORM's `-- PARAMETERS: ["a","b"]`). A `?` is counted among the positional parameters
 /// before it in `hay`. Where no such list follows, nothing is redacted here (the statement
 /// holds no value) and the parameter's index is returned: the list may be another member of
-/// the JSON object that holds the statement (`{"sql": "..", "bindings": [..]}`). Structure is
-/// read through `taken`, data through `this_round` (as in [`values_hits`]).
-pub(crate) fn bound_value_hit(
-    hay: &[u8],
-    taken: &Taken<'_>,
-    this_round: &Taken<'_>,
-    bind: &Hit,
-    hits: &mut Vec<Hit>,
-) -> Option<usize> {
+/// the JSON object that holds the statement (`{"sql": "..", "bindings": [..]}`). The text is
+/// read as [`Reading`] says.
+pub(crate) fn bound_value_hit(text: Reading<'_>, bind: &Hit, hits: &mut Vec<Hit>) -> Option<usize> {
+    let Reading { hay, taken, .. } = text;
     let mut positional = (0..bind.start)
         .filter(|&i| is_positional_parameter(hay, i) && taken.end_at(i).is_none())
         .count();
     let index = bind_parameter(&hay[bind.start..bind.end], &mut positional)?;
     // Sequelize's values first: they end the line, and a named list further on would be
     // another statement's.
-    if trailing_values_hits(
-        hay,
-        taken,
-        this_round,
-        bind.end,
-        &[(index, bind.rule)],
-        hits,
-    ) {
+    if trailing_values_hits(text, bind.end, &[(index, bind.rule)], hits) {
         return None;
     }
     let window_end = hay.len().min(bind.end + MAX_STATEMENT_REST);
@@ -369,7 +375,7 @@ pub(crate) fn bound_value_hit(
         });
     match named_list {
         Some(open) => {
-            list_hits(hay, taken, this_round, open, &[(index, bind.rule)], hits);
+            list_hits(text, open, &[(index, bind.rule)], hits);
             None
         }
         None => Some(index),
@@ -395,6 +401,7 @@ pub(crate) fn list_before_hits(
     unbound: &[(usize, RuleId)],
     hits: &mut Vec<Hit>,
 ) -> bool {
+    let text = Reading::through(hay, taken);
     let named_list = memchr::memchr_iter(b'[', &hay[..statement])
         .filter(|&open| may_open_a_list(hay, taken, open))
         .find(|&open| names_parameters(hay, taken, open.saturating_sub(MAX_LIST_NAME_GAP), open));
@@ -404,7 +411,7 @@ pub(crate) fn list_before_hits(
     // Closed, as a list printed whole before the statement is: a list left open runs into
     // the statement, whose words would read as values. And holding no positional parameter,
     // which the statement's were counted with (`["Ann", (?, ..) .. password = ?`).
-    whole_list_hits(hay, taken, taken, open, unbound, hits, |end| {
+    whole_list_hits(text, open, unbound, hits, |end| {
         !(open..end).any(|i| is_positional_parameter(hay, i) && taken.end_at(i).is_none())
     })
 }
@@ -412,16 +419,14 @@ pub(crate) fn list_before_hits(
 /// [`list_hits`] for a list that counts only when read whole: closed, and ending at an `end`
 /// that `accept`s. Otherwise the hits it added are taken back. Returns whether it counts.
 fn whole_list_hits(
-    hay: &[u8],
-    taken: &Taken<'_>,
-    this_round: &Taken<'_>,
+    text: Reading<'_>,
     open: usize,
     bound: &[(usize, RuleId)],
     hits: &mut Vec<Hit>,
     accept: impl Fn(usize) -> bool,
 ) -> bool {
     let from = hits.len();
-    let read = list_hits(hay, taken, this_round, open, bound, hits).filter(|&end| accept(end));
+    let read = list_hits(text, open, bound, hits).filter(|&end| accept(end));
     if read.is_none() {
         hits.truncate(from);
     }
@@ -484,16 +489,18 @@ pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
 /// Adds a hit for each value of the parameter list that opens at `open` that `bound` names by
 /// index. Strings go by their contents, other values whole. Returns where the list ends, when
 /// it closes (`]`, a tuple's `)`, or for Sequelize's values after a `;` the end of the line)
-/// after its last value. Its structure is read through
-/// `taken`, and whether a value is a span alone through `this_round` (as in [`values_hits`]).
+/// after its last value. The list is read as [`Reading`] says.
 pub(crate) fn list_hits(
-    hay: &[u8],
-    taken: &Taken<'_>,
-    this_round: &Taken<'_>,
+    text: Reading<'_>,
     open: usize,
     bound: &[(usize, RuleId)],
     hits: &mut Vec<Hit>,
 ) -> Option<usize> {
+    let Reading {
+        hay,
+        taken,
+        this_round,
+    } = text;
     // Sequelize's values after a `;` close at the end of the line.
     let closer = match hay[open] {
         b'(' => Some(b')'),
@@ -940,10 +947,8 @@ mod tests {
         values_hits(
             &table(),
             &mut KeyCache::default(),
-            sql.as_bytes(),
+            Reading::through(sql.as_bytes(), &Taken(&[])),
             keyword,
-            &Taken(&[]),
-            &Taken(&[]),
             &mut hits,
             &mut Vec::new(),
         );
@@ -1029,10 +1034,8 @@ mod tests {
             values_hits(
                 &table,
                 &mut cache,
-                sql.as_bytes(),
+                Reading::through(sql.as_bytes(), &Taken(taken)),
                 keyword,
-                &Taken(taken),
-                &Taken(taken),
                 &mut hits,
                 &mut Vec::new(),
             );
@@ -1085,10 +1088,8 @@ mod tests {
         values_hits(
             &table(),
             &mut KeyCache::default(),
-            sql.as_bytes(),
+            Reading::through(sql.as_bytes(), &Taken(&[])),
             sql.find(VALUES_KEYWORD).unwrap(),
-            &Taken(&[]),
-            &Taken(&[]),
             &mut Vec::new(),
             &mut unbound,
         );
@@ -1103,10 +1104,8 @@ mod tests {
         values_hits(
             &table,
             &mut cache,
-            listed.as_bytes(),
+            Reading::through(listed.as_bytes(), &taken),
             keyword,
-            &taken,
-            &taken,
             &mut hits,
             &mut unbound,
         );
