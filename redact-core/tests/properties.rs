@@ -136,6 +136,11 @@ const TOKENS: &[&str] = &[
     // Numbered keys (SQLAlchemy's bind parameters, a form's second field).
     "{'ssn_1': '",
     "\"password2\":\"",
+    "&password1=",
+    // Clojure's maps.
+    "{:ssn \"",
+    ", :first-name ",
+    " #inst \"",
     // Values masked but for the last four.
     "***-**-6789",
     "XXXX-XXXX-XXXX-",
