@@ -137,6 +137,8 @@ const TOKENS: &[&str] = &[
     "{'ssn_1': '",
     "\"password2\":\"",
     "&password1=",
+    // A password given in prose after the words that say which one.
+    "Generated temporary password ",
     // Clojure's maps.
     "{:ssn \"",
     ", :first-name ",
