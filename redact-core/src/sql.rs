@@ -296,6 +296,7 @@ fn names_parameters(hay: &[u8], taken: &Taken<'_>, from: usize, to: usize) -> bo
         .unwrap_or(from);
     let after_brackets = memchr::memrchr(b']', &hay[from..to]).map_or(from, |i| from + i + 1);
     let from = after_spans.max(after_brackets).min(to);
+    let from = after_strings(hay, from, to);
     let lead = hay[from..to].to_ascii_lowercase();
     // `VALUES (` opens a statement's rows, not a tuple of its parameters.
     let tuple = hay.get(to) == Some(&b'(');
@@ -306,6 +307,30 @@ fn names_parameters(hay: &[u8], taken: &Taken<'_>, from: usize, to: usize) -> bo
             memchr::memmem::find_iter(&lead, word)
                 .any(|at| !taken.overlaps(from + at, from + at + word.len()))
         })
+}
+
+/// Where the words before a list may name it, in `hay[from..to]`: after the last string
+/// closed there, unless that string is the name (`{"bind":[`, `'values': [`). A string between
+/// a name and the list is another value (`VALUES (; 'x' [`): on a second pass it may be a
+/// placeholder, whose `]` would end the words, and 300,000-case property runs found such a
+/// list read on one pass and not the other (the string an echo of a secret, redacted after the
+/// readers ran).
+fn after_strings(hay: &[u8], from: usize, to: usize) -> usize {
+    let Some(close) = memchr::memrchr2(b'\'', b'"', &hay[from..to]).map(|i| from + i) else {
+        return from;
+    };
+    let opening = memchr::memrchr(hay[close], &hay[from..close]).map(|i| from + i);
+    let names_the_list = opening.is_some_and(|open| {
+        let name = hay[open + 1..close].to_ascii_lowercase();
+        PARAMETER_LIST_NAMES
+            .iter()
+            .any(|word| memchr::memmem::find(&name, word).is_some())
+    });
+    if names_the_list {
+        from
+    } else {
+        close + 1
+    }
 }
 
 /// Whether a JSON member's key names a list of bound values (`"bindings"`, `"params"`,
@@ -320,18 +345,30 @@ pub(crate) fn names_parameter_list(key: &[u8]) -> bool {
 
 /// Whether `hay[from..to]`, the text before a list, ends by closing the statement's string and
 /// starting a call's next argument: `query("..", ["Ada"])`, `cursor.execute('..', ('Ada',
-/// 'x'))`. Not when another rule's span holds those bytes or ends at the quote (a placeholder on
-/// a second pass, and a number's is written quoted: `"cvv":123, [` becomes `"cvv":"[..]", [`),
-/// nor when a placeholder ends there already.
+/// 'x'))`. Not when another rule's span holds those bytes (a placeholder on a second pass).
+/// A double quote may be one a redaction wrote, as a number's placeholder is written quoted
+/// (`"cvv":123, [` becomes `"cvv":"[..]", [`): it counts for nothing when a span ends at it, or
+/// a placeholder already does. A single quote never is: a span or a placeholder that ends at
+/// it leaves it the string's, on both passes. (A secret's echo before it, `'p@ss w0rd', [`,
+/// is text while the readers run and a placeholder on a second pass: 300,000-case property
+/// runs found the list read as the next argument on one pass and not the other.)
 fn is_next_argument(hay: &[u8], taken: &Taken<'_>, from: usize, to: usize) -> bool {
     let Some(before_comma) = hay[from..to].trim_ascii_end().strip_suffix(b",") else {
         return false;
     };
     let quote_end = from + before_comma.trim_ascii_end().len();
-    quote_end > from
-        && matches!(hay[quote_end - 1], b'\'' | b'"')
-        && !taken.overlaps(quote_end.saturating_sub(2), to)
-        && !keyvalue::placeholder_ends_at(hay, quote_end - 1)
+    if quote_end == from {
+        return false;
+    }
+    let quote = quote_end - 1;
+    match hay[quote] {
+        b'\'' => !taken.overlaps(quote, to),
+        b'"' => {
+            !taken.overlaps(quote.saturating_sub(1), to)
+                && !keyvalue::placeholder_ends_at(hay, quote)
+        }
+        _ => false,
+    }
 }
 
 /// How far after a bind parameter in a statement its parameter list may open: past the rest of

@@ -335,6 +335,13 @@ fn base64(bytes: &[u8]) -> String {
 #[test]
 fn idempotent_on_found_cases() {
     for input in [
+        // A secret's echo (`'p@ss w0rd'`, redacted after the readers ran) just before a list:
+        // text on the first pass, a placeholder on the second, it made the list the call's
+        // next argument, or named by the words before it, on one pass only.
+        "Executing (default): UPDATE t SET ssn = $1; \" \"password\":\"p@ss w0rd\" 'p@ss w0rd', \
+         ['--password', '  -- PARAMETERS: [\"Ann\", ",
+        " WHERE `users`.`password` = ? AND ssn = $1 \"password\":\"p@ss w0rd\" INSERT INTO t \
+         (first_name, ssn) VALUES (; 'p@ss w0rd' ['--password', '  -- PARAMETERS: [\"Ann\", ",
         // `sshpass -p`'s value read at a placeholder on a second pass (an unclosed string that
         // a bound value's span ran to the end of), relabelling it.
         " WHERE `users`.`password` = ? AND ssn = $1  WHERE `users`.`password` = ? AND ssn = $1  \
