@@ -1094,9 +1094,11 @@ fn keyword_key_value(
         }
     };
     let value = &hay[pos..end];
-    // `nil`, a keyword (`:pending`), a literal, a placeholder: no data.
+    // `nil`, a keyword (`:pending`), a literal, a placeholder, an empty map or vector: no data.
     if value.is_empty()
         || value == b"nil"
+        || value == b"{}"
+        || value == b"[]"
         || value[0] == b':'
         || is_literal(value)
         || is_stand_in(value)
