@@ -519,6 +519,7 @@ mod tests {
                 "bare_password_in_prose",
                 "password_with_in_prose",
                 "sql_password",
+                "sql_set_password",
                 "curl_user_password"
             ]
         );

@@ -110,6 +110,7 @@ const TOKENS: &[&str] = &[
     // SQL user management, base64 private keys, pipe and form pairs, XML named entries,
     // spaced SSNs and phones, phone extensions.
     "IDENTIFIED BY '",
+    "SET PASSWORD FOR 'app'@'%' = '",
     "PASSWORD '",
     "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2",
     "|dob=",
