@@ -1094,9 +1094,9 @@ fn keyword_key_value(
         }
     };
     let value = &hay[pos..end];
-    // `nil`, a keyword (`:pending`), a literal, a placeholder, an empty map or vector: no data.
+    // A literal (`nil` too), a keyword (`:pending`), a placeholder, an empty map or vector: no
+    // data.
     if value.is_empty()
-        || value == b"nil"
         || value == b"{}"
         || value == b"[]"
         || value[0] == b':'

@@ -320,12 +320,7 @@ fn after_strings(hay: &[u8], from: usize, to: usize) -> usize {
         return from;
     };
     let opening = memchr::memrchr(hay[close], &hay[from..close]).map(|i| from + i);
-    let names_the_list = opening.is_some_and(|open| {
-        let name = hay[open + 1..close].to_ascii_lowercase();
-        PARAMETER_LIST_NAMES
-            .iter()
-            .any(|word| memchr::memmem::find(&name, word).is_some())
-    });
+    let names_the_list = opening.is_some_and(|open| names_parameter_list(&hay[open + 1..close]));
     if names_the_list {
         from
     } else {
