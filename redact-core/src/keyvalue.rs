@@ -1080,9 +1080,12 @@ fn keyword_key_value(
         return quoted_value(hay, pos, q, target.rule, taken);
     }
     let end = match hay.get(pos)? {
-        // A nested map or vector goes whole, as in a JSON record.
+        // A nested map or vector goes whole, as in a JSON record. Inside a JSON string (a
+        // message that printed the map) its strings are `\"`-quoted, as its first one shows.
         b'{' | b'[' => {
-            bracketed_value_end(hay, pos, false, Brackets::Containers).unwrap_or(hay.len())
+            let escaped =
+                memchr::memchr(b'"', &hay[pos..]).is_some_and(|q| hay[pos + q - 1] == b'\\');
+            bracketed_value_end(hay, pos, escaped, Brackets::Containers).unwrap_or(hay.len())
         }
         _ => {
             pos + hay[pos..]
