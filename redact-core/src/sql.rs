@@ -183,7 +183,8 @@ fn bind_parameter(value: &[u8], positional: &mut usize) -> Option<usize> {
     }
 }
 
-/// How far after the rows an ORM's parameter list may open.
+/// How far after the rows an ORM's parameter list may open, in bytes of text: other rules'
+/// spans and placeholders count for nothing.
 const MAX_PARAMETERS_GAP: usize = 64;
 
 /// Adds a hit for each value in the parameter list after the statement (from `from`) that
@@ -197,20 +198,44 @@ fn bound_value_hits(
     hits: &mut Vec<Hit>,
 ) -> bool {
     let Reading { hay, taken, .. } = text;
-    let window = &hay[from..hay.len().min(from + MAX_PARAMETERS_GAP)];
-    let Some(open) = memchr::memchr2(b'[', b'(', window) else {
+    let Some(open) = first_bracket_after(hay, taken, from) else {
         return false;
     };
     // Right after the statement (`console.log(sql, values)`), the call's next argument
     // (`execute('..', ('Ada', 'x'))`), or named; a tuple only in the last two.
-    let is_list = keyvalue::placeholder_starting_at(hay, from + open).is_none()
-        && ((window[..open].trim_ascii().is_empty() && window[open] == b'[')
-            || is_next_argument(hay, taken, from, from + open)
-            || names_parameters(hay, taken, from, from + open));
+    let is_list = (hay[from..open].trim_ascii().is_empty() && hay[open] == b'[')
+        || is_next_argument(hay, taken, from, open)
+        || names_parameters(hay, taken, from, open);
     if is_list {
-        list_hits(text, from + open, bound, hits);
+        list_hits(text, open, bound, hits);
     }
     is_list
+}
+
+/// The first `[` or `(` after `from` that is text: not inside another rule's span, nor a
+/// placeholder's own, within [`MAX_PARAMETERS_GAP`] bytes of text. Spans and placeholders are
+/// passed over whole and not counted, so that both passes look at the same brackets: a
+/// 300,000-case property run found `dob=d"bind[` after a statement, whose `d` is a placeholder
+/// on a second pass, whose `[` stopped the search there, and the list before the statement was
+/// read instead.
+fn first_bracket_after(hay: &[u8], taken: &Taken<'_>, from: usize) -> Option<usize> {
+    let mut pos = from;
+    let mut counted = 0;
+    while pos < hay.len() && counted < MAX_PARAMETERS_GAP {
+        if let Some(end) = taken
+            .end_at(pos)
+            .or_else(|| keyvalue::placeholder_starting_at(hay, pos))
+        {
+            pos = end;
+            continue;
+        }
+        if matches!(hay[pos], b'[' | b'(') {
+            return Some(pos);
+        }
+        counted += 1;
+        pos += 1;
+    }
+    None
 }
 
 /// What opens a Sequelize query log line (`Executing (default): ..`, or the connection's id).

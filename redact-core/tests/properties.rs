@@ -592,6 +592,10 @@ fn idempotent_on_found_cases() {
         // second pass) began the line there, and the line's opening was before it.
         "Executing (default): UPDATE t SET ssn = $1; \" 'SecretString': ' - name: API_TOKEN\n  \
          value:  { key: 'X-Api-Key', value:  Executing (default): UPDATE t SET ssn = $1; \", ",
+        // A parameter list after the rows is the first bracket of text after them: on the
+        // second pass the date of birth's placeholder opened with one, the search stopped
+        // there, and the list before the statement gave the `ssn` column's value (`x`).
+        "bind[,x](f,ssn)VALUES(,$2)dob=d\"bind[",
     ] {
         assert_idempotent(input.as_bytes());
     }
