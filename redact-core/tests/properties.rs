@@ -596,7 +596,18 @@ fn idempotent_on_found_cases() {
         // second pass the date of birth's placeholder opened with one, the search stopped
         // there, and the list before the statement gave the `ssn` column's value (`x`).
         "bind[,x](f,ssn)VALUES(,$2)dob=d\"bind[",
+        // A printed object's value ends at the next field (`dob:`), which a row's value read
+        // after the key readers took: on the second pass no field follows the `,`, and the
+        // `cvv` value ran on over the placeholder.
+        "(e,ssn)VALUES(cvv:***,dob: K",
     ] {
+        assert_idempotent(input.as_bytes());
+    }
+    // A printed object's value cut at its length limit inside a placeholder: the `]` left
+    // after it closed a bracket for the key after it on the first pass only, which then read
+    // the key as no field of the object.
+    for opening in ["{key:'ApiKey' value:", "{[]address:"] {
+        let input = format!("{opening}{}[REDACTED:email]address:t", "x ".repeat(125));
         assert_idempotent(input.as_bytes());
     }
     // A URL's password that is a stray continuation byte: widened to a whole character, it

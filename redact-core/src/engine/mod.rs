@@ -864,12 +864,14 @@ impl Redactor {
         // ..); dob: ..`) or closing (a bound value `)` before `") user.dob= ..`): the text is
         // read again with this round's spans as placeholders. So too for a quote, a `,` or a
         // `;` in such a span: the late readers read strings and lists by them (a string after
-        // Sequelize's `; ` that a later value's span closed, `"a {..} '  --token=" `).
+        // Sequelize's `; ` that a later value's span closed, `"a {..} '  --token=" `). And for
+        // a `:` or `=`: a printed object's value ends where the next field's name and
+        // separator start (`VALUES(cvv:***,dob: K`, where a row's value then took `dob: K`).
         !scratch.pending.is_empty()
             || scratch.hits[late_from..].iter().any(|hit| {
                 hay[hit.start..hit.end]
                     .iter()
-                    .any(|b| b"({[)}]\"',;".contains(b))
+                    .any(|b| b"({[)}]\"',;:=".contains(b))
             })
     }
 

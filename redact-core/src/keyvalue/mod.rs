@@ -62,9 +62,10 @@ impl Found<'_> {
         !self.late.is_empty() && crate::scan::span_at(self.late, pos).is_some()
     }
 
-    /// Whether a token or a value found covers `pos`.
+    /// Whether a token or a value found covers `pos`, or an earlier round's span does: either
+    /// is a placeholder on a second pass.
     fn covers(&self, pos: usize) -> bool {
-        self.end_covering(pos).is_some()
+        self.end_covering(pos).is_some() || self.late_covers(pos)
     }
 
     /// The end of the token or value found that covers `pos`, if one does.

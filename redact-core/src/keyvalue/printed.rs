@@ -1,6 +1,7 @@
 //! Objects printed unquoted (`Customer(fullName=Jane Doe, ssn=..)`, Go's `%+v`): whether a key
 //! is a field of one, and where its value ends.
 
+use super::stand_ins::placeholder_end_across;
 use super::table::{is_key_byte, MAX_KEY};
 use super::Found;
 use crate::engine::Hit;
@@ -121,6 +122,14 @@ pub(super) fn field_value_end(hay: &[u8], start: usize, escaped: bool, taken: Fo
             _ => {}
         }
         end += 1;
+    }
+    if end == limit {
+        // Cut at the limit inside a placeholder (one that the text already holds), the value
+        // takes the rest of it, as the output will: the `]` left outside would close a bracket
+        // when the first pass reads back from a key after it, and not on the second.
+        if let Some(close) = placeholder_end_across(hay, end) {
+            end = close;
+        }
     }
     while end > start && matches!(hay[end - 1], b' ' | b'\t' | b',') {
         end -= 1;
