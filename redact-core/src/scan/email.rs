@@ -72,11 +72,13 @@ pub(super) fn scan_at(
         .rposition(|&b| b.is_ascii_whitespace() || b == b'"' || b == b'\'')
         .map_or(window, |p| window + p + 1);
     if let Some(scheme_end) = last_scheme_separator(&hay[token_start..start]) {
-        let userinfo = &hay[token_start + scheme_end + 3..start];
-        if !userinfo
-            .iter()
-            .any(|b| matches!(b, b'/' | b'?' | b'#' | b'&' | b'='))
-        {
+        // An escaped line break or tab (inside a JSON string) ends the URL as a blank does.
+        let userinfo_start = token_start + scheme_end + 3;
+        let is_userinfo = !hay[userinfo_start..start].iter().enumerate().any(|(i, b)| {
+            matches!(b, b'/' | b'?' | b'#' | b'&' | b'=')
+                || (*b == b'\\' && crate::escapes::is_escaped_space(hay, userinfo_start + i))
+        });
+        if is_userinfo {
             return at + width;
         }
     }
