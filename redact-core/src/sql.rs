@@ -214,10 +214,10 @@ fn bound_value_hits(
 
 /// The first `[` or `(` after `from` that is text: not inside another rule's span, nor a
 /// placeholder's own, within [`MAX_PARAMETERS_GAP`] bytes of text. Spans and placeholders are
-/// passed over whole and not counted, so that both passes look at the same brackets: a
-/// 300,000-case property run found `dob=d"bind[` after a statement, whose `d` is a placeholder
-/// on a second pass, whose `[` stopped the search there, and the list before the statement was
-/// read instead.
+/// passed over whole and not counted, so that both passes look at the same brackets: a fuzz of
+/// the property tests' fragments found `dob=d"bind[` after a statement, whose `d` is a
+/// placeholder on a second pass, whose `[` stopped the search there, and the list before the
+/// statement was read instead.
 fn first_bracket_after(hay: &[u8], taken: &Taken<'_>, from: usize) -> Option<usize> {
     let mut pos = from;
     let mut counted = 0;

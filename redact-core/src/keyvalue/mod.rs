@@ -193,7 +193,7 @@ pub(crate) fn match_separator(
         None => return None,
     };
     if bracketed {
-        return print_r_value(hay, p, sep, target);
+        return print_r_value(hay, p, sep, target, taken);
     }
     if hay[sep] == b'>' {
         return element_value(table, hay, p, key_end, sep, target);

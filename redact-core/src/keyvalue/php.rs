@@ -1,34 +1,50 @@
 //! PHP's printed arrays and objects: `print_r`'s `[password] => x`, `var_dump`'s
 //! `["password"]=> string(8) "x"`.
 
-use super::stand_ins::{is_literal, is_stand_in};
+use super::stand_ins::{is_literal, is_stand_in, placeholder_starting_at};
 use super::table::{FieldTable, FieldTarget, KeyCache, MAX_KEY};
 use super::values::skip_blanks;
+use super::Found;
 use crate::engine::Hit;
 
 /// The value of a PHP `print_r` entry whose key is classified, `[password] => hunter2`: from
 /// after `=>` to the end of the line, or to the next entry (` [`) or the array's end (` )`)
-/// when the array was printed on one line. `arrow` is the position of `=>`.
+/// when the array was printed on one line. `arrow` is the position of `=>`. An end that a
+/// token or value already found holds, or the `[` of a placeholder, is none: on a second pass
+/// both are a placeholder (a private key's escaped line breaks ended the value inside the key
+/// on the first pass, and the value ran on over its placeholder on the second).
 pub(super) fn print_r_value(
     hay: &[u8],
     key_start: usize,
     arrow: usize,
     target: FieldTarget,
+    taken: Found<'_>,
 ) -> Option<Hit> {
     if key_start == 0 || hay[key_start - 1] != b'[' {
         return None;
     }
     let start = skip_blanks(hay, arrow + 2);
     let rest = hay.get(start..)?;
-    let len = (0..rest.len())
-        .find(|&i| match rest[i] {
+    let mut from = 0;
+    let len = loop {
+        let end = (from..rest.len()).find(|&i| match rest[i] {
             b'\n' | b'\r' => true,
             // A newline escaped inside a JSON string.
             b'\\' => rest.get(i + 1) == Some(&b'n'),
             b' ' => matches!(rest.get(i + 1), Some(b'[' | b')')),
             _ => false,
-        })
-        .unwrap_or(rest.len());
+        });
+        let Some(end) = end else {
+            break rest.len();
+        };
+        if let Some(span_end) = taken.end_covering(start + end) {
+            from = span_end - start;
+        } else if placeholder_starting_at(hay, start + end + 1).is_some() {
+            from = end + 1;
+        } else {
+            break end;
+        }
+    };
     let value = rest[..len].trim_ascii_end();
     // A nested array or object is printed on the lines after; its own keys are classified.
     let nested = value == b"Array" || value.ends_with(b" Object");
