@@ -609,6 +609,7 @@ fn idempotent_on_found_cases() {
         // it into a user and a password, and the password's placeholder cut the first in two
         // (`[REDACTED:[REDACTED:curl_user_password]`).
         "curl -u 8.1.1.7",
+        "curl -uTOKEN=g",
     ] {
         assert_idempotent(input.as_bytes());
     }
