@@ -39,7 +39,7 @@ pub(super) fn print_r_value(
         };
         if let Some(span_end) = taken.end_covering(start + end) {
             from = span_end - start;
-        } else if placeholder_starting_at(hay, start + end + 1).is_some() {
+        } else if rest[end] == b' ' && placeholder_starting_at(hay, start + end + 1).is_some() {
             from = end + 1;
         } else {
             break end;
