@@ -222,10 +222,7 @@ fn first_bracket_after(hay: &[u8], taken: &Taken<'_>, from: usize) -> Option<usi
     let mut pos = from;
     let mut counted = 0;
     while pos < hay.len() && counted < MAX_PARAMETERS_GAP {
-        if let Some(end) = taken
-            .end_at(pos)
-            .or_else(|| keyvalue::placeholder_starting_at(hay, pos))
-        {
+        if let Some(end) = placeholder_end_at(hay, taken, pos) {
             pos = end;
             continue;
         }
@@ -285,7 +282,7 @@ fn trailing_values_hits(
 /// took) opens at `pos`: a string, a number, an object or array (a JSON column's), `null`,
 /// `true` or `false`. Not prose (`; retrying`).
 fn opens_a_json_value(hay: &[u8], taken: &Taken<'_>, pos: usize) -> bool {
-    if taken.end_at(pos).is_some() || keyvalue::placeholder_starting_at(hay, pos).is_some() {
+    if placeholder_end_at(hay, taken, pos).is_some() {
         return true;
     }
     match &hay[pos.min(hay.len())..] {
@@ -442,7 +439,15 @@ pub(crate) fn bound_value_hit(text: Reading<'_>, bind: &Hit, hits: &mut Vec<Hit>
 /// Whether the bracket at `open` may open a parameter list: not inside another rule's span, nor
 /// a placeholder's own `[` (a span's on a first pass).
 fn may_open_a_list(hay: &[u8], taken: &Taken<'_>, open: usize) -> bool {
-    taken.end_at(open).is_none() && keyvalue::placeholder_starting_at(hay, open).is_none()
+    placeholder_end_at(hay, taken, open).is_none()
+}
+
+/// The end of what a second pass reads as one placeholder at `pos`: another rule's span that
+/// holds it, or a placeholder of ours that opens there.
+fn placeholder_end_at(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Option<usize> {
+    taken
+        .end_at(pos)
+        .or_else(|| keyvalue::placeholder_starting_at(hay, pos))
 }
 
 /// Adds a hit for each value bound to `unbound` (bind parameters by index, and their rules) in
