@@ -431,6 +431,11 @@ fn idempotent_on_found_cases() {
         // A raw quote inside a value quoted with `\u0022`, in a value that SQL's row reader
         // takes: it ended the value on the first pass, and was a placeholder's on the second.
         "\\u0022password\\u0022:\\u0022(ssn)VALUES(8\"cvv\":3'',\\u0022",
+        // A pair's string closed by a quote that SQL's row reader took after the lists were
+        // read: the next round read the list without that round's spans, and the string
+        // stayed text on the first pass; on the second it was redacted whole.
+        "ImmutableMultiDict([('password', ' INSERT INTO t (first_name, ssn) VALUES ( \\n,  \
+         --db-password  ImmutableMultiDict([('password', ' ) already exists. ",
         // A quoted password after MySQL's `-p` that was the quote closing `'-p'` in a list.
         "mysqldump -u root -p ['sshpass', '-p', '; ",
         // Another of the key detail reader's.

@@ -876,12 +876,13 @@ impl Redactor {
     }
 
     /// The values of classified keys in each list of pairs the gate found in `hay`, read as they
-    /// will look once every span found so far (`hits[first..]`) is a placeholder. After the key
+    /// will look once every span found so far (`hits[first..]`), and the last round's, is a
+    /// placeholder: a quote that SQL's row reader takes later closes no string. After the key
     /// rules and scanners, as the SQL rows' values: the tokens and values they pushed stay
     /// sorted, as the key rules' look-backs read them.
     #[cold]
     fn pair_list_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
-        crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
+        scratch.merge_rounds(first);
         for &open in &scratch.pair_lists {
             crate::tuples::list_hits(
                 &self.fields,
