@@ -34,6 +34,13 @@ pub(crate) struct PairSpec {
     pub(crate) secret_types: Vec<String>,
     /// The key whose field the value of a secret kind is redacted as (`secret`).
     pub(crate) secret_types_as: String,
+    /// Members of a validation error whose value is where the rejected input was: a path
+    /// whose last name is the field (`"loc": ["body", "password"]`).
+    #[serde(default)]
+    pub(crate) locations: Vec<String>,
+    /// Members of a validation error whose value is the input it rejected (`"input"`).
+    #[serde(default)]
+    pub(crate) inputs: Vec<String>,
 }
 
 /// A literal-anchored rule: keywords for the gate, a regex that matches from the keyword.

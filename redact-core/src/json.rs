@@ -114,6 +114,10 @@ impl Walker<'_, '_> {
         // field its name member names, and its value member, in either order.
         let mut named: Option<FieldTarget> = None;
         let mut value_member: Option<Member> = None;
+        // A validation error (`{"loc": ["body", "password"], "input": ...}`, see
+        // `crate::validation_errors`): the field its location names, and its input member.
+        let mut located: Option<FieldTarget> = None;
+        let mut input_member: Option<Member> = None;
         loop {
             self.skip_ws();
             let member_start = self.pos;
@@ -164,6 +168,10 @@ impl Walker<'_, '_> {
                             // What the name member names comes first, whichever is read first.
                             named = named.or(self.secret_type(value_start));
                         }
+                        Some(PairRole::Location) => {
+                            located = self.located_field(value_start, scratch);
+                        }
+                        Some(PairRole::Input) => input_member = Some(member_ending_at(self.pos)),
                     }
                 }
             }
@@ -177,6 +185,9 @@ impl Walker<'_, '_> {
                     self.pos += 1;
                     self.depth -= 1;
                     if let (Some(target), Some(member)) = (named, value_member) {
+                        self.field_hit(target, &member, scratch);
+                    }
+                    if let (Some(target), Some(member)) = (located, input_member) {
                         self.field_hit(target, &member, scratch);
                     }
                     if scratch.unbound.len() > unbound_from {
@@ -268,6 +279,18 @@ impl Walker<'_, '_> {
         }
         let name = &self.hay[value_start + 1..self.pos - 1];
         pairs::classify_name(&self.redactor.fields, &mut scratch.key_cache, name)
+    }
+
+    /// The field that a validation error's location, its value at `value_start` (a list of
+    /// names, or names joined by `.`), names by its last name, if the key rules classify it.
+    #[cold]
+    fn located_field(&self, value_start: usize, scratch: &mut Scratch) -> Option<FieldTarget> {
+        let location = match self.hay[value_start] {
+            b'"' | b'[' => &self.hay[value_start + 1..self.pos - 1],
+            _ => return None,
+        };
+        let name = crate::validation_errors::last_name(location)?;
+        scratch.key_cache.classify(&self.redactor.fields, name)
     }
 
     /// The field a pair's value is redacted as when the pair's type member, with its value (a

@@ -79,6 +79,7 @@ mod sql;
 mod tuples;
 mod unicode_quoted;
 mod validate;
+mod validation_errors;
 
 pub use classification::{Action, Classification, UnknownName};
 pub use engine::{Outcome, Redactor, RedactorBuilder, RuleId, RuleInfo, RuleKind, Scratch};

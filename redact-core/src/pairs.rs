@@ -25,6 +25,18 @@ pub(crate) enum PairRole {
     Value,
     /// Its value says what kind of value the pair holds (`"Type": "SecureString"`).
     Type,
+    /// A validation error's: its value is where the rejected input was, a path whose last name
+    /// names the field (`"loc": ["body", "password"]`). See [`crate::validation`].
+    Location,
+    /// A validation error's: its value is the input it rejected, the located field's value.
+    Input,
+}
+
+impl PairRole {
+    /// Whether a member playing this part holds the value that another member names.
+    pub(crate) fn carries_a_value(self) -> bool {
+        matches!(self, PairRole::Value | PairRole::Input)
+    }
 }
 
 /// The member names of name/value pairs, normalised as keys are (`ParameterKey` is
@@ -34,19 +46,21 @@ pub(crate) struct PairKeys {
     names: Vec<Vec<u8>>,
     values: Vec<Vec<u8>>,
     types: Vec<Vec<u8>>,
+    locations: Vec<Vec<u8>>,
+    inputs: Vec<Vec<u8>>,
     /// The kinds that make a pair's value secret, and the field it is then redacted as.
     secret_types: Vec<Vec<u8>>,
     secret_target: Option<FieldTarget>,
     /// The last two bytes (lowercase, as a `u16`) of every name above: every member of every
     /// JSON record is asked for its role, and nearly all are rejected by this look alone.
     tails: Vec<u16>,
-    /// The same, of the value members' names alone: asked in text of many keys.
+    /// The same, of the value and input members' names alone: asked in text of many keys.
     value_tails: Vec<u16>,
 }
 
 impl PairKeys {
-    /// Adds a member name that names the field (`role` [`PairRole::Name`]) or carries its
-    /// value.
+    /// Adds a member name that plays `role`: names the field ([`PairRole::Name`]), carries its
+    /// value, ...
     pub(crate) fn insert(&mut self, key: &str, role: PairRole) {
         let norm = normalize_owned(key.as_bytes());
         let Some(tail) = norm.get(norm.len().wrapping_sub(2)..) else {
@@ -56,13 +70,15 @@ impl PairKeys {
         if !self.tails.contains(&tail) {
             self.tails.push(tail);
         }
-        if role == PairRole::Value && !self.value_tails.contains(&tail) {
+        if role.carries_a_value() && !self.value_tails.contains(&tail) {
             self.value_tails.push(tail);
         }
         match role {
             PairRole::Name => self.names.push(norm),
             PairRole::Value => self.values.push(norm),
             PairRole::Type => self.types.push(norm),
+            PairRole::Location => self.locations.push(norm),
+            PairRole::Input => self.inputs.push(norm),
         }
     }
 
@@ -82,11 +98,15 @@ impl PairKeys {
         self.secret_target.filter(|_| secret)
     }
 
-    /// Whether a member called `key` carries the value of a pair. (Asked in text of every key
-    /// that the key table's first look lets through but that classifies nothing.)
+    /// The part a member called `key` plays when it carries the value of a pair or the input
+    /// of a validation error: [`PairRole::Value`] or [`PairRole::Input`]. (Asked in text of
+    /// every key that the key table's first look lets through but that classifies nothing.)
     #[inline]
-    pub(crate) fn is_value(&self, key: &[u8]) -> bool {
-        tail_in(&self.value_tails, key) && self.role_of(key) == Some(PairRole::Value)
+    pub(crate) fn value_role(&self, key: &[u8]) -> Option<PairRole> {
+        if !tail_in(&self.value_tails, key) {
+            return None;
+        }
+        self.role_of(key).filter(|role| role.carries_a_value())
     }
 
     /// The part a member called `key` plays in a pair, if any.
@@ -109,6 +129,10 @@ impl PairKeys {
             Some(PairRole::Value)
         } else if self.types.iter().any(|t| t == norm) {
             Some(PairRole::Type)
+        } else if self.locations.iter().any(|l| l == norm) {
+            Some(PairRole::Location)
+        } else if self.inputs.iter().any(|i| i == norm) {
+            Some(PairRole::Input)
         } else {
             None
         }
@@ -142,6 +166,25 @@ pub(crate) fn classify_name(
     })
 }
 
+/// In text, the field whose value the member called `key`, starting at `member_start` (at its
+/// opening quote, if quoted), carries: a pair's value member is named by the member before it
+/// (see [`named_by_member_before`]), a validation error's input by its location (see
+/// [`crate::validation_errors`]).
+pub(crate) fn named_for_value_member(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    key: &[u8],
+    member_start: usize,
+) -> Option<FieldTarget> {
+    match table.pairs.value_role(key)? {
+        PairRole::Input => {
+            crate::validation_errors::named_by_location(table, cache, hay, member_start)
+        }
+        _ => named_by_member_before(table, cache, hay, member_start),
+    }
+}
+
 /// In text, the field named by the member just before a value member whose key starts at
 /// `member_start` (at its opening quote, if quoted): `key: 'Authorization', value: ...` in a
 /// printed object, `'Name': 'DB_PASSWORD', 'Value': ...` in a Python dict, `key="DbPassword"
@@ -168,21 +211,21 @@ pub(crate) fn named_by_member_before(
                 .and_then(|name| classify_name(table, cache, &hay[name.value.0..name.value.1]));
             Some(named.unwrap_or(secret))
         }
-        PairRole::Value => None,
+        PairRole::Value | PairRole::Location | PairRole::Input => None,
     }
 }
 
 /// A member of a printed object, list of attributes or YAML mapping, read back from its end.
-struct MemberBefore {
+pub(crate) struct MemberBefore {
     /// Where it starts: its key's opening quote, if quoted.
-    start: usize,
+    pub(crate) start: usize,
     key: (usize, usize),
     /// Its value's contents.
     value: (usize, usize),
 }
 
 /// The member just before the one starting at `member_start`.
-fn member_before(hay: &[u8], member_start: usize) -> Option<MemberBefore> {
+pub(crate) fn member_before(hay: &[u8], member_start: usize) -> Option<MemberBefore> {
     // Members are apart by a comma or by blanks (attributes), or both; in YAML, by a line
     // break and the indentation (`- name: DB_PASSWORD\n  value: ..`), written or escaped.
     let mut p = skip_blanks_back(hay, member_start);
@@ -294,8 +337,8 @@ mod tests {
         ] {
             assert_eq!(keys.role(key.as_bytes()), role, "{key}");
         }
-        assert!(keys.is_value(b"Value"));
-        assert!(!keys.is_value(b"Name"));
+        assert_eq!(keys.value_role(b"Value"), Some(PairRole::Value));
+        assert_eq!(keys.value_role(b"Name"), None);
     }
 
     #[test]

@@ -136,6 +136,12 @@ impl Compiler {
             for kind in &catalog.pairs.types {
                 c.fields.insert_pair_key(kind, PairRole::Type);
             }
+            for location in &catalog.pairs.locations {
+                c.fields.insert_pair_key(location, PairRole::Location);
+            }
+            for input in &catalog.pairs.inputs {
+                c.fields.insert_pair_key(input, PairRole::Input);
+            }
             // As the key would be under this policy: nothing, if it disables that key's rule.
             if let Some(target) = c.fields.classify(catalog.pairs.secret_types_as.as_bytes()) {
                 for kind in &catalog.pairs.secret_types {

@@ -166,9 +166,11 @@ pub(crate) fn match_separator(
     let target = match cache.classify(table, &hay[p..key_end]) {
         Some(target) => target,
         // A key that classifies nothing may carry a pair's value (`key: 'X-Api-Key', value: ..`).
-        None if !bracketed && table.pairs.is_value(&hay[p..key_end]) => {
+        // Or a validation error's input (`'loc': ('password',), 'msg': .., 'input': ..`).
+        None if !bracketed && table.pairs.value_role(&hay[p..key_end]).is_some() => {
             let member_start = p - Quote::before(hay, p).map_or(0, Quote::len);
-            crate::pairs::named_by_member_before(table, cache, hay, member_start)?
+            let key = &hay[p..key_end];
+            crate::pairs::named_for_value_member(table, cache, hay, key, member_start)?
         }
         // A base64 payload's value: a candidate, which the caller decodes.
         None if !bracketed

@@ -177,7 +177,7 @@ impl FieldTable {
     /// bytes, as a classified key's does.
     pub(crate) fn insert_pair_key(&mut self, key: &str, role: PairRole) {
         self.pairs.insert(key, role);
-        if role == PairRole::Value {
+        if role.carries_a_value() {
             self.insert_tails(&normalize_owned(key.as_bytes()));
         }
     }

@@ -1,0 +1,262 @@
+//! Validation errors, which echo the input they rejected and say where it was.
+//!
+//! pydantic 2 (and FastAPI's 422 responses, built from it) report each error with its location
+//! and the input, in two shapes:
+//! - as data, `errors()` logged as a dict or as JSON: `{'type': 'string_too_short', 'loc':
+//!   ('body', 'password'), 'msg': 'String should have at least 12 characters', 'input':
+//!   'hunter2!'}`;
+//! - as a message, `str(ValidationError)` in a traceback or a log line: the location alone on
+//!   a line, then the message indented, then the input: `password\n  String should have at
+//!   least 12 characters [type=string_too_short, input_value='hunter2!', input_type=str]`.
+//!
+//! The location's last name (`password`) is looked up as a key; when it is classified, the
+//! input is redacted as that key's value would be. Which member names play these parts is
+//! catalog data (`locations` and `inputs` in `[pairs]`); JSON records are read by
+//! `crate::json`, which finds the two members in either order.
+
+use crate::keyvalue::{run_start_before, skip_blanks_back, FieldTable, FieldTarget, KeyCache};
+use crate::pairs::PairRole;
+
+/// How far back the message's line may start from its input: pydantic's messages are a
+/// sentence.
+const MAX_MESSAGE_LINE: usize = 512;
+
+/// How long a location may be: names joined by `.`, or a list of them.
+const MAX_LOCATION: usize = 256;
+
+/// In text, the field named by the location of the validation error whose input member's key
+/// starts at `member_start` (at its opening quote, if quoted), if that is classified.
+pub(crate) fn named_by_location(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    member_start: usize,
+) -> Option<FieldTarget> {
+    let location = location_line_before(hay, member_start)
+        .or_else(|| location_member_before(table, hay, member_start))?;
+    cache.classify(table, last_name(location)?)
+}
+
+/// The location of a pydantic message, when `member_start` follows `[type=<kind>, `: the line
+/// before the one the message is on, which starts with two blanks.
+fn location_line_before(hay: &[u8], member_start: usize) -> Option<&[u8]> {
+    let comma = skip_blanks_back(hay, member_start).checked_sub(1)?;
+    if hay[comma] != b',' {
+        return None;
+    }
+    let kind_start = run_start_before(hay, comma, |b| b.is_ascii_alphanumeric() || b == b'_')?;
+    let message_end = kind_start.checked_sub(b"[type=".len())?;
+    if &hay[message_end..kind_start] != b"[type=" {
+        return None;
+    }
+    let (break_start, break_end) = line_break_before(
+        hay,
+        message_end,
+        message_end.saturating_sub(MAX_MESSAGE_LINE),
+    )?;
+    if !hay[break_end..message_end].starts_with(b"  ") {
+        return None;
+    }
+    let lowest = break_start.saturating_sub(MAX_LOCATION);
+    let line_start = match line_break_before(hay, break_start, lowest) {
+        Some((_, end)) => end,
+        None if lowest == 0 => 0,
+        None => return None,
+    };
+    Some(trim_blanks(&hay[line_start..break_start]))
+}
+
+/// The location member of an error printed as a dict or a JSON object, just before its
+/// message member, which is just before the input member that starts at `member_start`:
+/// `'loc': ('body', 'password'), 'msg': '..', 'input': ..`. The location is what its list
+/// holds.
+fn location_member_before<'h>(
+    table: &FieldTable,
+    hay: &'h [u8],
+    member_start: usize,
+) -> Option<&'h [u8]> {
+    let message = crate::pairs::member_before(hay, member_start)?;
+    let comma = skip_blanks_back(hay, message.start).checked_sub(1)?;
+    if hay[comma] != b',' {
+        return None;
+    }
+    let list_end = skip_blanks_back(hay, comma);
+    let close = *hay.get(list_end.checked_sub(1)?)?;
+    let open_byte = match close {
+        b')' => b'(',
+        b']' => b'[',
+        _ => return None,
+    };
+    let lowest = list_end.saturating_sub(MAX_LOCATION);
+    let open = lowest + memchr::memrchr(open_byte, &hay[lowest..list_end - 1])?;
+    // The location's key and separator: `'loc': `, `"loc":`, `loc=`.
+    let mut p = skip_blanks_back(hay, open);
+    p = p
+        .checked_sub(1)
+        .filter(|&i| matches!(hay[i], b':' | b'='))?;
+    p = skip_blanks_back(hay, p);
+    while p > 0 && matches!(hay[p - 1], b'"' | b'\'' | b'\\') {
+        p -= 1;
+    }
+    let key_start = run_start_before(hay, p, |b| b.is_ascii_alphanumeric() || b == b'_')?;
+    (table.pairs.role(&hay[key_start..p]) == Some(PairRole::Location))
+        .then(|| &hay[open + 1..list_end - 1])
+}
+
+/// The last name in a location: of a list (`'body', 'password'`, `"users", 0, "ssn"`) or of
+/// names joined by `.` (`body.password`), passing over list indices.
+pub(crate) fn last_name(location: &[u8]) -> Option<&[u8]> {
+    location
+        .rsplit(|&b| matches!(b, b',' | b'.'))
+        .map(|part| trim_quotes(trim_blanks(part)))
+        .find(|name| !name.is_empty() && !name.iter().all(u8::is_ascii_digit))
+}
+
+/// The line break that ends at `end` or before it, no further back than `lowest`: `\n`,
+/// `\r` or `\r\n`, written or escaped (`\n` inside a JSON string). Python's runtime on Lambda
+/// writes a record's line breaks as `\r`.
+fn line_break_before(hay: &[u8], end: usize, lowest: usize) -> Option<(usize, usize)> {
+    let mut i = end;
+    while i > lowest {
+        i -= 1;
+        match hay[i] {
+            b'\n' | b'\r' => {
+                let start = if hay[i] == b'\n' && i > 0 && hay[i - 1] == b'\r' {
+                    i - 1
+                } else {
+                    i
+                };
+                return Some((start, i + 1));
+            }
+            b'n' | b'r' if i > 0 && crate::escapes::is_escaped_space(hay, i - 1) => {
+                let start = if hay[i] == b'n' && hay[..i - 1].ends_with(b"\\r") {
+                    i - 3
+                } else {
+                    i - 1
+                };
+                return Some((start, i + 1));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn trim_blanks(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t'))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t'))
+        .map_or(start, |i| i + 1);
+    &bytes[start..end]
+}
+
+/// A name without its quotes: `'password'`, `"password"`, `\"password\"`, `b'password'`.
+fn trim_quotes(name: &[u8]) -> &[u8] {
+    let quote = |b: &u8| matches!(b, b'"' | b'\'' | b'\\');
+    let name = name.strip_prefix(b"b'").map_or(name, |rest| rest);
+    let start = name.iter().position(|b| !quote(b)).unwrap_or(name.len());
+    let end = name
+        .iter()
+        .rposition(|b| !quote(b))
+        .map_or(start, |i| i + 1);
+    &name[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Redactor;
+
+    fn redact(line: &str) -> String {
+        let redactor = Redactor::new().unwrap();
+        String::from_utf8(redactor.redact(line.as_bytes()).into_owned()).unwrap()
+    }
+
+    #[test]
+    fn the_last_name_of_a_location_passes_over_list_indices() {
+        for (location, name) in [
+            ("password", Some("password")),
+            ("body.user.password", Some("password")),
+            ("users.0.ssn", Some("ssn")),
+            ("'body', 'password'", Some("password")),
+            ("\"users\", 0, \"ssn\"", Some("ssn")),
+            ("\\\"body\\\",\\\"ssn\\\"", Some("ssn")),
+            ("0", None),
+            ("", None),
+        ] {
+            assert_eq!(
+                last_name(location.as_bytes()),
+                name.map(str::as_bytes),
+                "{location}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_message_names_the_field_on_the_line_before() {
+        for (line, expect) in [
+            // Written line breaks, Lambda's Python runtime's `\r`, escaped in a JSON string.
+            (
+                "1 validation error for User\npassword\n  String should have at least 12 \
+                 characters [type=string_too_short, input_value='hunter2!', input_type=str]",
+                "1 validation error for User\npassword\n  String should have at least 12 \
+                 characters [type=string_too_short, input_value='[REDACTED:password]', \
+                 input_type=str]",
+            ),
+            (
+                "ValidationError: 2 validation errors for Body\rname\r  Field required \
+                 [type=missing, input_value={}, input_type=dict]\rbody.ssn\r  String should \
+                 match pattern [type=string_pattern_mismatch, input_value='536 22 8011', \
+                 input_type=str]",
+                "ValidationError: 2 validation errors for Body\rname\r  Field required \
+                 [type=missing, input_value={}, input_type=dict]\rbody.ssn\r  String should \
+                 match pattern [type=string_pattern_mismatch, input_value='[REDACTED:tax_id]', \
+                 input_type=str]",
+            ),
+            (
+                r#"{"exception":"1 validation error for User\nusers.0.dob\n  Input should be a valid date [type=date_parsing, input_value='31/01/1990x', input_type=str]"}"#,
+                r#"{"exception":"1 validation error for User\nusers.0.dob\n  Input should be a valid date [type=date_parsing, input_value='[REDACTED:date_of_birth]', input_type=str]"}"#,
+            ),
+            // An unclassified location, and an input whose line is not indented as a message.
+            (
+                "1 validation error for User\nage\n  Input should be a valid integer \
+                 [type=int_parsing, input_value='x9!kLmn0', input_type=str]",
+                "1 validation error for User\nage\n  Input should be a valid integer \
+                 [type=int_parsing, input_value='x9!kLmn0', input_type=str]",
+            ),
+            (
+                "password\n[type=string_too_short, input_value='x9!kLmn0', input_type=str]",
+                "password\n[type=string_too_short, input_value='x9!kLmn0', input_type=str]",
+            ),
+        ] {
+            assert_eq!(redact(line), expect, "{line}");
+        }
+    }
+
+    #[test]
+    fn an_error_printed_as_data_names_the_field_by_its_location() {
+        for (line, expect) in [
+            (
+                "errors=[{'type': 'string_too_short', 'loc': ('body', 'password'), 'msg': \
+                 'String should have at least 12 characters', 'input': 'hunter2!'}]",
+                "errors=[{'type': 'string_too_short', 'loc': ('body', 'password'), 'msg': \
+                 'String should have at least 12 characters', 'input': '[REDACTED:password]'}]",
+            ),
+            (
+                r#"422 {"detail":[{"type":"missing","loc":["body","user","ssn"],"msg":"bad","input":"536-22-801"}]} sent"#,
+                r#"422 {"detail":[{"type":"missing","loc":["body","user","ssn"],"msg":"bad","input":"[REDACTED:tax_id]"}]} sent"#,
+            ),
+            // A name member is no location: a state's input is not its name's value.
+            (
+                "{ name: 'UpdatePassword', msg: 'ok', input: 'x9!kLmn0' }",
+                "{ name: 'UpdatePassword', msg: 'ok', input: 'x9!kLmn0' }",
+            ),
+        ] {
+            assert_eq!(redact(line), expect, "{line}");
+        }
+    }
+}
