@@ -59,6 +59,7 @@
 mod byteset;
 mod catalog;
 mod classification;
+mod duplicate_entry;
 mod echo;
 mod encoded;
 mod engine;

@@ -157,6 +157,8 @@ impl Compiler {
                 let t = c.trigger(keyword.as_bytes());
                 c.triggers[t].pair_list = true;
             }
+            let t = c.trigger(crate::duplicate_entry::KEYWORD.as_bytes());
+            c.triggers[t].duplicate_entry = true;
         }
         Ok(c)
     }

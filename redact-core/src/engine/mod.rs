@@ -196,6 +196,8 @@ struct Trigger {
     sql_values: Option<usize>,
     /// A Python list of pairs opens here: `[('password', 'x')]`.
     pair_list: bool,
+    /// MySQL's unique-key violation echoes a value here: `Duplicate entry '..' for key '..'`.
+    duplicate_entry: bool,
 }
 
 /// A dotted path from the policy (`customer.name`, `*.passport_number`), for JSON records.
@@ -743,6 +745,17 @@ impl Redactor {
                 }
                 if trigger.pair_list {
                     scratch.pair_lists.push(start);
+                }
+                if trigger.duplicate_entry {
+                    if let Some(hit) = crate::duplicate_entry::value_hit(
+                        &self.fields,
+                        &mut scratch.key_cache,
+                        hay,
+                        end,
+                    ) {
+                        next = next.max(hit.end);
+                        scratch.hits.push(hit);
+                    }
                 }
                 pos = next;
             }
