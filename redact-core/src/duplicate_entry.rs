@@ -7,6 +7,7 @@
 
 use crate::engine::Hit;
 use crate::keyvalue::{self, FieldTable, FieldTarget, KeyCache};
+use crate::scan::Taken;
 
 /// What the keyword gate looks for: the end of the error's `Duplicate entry '`. Teddy finds
 /// candidates by a keyword's first three bytes, and the gate's buckets are planned by them:
@@ -22,32 +23,46 @@ const ENTRY: &[u8] = b"Duplicate entry '";
 /// what comes after it.
 const FOR_KEY: &[u8] = b"' for key '";
 
-/// The longest value MySQL echoes (it cuts values at 64 characters) with room for multi-byte
-/// characters, and the longest index name it allows (64), qualified by a table's.
-const MAX_VALUE: usize = 256;
+/// The longest index name MySQL allows (64), qualified by a table's. (The value has no limit
+/// here, though MySQL cuts it at 64 characters: other rules' spans inside it are shorter as
+/// placeholders, and a second pass would find an end the first did not reach.)
 const MAX_KEY_NAME: usize = 130;
 
 /// The value of the error whose keyword ends at `value_start`, when the key's name names a
-/// classified column.
+/// classified column; read as it will look once the `taken` spans are placeholders (a quote
+/// inside one ends nothing, and a value that holds one goes whole).
 pub(crate) fn value_hit(
     table: &FieldTable,
     cache: &mut KeyCache,
     hay: &[u8],
     value_start: usize,
+    taken: &Taken<'_>,
 ) -> Option<Hit> {
-    if !hay[..value_start].ends_with(ENTRY) {
+    if !hay[..value_start].ends_with(ENTRY)
+        || taken.overlaps(value_start - ENTRY.len(), value_start)
+    {
         return None;
     }
-    let window = &hay[value_start..hay.len().min(value_start + MAX_VALUE + FOR_KEY.len())];
-    let value_end = value_start + memchr::memmem::find(window, FOR_KEY)?;
+    // The first `' for key '` that no span holds a byte of.
+    let mut from = value_start;
+    let value_end = loop {
+        let found = from + memchr::memmem::find(hay.get(from..)?, FOR_KEY)?;
+        if !taken.overlaps(found, found + FOR_KEY.len()) {
+            break found;
+        }
+        from = found + 1;
+    };
     let name_start = value_end + FOR_KEY.len();
     let rest = &hay[name_start..hay.len().min(name_start + MAX_KEY_NAME)];
-    let name = &rest[..memchr::memchr(b'\'', rest)?];
+    let name_end = name_start + memchr::memchr(b'\'', rest)?;
     let value = &hay[value_start..value_end];
-    if value.is_empty() || keyvalue::is_stand_in(value) {
+    if value.is_empty()
+        || keyvalue::is_stand_in(value)
+        || taken.overlaps(name_start - 1, name_end + 1)
+    {
         return None;
     }
-    let target = classified_column(table, cache, name)?;
+    let target = classified_column(table, cache, &hay[name_start..name_end])?;
     Some(Hit::new(value_start, value_end, target.rule))
 }
 

@@ -213,6 +213,15 @@ const TOKENS: &[&str] = &[
     ") already exists.",
     "<wsse:Password Type=\"PasswordText\">",
     "</wsse:Password>",
+    // MySQL's unique-key violation, pydantic's validation errors (as data, and as a message
+    // whose location is on the line before).
+    "Duplicate entry '",
+    "' for key 'users.ssn_UNIQUE'",
+    "1 validation error for User\\npassword\\n  String should have at least 12 characters \
+     [type=string_too_short, input_value=",
+    ", input_type=str]",
+    "'loc': ('body', 'password'), 'msg': 'too short', 'input': ",
+    "\"loc\":[\"body\",\"ssn\"],\"msg\":\"bad\",\"input\":",
     "https://x-access-token:",
     "null",
     "0",
@@ -436,6 +445,14 @@ fn idempotent_on_found_cases() {
         // stayed text on the first pass; on the second it was redacted whole.
         "ImmutableMultiDict([('password', ' INSERT INTO t (first_name, ssn) VALUES ( \\n,  \
          --db-password  ImmutableMultiDict([('password', ' ) already exists. ",
+        // A unique-key violation's `' for key '` inside a key's quoted value: the violation's
+        // value ended there on the first pass, and ran to the next one on the second.
+        "Duplicate entry ' \"password2\":\" ' for key 'users.ssn_UNIQUE' \
+         {\"body\":\"ZW1haWw9Ym9iQGV4YW1wbGUuY29t\",\"isBase64Encoded\":true} password=hunter2! \
+         password=hunter2! ' for key 'users.ssn_UNIQUE' ",
+        // The same `' for key '` with a key's quoted value inside it (its quotes the
+        // value's): it ended the violation's value on the first pass only.
+        "Duplicate entry 'x password=' for key 'users.ssn_UNIQUE' ' for key 'users.ssn_UNIQUE' ",
         // A quoted password after MySQL's `-p` that was the quote closing `'-p'` in a list.
         "mysqldump -u root -p ['sshpass', '-p', '; ",
         // Another of the key detail reader's.

@@ -276,6 +276,8 @@ pub struct Scratch {
     sql_keywords: Vec<(usize, usize)>,
     /// Where the gate found a Python list of pairs opening in the text being scanned.
     pair_lists: Vec<usize>,
+    /// Where the values of MySQL's unique-key violations start in the text being scanned.
+    duplicate_entries: Vec<usize>,
     /// Values the key readers left to read once other rules' spans are known.
     pending: Vec<Hit>,
     /// Bind parameters of classified keys in the text being scanned, whose values are read
@@ -490,6 +492,7 @@ impl Redactor {
             key_cache: keyvalue::KeyCache::default(),
             sql_keywords: Vec::new(),
             pair_lists: Vec::new(),
+            duplicate_entries: Vec::new(),
             pending: Vec::new(),
             binds: Vec::new(),
             unbound: Vec::new(),
@@ -696,6 +699,7 @@ impl Redactor {
         let unbound_from = scratch.unbound.len();
         scratch.sql_keywords.clear();
         scratch.pair_lists.clear();
+        scratch.duplicate_entries.clear();
         scratch.pending.clear();
         scratch.binds.clear();
         if let Some(gate) = &self.gate {
@@ -747,15 +751,7 @@ impl Redactor {
                     scratch.pair_lists.push(start);
                 }
                 if trigger.duplicate_entry {
-                    if let Some(hit) = crate::duplicate_entry::value_hit(
-                        &self.fields,
-                        &mut scratch.key_cache,
-                        hay,
-                        end,
-                    ) {
-                        next = next.max(hit.end);
-                        scratch.hits.push(hit);
-                    }
+                    scratch.duplicate_entries.push(end);
                 }
                 pos = next;
             }
@@ -845,6 +841,9 @@ impl Redactor {
         if !scratch.pair_lists.is_empty() {
             self.pair_list_values(hay, first, scratch);
         }
+        if !scratch.duplicate_entries.is_empty() {
+            self.duplicate_entry_values(hay, first, scratch);
+        }
         if !scratch.pending.is_empty() {
             self.pending_values(hay, first, scratch);
         }
@@ -905,6 +904,25 @@ impl Redactor {
                 &crate::scan::Taken(&scratch.spans),
                 &mut scratch.hits,
             );
+        }
+    }
+
+    /// The values of the MySQL unique-key violations the gate found in `hay`, read as they will
+    /// look once every span found so far (`hits[first..]`), and the last round's, is a
+    /// placeholder: the value ends at the first `' for key '` that no span holds.
+    #[cold]
+    fn duplicate_entry_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
+        scratch.merge_rounds(first);
+        for &value_start in &scratch.duplicate_entries {
+            if let Some(hit) = crate::duplicate_entry::value_hit(
+                &self.fields,
+                &mut scratch.key_cache,
+                hay,
+                value_start,
+                &crate::scan::Taken(&scratch.spans),
+            ) {
+                scratch.hits.push(hit);
+            }
         }
     }
 
