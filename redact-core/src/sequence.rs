@@ -500,11 +500,13 @@ mod tests {
         // These need the regex: a lazy `.*?` (or a word up to a sentence's punctuation), a run whose class overlaps what follows it (the
         // optional `c.` of Google's `ya29.c.` tokens), a quoted literal whose doubled quote `''`
         // continues it, a run that takes two-byte escapes (`\n`), alternatives that open with the
-        // same byte (`number` and `no.` after `passport`), an optional part that ends the
-        // pattern (the `/V2...` token of a Teams webhook).
+        // same byte (`number` and `no.` after `passport`; a blank before a separator or before
+        // words, between an AWS key pair's two halves), an optional part that ends the pattern
+        // (the `/V2...` token of a Teams webhook).
         assert_eq!(
             left,
             [
+                "aws_key_pair",
                 "microsoft_teams_webhook",
                 "twilio_api_key",
                 "google_oauth_token",

@@ -38,11 +38,15 @@ pub enum Validator {
     /// KEY-----`): a key stored encoded, as Kubernetes secrets and environment variables hold
     /// them. A certificate (`-----BEGIN CERTIFICATE-----`) is public and does not pass.
     Base64PrivateKey,
+    /// An AWS access key id and, at its end, a secret access key: 40 characters that mix
+    /// capitals, small letters and digits (or `/`, `+`), as generated keys do. A hex digest
+    /// (`0a1b..`) or a word does not pass.
+    AwsKeyPair,
 }
 
 impl Validator {
     /// Every validator, in the order error messages list them.
-    pub const ALL: [Validator; 9] = [
+    pub const ALL: [Validator; 10] = [
         Validator::Luhn,
         Validator::Iban,
         Validator::UsSsn,
@@ -52,6 +56,7 @@ impl Validator {
         Validator::TokenLike,
         Validator::PasswordLike,
         Validator::Base64PrivateKey,
+        Validator::AwsKeyPair,
     ];
 
     /// The name used in policy files.
@@ -66,6 +71,7 @@ impl Validator {
             Validator::TokenLike => "token_like",
             Validator::PasswordLike => "password_like",
             Validator::Base64PrivateKey => "base64_private_key",
+            Validator::AwsKeyPair => "aws_key_pair",
         }
     }
 
@@ -84,6 +90,7 @@ impl Validator {
             Validator::TokenLike => token_like(candidate),
             Validator::PasswordLike => password_like(candidate),
             Validator::Base64PrivateKey => base64_private_key(candidate),
+            Validator::AwsKeyPair => aws_key_pair(candidate),
         }
     }
 }
@@ -231,6 +238,22 @@ fn password_like(text: &[u8]) -> bool {
     token_like(text) || (all_digits && text.len() >= 6) || (letters && with_symbol)
 }
 
+fn aws_key_pair(text: &[u8]) -> bool {
+    const SECRET_LEN: usize = 40;
+    let Some(secret) = text
+        .len()
+        .checked_sub(SECRET_LEN)
+        .map(|start| &text[start..])
+    else {
+        return false;
+    };
+    secret.iter().any(u8::is_ascii_uppercase)
+        && secret.iter().any(u8::is_ascii_lowercase)
+        && secret
+            .iter()
+            .any(|b| b.is_ascii_digit() || matches!(b, b'/' | b'+'))
+}
+
 fn basic_auth(text: &[u8]) -> bool {
     match base64_decode(text) {
         Some(decoded) => {
@@ -366,6 +389,29 @@ mod tests {
         assert!(Validator::BasicAuth.check(b"dXNlcjpwYXNz"));
         assert!(!Validator::BasicAuth.check(b"aGVsbG8gd29ybGQ="));
         assert!(!Validator::BasicAuth.check(b"not base64!"));
+    }
+
+    #[test]
+    fn an_aws_key_pair_ends_in_a_generated_secret() {
+        let id = "AKIA7V4SEH2KVJ72CEUV / ";
+        assert!(aws_key_pair(
+            format!("{id}q8Fz3Lk0Xv9Tn2Yh7Rb4Wc1Md6Pe5Sg0Ja2Ku8Nf").as_bytes()
+        ));
+        assert!(aws_key_pair(
+            format!("{id}wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").as_bytes()
+        ));
+        // A hex digest, capitals alone, letters alone, too short.
+        for secret in [
+            "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
+            "0A1B2C3D4E5F60718293A4B5C6D7E8F901234567",
+            "abcdefghijABCDEFGHIJabcdefghijABCDEFGHIJ",
+        ] {
+            assert!(
+                !aws_key_pair(format!("{id}{secret}").as_bytes()),
+                "{secret}"
+            );
+        }
+        assert!(!aws_key_pair(b"q8Fz3Lk0Xv9Tn2Yh7Rb4Wc1Md6Pe5Sg0Ja2Ku8N"));
     }
 
     #[test]
