@@ -377,12 +377,20 @@ fn may_start_date(hay: &[u8], start: usize, run_end: usize) -> bool {
     }
 }
 
+/// The verbs that may stand between a birth word and its date (`date of birth is 1990-01-02`,
+/// `DOB was ..`).
+const LINKING_WORDS: [&[u8]; 2] = [b"is", b"was"];
+
 /// Whether the byte before the blank at `start - 1` may end a birth word: they end in one of
-/// five letters (`dob`, `born on`, `birth`, `birthday`, `birthdate`). A first look that spares
-/// the walk back over most words.
+/// five letters (`dob`, `born on`, `birth`, `birthday`, `birthdate`), or a linking word in `s`.
+/// A first look that spares the walk back over most words.
 #[inline(always)]
 fn may_follow_birth_word(hay: &[u8], start: usize) -> bool {
-    start >= 2 && matches!(hay[start - 2] | 0x20, b'b' | b'n' | b'h' | b'y' | b'e')
+    start >= 2
+        && matches!(
+            hay[start - 2] | 0x20,
+            b'b' | b'n' | b'h' | b'y' | b'e' | b's'
+        )
 }
 
 /// A date at `start..end` that a birth word names (`DOB 1990-01-02`, or a date and time,
@@ -563,9 +571,18 @@ fn zone_len(rest: &[u8]) -> usize {
     }
 }
 
-/// Whether the word before the blank before `start` is a birth word (`DOB`, `born`, `born on`).
+/// Whether the word before the blank before `start` is a birth word (`DOB`, `born`, `born on`),
+/// or a linking word after one (`birth is`, `DOB was`).
 fn named_as_birth(hay: &[u8], start: usize) -> bool {
     let mut word = word_before(hay, start - 1);
+    if LINKING_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        let word_start = start - 1 - word.len();
+        word = match word_start.checked_sub(1) {
+            Some(blank) if hay[blank] == b' ' => word_before(hay, blank),
+            _ => return false,
+        };
+        return BIRTH_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w));
+    }
     if word.eq_ignore_ascii_case(b"on") {
         let word_start = start - 1 - word.len();
         word = match word_start.checked_sub(1) {
