@@ -1,10 +1,33 @@
 //! Values that are not data: stand-ins (`***`, `<redacted>`, `${PASSWORD}`), literals
 //! (`null`, `true`), bind parameters, and the placeholders a redaction writes.
 
-/// Whether `value` is a named bind parameter for `key` (`password = :password`, `ssn = @ssn`):
-/// the value is bound to it elsewhere, under the key's name, where a key reader finds it.
+/// Whether `value` is a named bind parameter for `key` (`password = :password`, `ssn = @ssn`,
+/// GraphQL's `login(password: $password)`): the value is bound to it elsewhere, under the
+/// key's name, where a key reader finds it.
 pub(super) fn is_named_parameter(value: &[u8], key: &[u8]) -> bool {
-    matches!(value.first(), Some(b':' | b'@')) && value[1..].eq_ignore_ascii_case(key)
+    matches!(value.first(), Some(b':' | b'@' | b'$')) && value[1..].eq_ignore_ascii_case(key)
+}
+
+/// Whether `value`, after the key that starts at `key_start`, is the type of a GraphQL
+/// variable (`mutation Login($password: String!, ..)`): the key opens with `$`, and the value
+/// is a type's name, a capital and letters (`String`, `LoginInput`), or a list of one
+/// (`[ID!]`), required or not, up to the next variable's `,` or the list's `)`. The variable's
+/// value is in the request's variables, under its name.
+pub(super) fn is_graphql_variable_type(hay: &[u8], key_start: usize, value: &[u8]) -> bool {
+    if key_start == 0 || hay[key_start - 1] != b'$' {
+        return false;
+    }
+    let end = value
+        .iter()
+        .position(|&b| matches!(b, b',' | b')' | b' '))
+        .unwrap_or(value.len());
+    let value = &value[..end];
+    let value = value.strip_suffix(b"!").unwrap_or(value);
+    let name = value
+        .strip_prefix(b"[")
+        .and_then(|inner| inner.strip_suffix(b"]"))
+        .map_or(value, |inner| inner.strip_suffix(b"!").unwrap_or(inner));
+    name.first().is_some_and(u8::is_ascii_uppercase) && name.iter().all(u8::is_ascii_alphabetic)
 }
 
 /// A value that stands for a secret rather than being one: one of our own placeholders (so that

@@ -6,8 +6,8 @@ use super::php::names_a_visibility;
 use super::printed::{field_value_end, inside_printed_object, starts_a_field};
 use super::quote::{closing_quote, closing_quote_among, Quote};
 use super::stand_ins::{
-    is_literal, is_named_parameter, is_object_description, is_stand_in, is_stand_ins_and_literals,
-    literal_len,
+    is_graphql_variable_type, is_literal, is_named_parameter, is_object_description, is_stand_in,
+    is_stand_ins_and_literals, literal_len,
 };
 use super::table::{FieldTarget, MAX_KEY};
 use super::Found;
@@ -137,7 +137,8 @@ pub(super) fn value_after_key(
         let end = bracketed_value_end(hay, pos, escaped_context, Brackets::Containers)
             .unwrap_or(hay.len());
         let value = &hay[pos..end];
-        if value.len() <= 2 || is_stand_in(value) {
+        if value.len() <= 2 || is_stand_in(value) || is_graphql_variable_type(hay, key_start, value)
+        {
             return None;
         }
         let mut hit = Hit::new(pos, end, target.rule);
@@ -203,6 +204,7 @@ pub(super) fn value_after_key(
         || (in_printed_object && is_stand_ins_and_literals(value))
         || value.eq_ignore_ascii_case(&hay[key_start..key_end])
         || is_named_parameter(value, &hay[key_start..key_end])
+        || is_graphql_variable_type(hay, key_start, value)
         || is_object_description(value)
     {
         return None;
