@@ -107,12 +107,7 @@ fn split_last_word(name: &[u8]) -> Option<(&[u8], &[u8])> {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::Redactor;
-
-    fn redact(line: &str) -> String {
-        let redactor = Redactor::new().unwrap();
-        String::from_utf8(redactor.redact(line.as_bytes()).into_owned()).unwrap()
-    }
+    use crate::engine::redact_by_default as redact;
 
     #[test]
     fn the_value_goes_when_the_key_names_a_classified_column() {

@@ -169,12 +169,7 @@ fn trim_quotes(name: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Redactor;
-
-    fn redact(line: &str) -> String {
-        let redactor = Redactor::new().unwrap();
-        String::from_utf8(redactor.redact(line.as_bytes()).into_owned()).unwrap()
-    }
+    use crate::engine::redact_by_default as redact;
 
     #[test]
     fn the_last_name_of_a_location_passes_over_list_indices() {

@@ -1353,6 +1353,13 @@ fn resolve_overlaps(rules: &[RuleInfo], record: &[u8], hits: &mut [Hit], merged:
     }
 }
 
+/// `line` redacted by the default redactor: for the tests of each reader.
+#[cfg(test)]
+pub(crate) fn redact_by_default(line: &str) -> String {
+    let redactor = Redactor::new().unwrap();
+    String::from_utf8(redactor.redact(line.as_bytes()).into_owned()).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
