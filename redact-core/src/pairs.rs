@@ -26,7 +26,7 @@ pub(crate) enum PairRole {
     /// Its value says what kind of value the pair holds (`"Type": "SecureString"`).
     Type,
     /// A validation error's: its value is where the rejected input was, a path whose last name
-    /// names the field (`"loc": ["body", "password"]`). See [`crate::validation`].
+    /// names the field (`"loc": ["body", "password"]`). See [`crate::validation_errors`].
     Location,
     /// A validation error's: its value is the input it rejected, the located field's value.
     Input,
@@ -59,8 +59,7 @@ pub(crate) struct PairKeys {
 }
 
 impl PairKeys {
-    /// Adds a member name that plays `role`: names the field ([`PairRole::Name`]), carries its
-    /// value, ...
+    /// Adds a member name that plays `role` in a pair (see [`PairRole`]).
     pub(crate) fn insert(&mut self, key: &str, role: PairRole) {
         let norm = normalize_owned(key.as_bytes());
         let Some(tail) = norm.get(norm.len().wrapping_sub(2)..) else {

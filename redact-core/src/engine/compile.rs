@@ -1,4 +1,4 @@
-//! Building a [`Redactor`](super::Redactor): the catalog's rules and the policy's, compiled
+//! Building a [`Redactor`]: the catalog's rules and the policy's, compiled
 //! into the gate, the token rules, the key table and the scanners.
 
 use super::{
