@@ -323,7 +323,22 @@ impl Walker<'_, '_> {
                 remove: true,
                 ..Hit::new(start, end, target.rule)
             });
-        } else if self.hay[value_start] == b'"' {
+        } else {
+            self.value_hit(target, value_start, value_end, scratch);
+        }
+    }
+
+    /// Replaces the value at `value_start..value_end` as `target`'s rule says: a string's
+    /// contents, a number, object or array whole, written as a string; `true`, `false` and
+    /// `null` stay.
+    fn value_hit(
+        &self,
+        target: FieldTarget,
+        value_start: usize,
+        value_end: usize,
+        scratch: &mut Scratch,
+    ) {
+        if self.hay[value_start] == b'"' {
             let content = &self.hay[value_start + 1..value_end - 1];
             if !content.is_empty() && !keyvalue::is_stand_in(content) {
                 scratch
@@ -371,7 +386,15 @@ impl Walker<'_, '_> {
             .classify_member(&self.redactor.fields, key)
     }
 
+    /// An array that is a member's value or the record's: its elements walked as values.
     fn array(&mut self, scratch: &mut Scratch) -> Result<(), NotJson> {
+        self.array_in(scratch, false)
+    }
+
+    /// [`Walker::array`], for an array that is an element of another (`in_list`): only then is
+    /// an array of two a pair. A list of two names alone (`"required": ["password", "email"]`)
+    /// names fields, it holds none.
+    fn array_in(&mut self, scratch: &mut Scratch, in_list: bool) -> Result<(), NotJson> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(NotJson);
@@ -385,10 +408,27 @@ impl Walker<'_, '_> {
         }
         // The contents of the string element before, if it is a flag (`"--password"`).
         let mut flag: Option<usize> = None;
+        // A pair, `[key, value]` (JavaScript's `Object.entries`, a `Map`'s or a `Headers`'
+        // entries, Python's `list(d.items())` as JSON): the key string, the value's span.
+        let mut pair_key: Option<(usize, usize)> = None;
+        let mut pair_value: Option<(usize, usize)> = None;
+        let mut elements = 0;
         loop {
             self.skip_ws();
             let element_start = self.pos;
-            self.value(scratch)?;
+            if self.peek() == Some(b'[') {
+                self.array_in(scratch, true)?;
+            } else {
+                self.value(scratch)?;
+            }
+            elements += 1;
+            match elements {
+                1 if self.hay[element_start] == b'"' => {
+                    pair_key = Some((element_start + 1, self.pos - 1));
+                }
+                2 => pair_value = Some((element_start, self.pos)),
+                _ => {}
+            }
             flag = if self.hay[element_start] == b'"' {
                 let (start, end) = (element_start + 1, self.pos - 1);
                 if let Some(flag_start) = flag {
@@ -404,10 +444,30 @@ impl Walker<'_, '_> {
                 Some(b']') => {
                     self.pos += 1;
                     self.depth -= 1;
+                    if let (true, 2, Some(key), Some(value)) =
+                        (in_list, elements, pair_key, pair_value)
+                    {
+                        self.pair_value(key, value, scratch);
+                    }
                     return Ok(());
                 }
                 _ => return Err(NotJson),
             }
+        }
+    }
+
+    /// Redacts the value of a pair written as a two-element array, `["password", "hunter2"]`,
+    /// when its key (`hay[key.0..key.1]`, a string's contents) is classified. The action is the
+    /// key's, but for `drop_field`: the pair is masked, as in text (an array's element is not a
+    /// member to drop).
+    #[cold]
+    fn pair_value(&self, key: (usize, usize), value: (usize, usize), scratch: &mut Scratch) {
+        let key = &self.hay[key.0..key.1];
+        if key.is_empty() || key.len() > keyvalue::MAX_KEY || key.contains(&b'\\') {
+            return;
+        }
+        if let Some(target) = scratch.key_cache.classify(&self.redactor.fields, key) {
+            self.value_hit(target, value.0, value.1, scratch);
         }
     }
 
