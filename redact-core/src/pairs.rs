@@ -196,14 +196,14 @@ pub(crate) fn named_by_member_before(
     hay: &[u8],
     member_start: usize,
 ) -> Option<FieldTarget> {
-    let member = member_before(hay, member_start)?;
+    let member = member_before(hay, member_start, MAX_VALUE_BEFORE)?;
     let (key_start, key_end) = member.key;
     let (value_start, value_end) = member.value;
     match table.pairs.role(&hay[key_start..key_end])? {
         PairRole::Name => classify_name(table, cache, &hay[value_start..value_end]),
         PairRole::Type => {
             let secret = table.pairs.secret_type(&hay[value_start..value_end])?;
-            let named = member_before(hay, member.start)
+            let named = member_before(hay, member.start, MAX_VALUE_BEFORE)
                 .filter(|name| {
                     table.pairs.role(&hay[name.key.0..name.key.1]) == Some(PairRole::Name)
                 })
@@ -223,8 +223,17 @@ pub(crate) struct MemberBefore {
     value: (usize, usize),
 }
 
-/// The member just before the one starting at `member_start`.
-pub(crate) fn member_before(hay: &[u8], member_start: usize) -> Option<MemberBefore> {
+/// How long a quoted name or value read back from its end may be: a key's length, twice over
+/// (a parameter path, a header's name).
+pub(crate) const MAX_VALUE_BEFORE: usize = 2 * MAX_KEY;
+
+/// The member just before the one starting at `member_start`, whose quoted value holds at
+/// most `max_value` bytes.
+pub(crate) fn member_before(
+    hay: &[u8],
+    member_start: usize,
+    max_value: usize,
+) -> Option<MemberBefore> {
     // Members are apart by a comma or by blanks (attributes), or both; in YAML, by a line
     // break and the indentation (`- name: DB_PASSWORD\n  value: ..`), written or escaped.
     let mut p = skip_blanks_back(hay, member_start);
@@ -235,7 +244,7 @@ pub(crate) fn member_before(hay: &[u8], member_start: usize) -> Option<MemberBef
     } else if p == member_start {
         return None;
     }
-    let (value_start, value_end, before_value) = value_before(hay, p)?;
+    let (value_start, value_end, before_value) = value_before(hay, p, max_value)?;
     // The member's key and separator: `name:`, `'Key': `, `key=`, `"name"=>`.
     let mut p = skip_blanks_back(hay, before_value);
     if p >= 2 && hay[p - 2..p] == *b"=>" {
@@ -283,14 +292,14 @@ fn line_break_before(hay: &[u8], end: usize) -> Option<usize> {
     })
 }
 
-/// The quoted or bare value that ends at `end`: its contents' span, and where it starts
-/// (its opening quote).
-fn value_before(hay: &[u8], end: usize) -> Option<(usize, usize, usize)> {
+/// The quoted (at most `max_value` bytes) or bare value that ends at `end`: its contents'
+/// span, and where it starts (its opening quote).
+fn value_before(hay: &[u8], end: usize, max_value: usize) -> Option<(usize, usize, usize)> {
     let last = *hay.get(end.checked_sub(1)?)?;
     if matches!(last, b'"' | b'\'') {
         let escaped = end >= 2 && hay[end - 2] == b'\\';
         let content_end = end - 1 - usize::from(escaped);
-        let window = content_end.saturating_sub(2 * MAX_KEY);
+        let window = content_end.saturating_sub(max_value);
         let open = window + memchr::memrchr(last, &hay[window..content_end])?;
         if escaped {
             if open == 0 || hay[open - 1] != b'\\' {

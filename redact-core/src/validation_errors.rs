@@ -17,8 +17,8 @@
 use crate::keyvalue::{run_start_before, skip_blanks_back, FieldTable, FieldTarget, KeyCache};
 use crate::pairs::PairRole;
 
-/// How far back the message's line may start from its input: pydantic's messages are a
-/// sentence.
+/// How far back the message's line may start from its input, and how long a message member
+/// may be: pydantic's messages are a sentence, a custom validator's perhaps a long one.
 const MAX_MESSAGE_LINE: usize = 512;
 
 /// How long a location may be: names joined by `.`, or a list of them.
@@ -75,7 +75,8 @@ fn location_member_before<'h>(
     hay: &'h [u8],
     member_start: usize,
 ) -> Option<&'h [u8]> {
-    let message = crate::pairs::member_before(hay, member_start)?;
+    // A message is a sentence, and a custom validator's may be long.
+    let message = crate::pairs::member_before(hay, member_start, MAX_MESSAGE_LINE)?;
     let comma = skip_blanks_back(hay, message.start).checked_sub(1)?;
     if hay[comma] != b',' {
         return None;
@@ -244,6 +245,17 @@ mod tests {
             (
                 r#"422 {"detail":[{"type":"missing","loc":["body","user","ssn"],"msg":"bad","input":"536-22-801"}]} sent"#,
                 r#"422 {"detail":[{"type":"missing","loc":["body","user","ssn"],"msg":"bad","input":"[REDACTED:tax_id]"}]} sent"#,
+            ),
+            // A long message (a custom validator's).
+            (
+                "[{'type': 'value_error', 'loc': ('body', 'password'), 'msg': 'Value error, the \
+                 password must hold at least one capital, one digit and one of the symbols listed \
+                 in the policy document, and must not repeat any of the last five passwords', \
+                 'input': 'hunter2!'}]",
+                "[{'type': 'value_error', 'loc': ('body', 'password'), 'msg': 'Value error, the \
+                 password must hold at least one capital, one digit and one of the symbols listed \
+                 in the policy document, and must not repeat any of the last five passwords', \
+                 'input': '[REDACTED:password]'}]",
             ),
             // A name member is no location: a state's input is not its name's value.
             (
