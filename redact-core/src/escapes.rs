@@ -35,6 +35,26 @@ pub(crate) fn byte_before(hay: &[u8], pos: usize) -> u8 {
     }
 }
 
+/// Where the line break that ends just before `end` starts, if one does: `\n` or `\r\n`, as
+/// written or escaped inside a JSON string (`\\n`), and with `lone_cr` a `\r` alone too
+/// (Python's runtime on Lambda writes a record's line breaks so).
+pub(crate) fn line_break_ending_at(hay: &[u8], end: usize, lone_cr: bool) -> Option<usize> {
+    let last = *hay.get(end.checked_sub(1)?)?;
+    let escaped = end >= 2 && is_escaped_space(hay, end - 2);
+    let (at, carriage_return): (usize, &[u8]) = match last {
+        b'\n' => (end - 1, b"\r"),
+        b'n' if escaped => (end - 2, b"\\r"),
+        b'\r' if lone_cr => return Some(end - 1),
+        b'r' if lone_cr && escaped => return Some(end - 2),
+        _ => return None,
+    };
+    Some(if hay[..at].ends_with(carriage_return) {
+        at - carriage_return.len()
+    } else {
+        at
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

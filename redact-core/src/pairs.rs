@@ -239,7 +239,7 @@ pub(crate) fn member_before(
     let mut p = skip_blanks_back(hay, member_start);
     if p > 0 && hay[p - 1] == b',' {
         p = skip_blanks_back(hay, p - 1);
-    } else if let Some(before_break) = line_break_before(hay, p) {
+    } else if let Some(before_break) = crate::escapes::line_break_ending_at(hay, p, false) {
         p = skip_blanks_back(hay, before_break);
     } else if p == member_start {
         return None;
@@ -270,25 +270,6 @@ pub(crate) fn member_before(
         start,
         key: (key_start, key_end),
         value: (value_start, value_end),
-    })
-}
-
-/// Where the line break that ends just before `end` starts: `\n` or `\r\n`, as written or
-/// escaped inside a JSON string (`\\n`).
-fn line_break_before(hay: &[u8], end: usize) -> Option<usize> {
-    let before = &hay[..end];
-    let at = if before.ends_with(b"\n") {
-        end - 1
-    } else if before.ends_with(b"n") && end >= 2 && crate::escapes::is_escaped_space(hay, end - 2) {
-        end - 2
-    } else {
-        return None;
-    };
-    let carriage_return: &[u8] = if at == end - 1 { b"\r" } else { b"\\r" };
-    Some(if hay[..at].ends_with(carriage_return) {
-        at - carriage_return.len()
-    } else {
-        at
     })
 }
 

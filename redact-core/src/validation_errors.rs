@@ -117,30 +117,9 @@ pub(crate) fn last_name(location: &[u8]) -> Option<&[u8]> {
 /// `\r` or `\r\n`, written or escaped (`\n` inside a JSON string). Python's runtime on Lambda
 /// writes a record's line breaks as `\r`.
 fn line_break_before(hay: &[u8], end: usize, lowest: usize) -> Option<(usize, usize)> {
-    let mut i = end;
-    while i > lowest {
-        i -= 1;
-        match hay[i] {
-            b'\n' | b'\r' => {
-                let start = if hay[i] == b'\n' && i > 0 && hay[i - 1] == b'\r' {
-                    i - 1
-                } else {
-                    i
-                };
-                return Some((start, i + 1));
-            }
-            b'n' | b'r' if i > 0 && crate::escapes::is_escaped_space(hay, i - 1) => {
-                let start = if hay[i] == b'n' && hay[..i - 1].ends_with(b"\\r") {
-                    i - 3
-                } else {
-                    i - 1
-                };
-                return Some((start, i + 1));
-            }
-            _ => {}
-        }
-    }
-    None
+    (lowest + 1..=end).rev().find_map(|break_end| {
+        crate::escapes::line_break_ending_at(hay, break_end, true).map(|start| (start, break_end))
+    })
 }
 
 fn trim_blanks(bytes: &[u8]) -> &[u8] {
