@@ -222,6 +222,10 @@ const TOKENS: &[&str] = &[
     ", input_type=str]",
     "'loc': ('body', 'password'), 'msg': 'too short', 'input': ",
     "\"loc\":[\"body\",\"ssn\"],\"msg\":\"bad\",\"input\":",
+    // One-time codes named in prose.
+    "Your verification code is ",
+    "OTP ",
+    "482913",
     "https://x-access-token:",
     "null",
     "0",

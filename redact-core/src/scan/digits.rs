@@ -196,8 +196,8 @@ pub(super) fn scan_at(
                 }
             }
             9 if matches!(prev, b' ' | b'#') => push_named_ssn(set, hay, start, out),
-            3 | 4 if matches!(prev, b' ' | b'#') && may_follow_card_code_word(hay, start) => {
-                push_named_card_code(set, hay, start, run_end, out);
+            3..=8 if matches!(prev, b' ' | b'#') && may_follow_code_word(hay, start) => {
+                push_named_code(set, hay, start, run_end, out);
             }
             _ => {}
         }
@@ -291,15 +291,16 @@ fn push_named_ssn(set: &ScannerSet, hay: &[u8], start: usize, out: &mut Vec<Hit>
 /// `cvc2 #1234`). With a separator (`cvv: 123`) the code is a classified key's value.
 const CARD_CODE_WORDS: [&[u8]; 5] = [b"cvv", b"cvv2", b"cvc", b"cvc2", b"csc"];
 
-/// Whether the word before the blank or `#` at `start - 1` (and a `#` or blank before that)
-/// may be a card code word: it ends in `v` or `c`, or in one of them and `2`. A first look
-/// that spares the walk back over most words (`status 200`, `took 123 ms`, `pid 1702  2395`).
+/// Whether the word before the blank, `#` or `:` at `start - 1` (and a `#` or blank before
+/// that) may name a code: it ends in `v` or `c`, or in one of them and `2` (a card code word),
+/// or in `e`, `p`, `n` or `s` (a one-time code word or a linking word). A first look that
+/// spares the walk back over most words (`status 200`, `took 123 ms`, `pid 1702  2395`).
 #[inline(always)]
-fn may_follow_card_code_word(hay: &[u8], start: usize) -> bool {
+fn may_follow_code_word(hay: &[u8], start: usize) -> bool {
     let Some(mut last) = start.checked_sub(2) else {
         return false;
     };
-    if matches!(hay[last], b'#' | b' ') {
+    if matches!(hay[last], b'#' | b' ' | b':') {
         last = match last.checked_sub(1) {
             Some(last) => last,
             None => return false,
@@ -308,26 +309,143 @@ fn may_follow_card_code_word(hay: &[u8], start: usize) -> bool {
     if hay[last] == b'2' && last > 0 {
         last -= 1;
     }
+    matches!(hay[last] | 0x20, b'v' | b'c' | b'e' | b'p' | b'n' | b's')
+}
+
+/// [`may_follow_code_word`] for a card code word only: it ends in `v` or `c`, or in one of them
+/// and `2`.
+fn may_follow_card_code_word(hay: &[u8], start: usize) -> bool {
+    let mut last = start - 2;
+    if matches!(hay[last], b'#' | b' ') && last > 0 {
+        last -= 1;
+    }
+    if hay[last] == b'2' && last > 0 {
+        last -= 1;
+    }
     matches!(hay[last] | 0x20, b'v' | b'c')
 }
 
 /// Adds the digits at `start..end` as a card's security code when a word names one just before
-/// them (see [`CARD_CODE_WORDS`]).
+/// them (see [`CARD_CODE_WORDS`]), or as a one-time code when a sentence names one (see
+/// [`named_as_one_time_code`]).
 #[cold]
 #[inline(never)]
-fn push_named_card_code(
-    set: &ScannerSet,
-    hay: &[u8],
-    start: usize,
-    end: usize,
-    out: &mut Vec<Hit>,
-) {
-    let Some(rule) = set.card_code else {
-        return;
-    };
-    if named_before(hay, start, &CARD_CODE_WORDS) && !glued_after(hay, end, b"-.") {
-        out.push(Hit::new(start, end, rule));
+fn push_named_code(set: &ScannerSet, hay: &[u8], start: usize, end: usize, out: &mut Vec<Hit>) {
+    let len = end - start;
+    if let Some(rule) = set.card_code {
+        if len <= 4
+            && may_follow_card_code_word(hay, start)
+            && named_before(hay, start, &CARD_CODE_WORDS)
+            && !glued_after(hay, end, b"-.")
+        {
+            out.push(Hit::new(start, end, rule));
+            return;
+        }
     }
+    if let Some(rule) = set.one_time_code {
+        if len >= 4
+            && hay[start - 1] == b' '
+            && named_as_one_time_code(hay, start)
+            && !glued_after(hay, end, b"-.,:/")
+        {
+            out.push(Hit::new(start, end, rule));
+        }
+    }
+}
+
+/// Words that name the digits after them as a one-time code on their own (`OTP 482913`,
+/// `passcode is 4821`, `Your PIN is 4821`). With a separator right after a key (`otp=482913`) the
+/// code is a classified key's value.
+const ONE_TIME_CODE_WORDS: [&[u8]; 4] = [b"otp", b"totp", b"passcode", b"pin"];
+
+/// Words that make the `code` after them a one-time code (`verification code is 482913`,
+/// `Your code: 4821`). A code alone is any code: `exit code 1234`, `error code is 5001`.
+const CODE_QUALIFIERS: [&[u8]; 16] = [
+    b"verification",
+    b"confirmation",
+    b"authentication",
+    b"authorization",
+    b"auth",
+    b"security",
+    b"login",
+    b"signin",
+    b"otp",
+    b"mfa",
+    b"2fa",
+    b"access",
+    b"activation",
+    b"reset",
+    b"sms",
+    b"your",
+];
+
+/// Qualifiers of `code` in two words, joined by a blank or a `-`: the last alone qualifies
+/// nothing (`response time code`, `check in code`).
+const COMPOUND_CODE_QUALIFIERS: [(&[u8], &[u8]); 3] =
+    [(b"one", b"time"), (b"sign", b"in"), (b"log", b"in")];
+
+/// Whether what ends at the blank before `start` names the digits there as a one-time code: a
+/// word of [`ONE_TIME_CODE_WORDS`], or `code` after one of [`CODE_QUALIFIERS`] (`one-time code`,
+/// `sign-in code`), then maybe a `:` or a linking word (`is`, `was`, `is:`).
+fn named_as_one_time_code(hay: &[u8], start: usize) -> bool {
+    let mut end = start - 1;
+    if end > 0 && hay[end - 1] == b':' {
+        end -= 1;
+    }
+    let mut word = word_before(hay, end);
+    if LINKING_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        end -= word.len();
+        if end == 0 || hay[end - 1] != b' ' {
+            return false;
+        }
+        end -= 1;
+        if end > 0 && hay[end - 1] == b':' {
+            end -= 1;
+        }
+        word = word_before(hay, end);
+    }
+    let word_start = end - word.len();
+    // A path or a dotted name is no sentence: `GET /pin 4821`, `config.otp 1234`.
+    if word_start > 0 && matches!(hay[word_start - 1], b'/' | b'.') {
+        return false;
+    }
+    if ONE_TIME_CODE_WORDS
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+    {
+        return true;
+    }
+    if !word.eq_ignore_ascii_case(b"code") || word_start < 2 {
+        return false;
+    }
+    // The qualifier, before a blank or a `-` (`sign-in code`, `2FA code`, `one-time code`).
+    let qualifier_end = word_start - 1;
+    if !matches!(hay[qualifier_end], b' ' | b'-') {
+        return false;
+    }
+    let Some(qualifier_start) =
+        crate::keyvalue::run_start_before(hay, qualifier_end, |b| b.is_ascii_alphanumeric())
+    else {
+        return false;
+    };
+    let qualifier = &hay[qualifier_start..qualifier_end];
+    if CODE_QUALIFIERS
+        .iter()
+        .any(|w| qualifier.eq_ignore_ascii_case(w))
+    {
+        return true;
+    }
+    // A qualifier of two words (`one-time`, `sign in`), whose last alone is none.
+    let Some(joint) = qualifier_start.checked_sub(1) else {
+        return false;
+    };
+    if !matches!(hay[joint], b' ' | b'-') {
+        return false;
+    }
+    let first = word_before(hay, joint);
+    COMPOUND_CODE_QUALIFIERS.iter().any(|(head, tail)| {
+        first.eq_ignore_ascii_case(head) && qualifier.eq_ignore_ascii_case(tail)
+    })
 }
 
 /// Whether one of `words` (lowercase) names what starts at `start`, in prose: the word, then a

@@ -25,12 +25,13 @@ pub(crate) struct ScannerSet {
     pub(crate) dsn_password: Option<RuleId>,
     pub(crate) birth_date: Option<RuleId>,
     pub(crate) card_code: Option<RuleId>,
+    pub(crate) one_time_code: Option<RuleId>,
     /// Not a byte scanner: the JSON walker decodes base64 payloads (`crate::payload`).
     pub(crate) base64_payload: Option<RuleId>,
 }
 
 /// The names a catalog entry may give in `scanner = "..."`.
-pub(crate) const SCANNER_NAMES: [&str; 12] = [
+pub(crate) const SCANNER_NAMES: [&str; 13] = [
     "email",
     "credit_card",
     "us_ssn",
@@ -42,6 +43,7 @@ pub(crate) const SCANNER_NAMES: [&str; 12] = [
     "dsn_password",
     "birth_date",
     "card_code",
+    "one_time_code",
     "base64_payload",
 ];
 
@@ -87,6 +89,7 @@ impl ScannerSet {
             "dsn_password" => &mut self.dsn_password,
             "birth_date" => &mut self.birth_date,
             "card_code" => &mut self.card_code,
+            "one_time_code" => &mut self.one_time_code,
             "base64_payload" => &mut self.base64_payload,
             _ => return false,
         };
@@ -103,6 +106,7 @@ impl ScannerSet {
             || self.mac_address.is_some()
             || self.birth_date.is_some()
             || self.card_code.is_some()
+            || self.one_time_code.is_some()
     }
 
     fn colon_enabled(&self) -> bool {
