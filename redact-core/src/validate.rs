@@ -200,6 +200,18 @@ pub(crate) fn ssn_parts_valid(area: &[u8], group: &[u8], serial: &[u8]) -> bool 
         && serial != b"0000"
 }
 
+/// Whether the three groups of digits of a `9NN-NN-NNNN` number are those of a US individual
+/// taxpayer identification number (ITIN): area 900-999, which no SSN has, and a group the IRS
+/// assigns (50-65, 70-88, 90-92, 94-99). Checked after [`ssn_parts_valid`], which excludes them.
+pub(crate) fn itin_parts_valid(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
+    let group_number = || u32::from(group[0] - b'0') * 10 + u32::from(group[1] - b'0');
+    area.len() == 3
+        && group.len() == 2
+        && serial.len() == 4
+        && area[0] == b'9'
+        && matches!(group_number(), 50..=65 | 70..=88 | 90..=92 | 94..=99)
+}
+
 fn us_ssn(text: &[u8]) -> bool {
     let digits: Vec<u8> = text.iter().copied().filter(u8::is_ascii_digit).collect();
     let seps_ok = text
@@ -325,6 +337,31 @@ mod tests {
         assert!(luhn_digits(b"3782-822463-10005"));
         assert!(!luhn_digits(b"4111111111111112"));
         assert!(!luhn_digits(b"7"));
+    }
+
+    #[test]
+    fn itins_have_area_9xx_and_an_assigned_group() {
+        let parts = |text: &[u8]| itin_parts_valid(&text[..3], &text[4..6], &text[7..]);
+        for itin in [
+            b"912-50-1234",
+            b"900-65-0000",
+            b"999-70-1234",
+            b"912-88-1234",
+            b"912-90-1234",
+        ] {
+            assert!(parts(itin), "{}", String::from_utf8_lossy(itin));
+        }
+        for other in [
+            b"912-49-1234",
+            b"912-66-1234",
+            b"912-69-1234",
+            b"912-89-1234",
+            b"912-93-1234",
+            b"812-70-1234",
+        ] {
+            assert!(!parts(other), "{}", String::from_utf8_lossy(other));
+        }
+        assert!(parts(b"912-94-1234") && parts(b"912-99-1234"));
     }
 
     #[test]

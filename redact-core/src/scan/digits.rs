@@ -4,7 +4,7 @@
 use super::colon::mac_at;
 use super::{is_word, Covered, ScannerSet};
 use crate::engine::Hit;
-use crate::validate::{iban_length, iban_mod97, luhn_digits, ssn_parts_valid};
+use crate::validate::{iban_length, iban_mod97, itin_parts_valid, luhn_digits, ssn_parts_valid};
 use std::net::Ipv4Addr;
 
 const MAX_GROUPS: usize = 8;
@@ -922,14 +922,17 @@ fn classify(
     };
     let opened_by = |b: u8| prev == b && !is_word(before_prev);
 
-    if let Some(rule) = set.us_ssn {
+    if maybe_ssn {
         // Dashed, or spaced as a card prints it (`536 22 8011`) when no other number is
         // glued on by a blank: a row of small numbers is no SSN.
         let separated =
             || seps_are(3, b"-") || (g.len == 3 && seps_are(3, b" ") && spaced_alone(hay, g, 3));
-        if maybe_ssn && separated() && g.clean_end(hay, 3) {
+        if prev != b'+' && separated() && g.clean_end(hay, 3) {
             let [a, b, c] = [0, 1, 2].map(|i| &hay[g.spans[i].0..g.spans[i].1]);
-            if ssn_parts_valid(a, b, c) && prev != b'+' {
+            // The ITIN's area is one no SSN has: at most one of the two holds.
+            let rule = (set.us_ssn.filter(|_| ssn_parts_valid(a, b, c)))
+                .or_else(|| set.us_itin.filter(|_| itin_parts_valid(a, b, c)));
+            if let Some(rule) = rule {
                 return Some((start, g.end(3), rule));
             }
         }

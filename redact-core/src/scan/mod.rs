@@ -17,6 +17,7 @@ pub(crate) struct ScannerSet {
     pub(crate) email: Option<RuleId>,
     pub(crate) credit_card: Option<RuleId>,
     pub(crate) us_ssn: Option<RuleId>,
+    pub(crate) us_itin: Option<RuleId>,
     pub(crate) phone_number: Option<RuleId>,
     pub(crate) iban: Option<RuleId>,
     pub(crate) ipv4: Option<RuleId>,
@@ -31,10 +32,11 @@ pub(crate) struct ScannerSet {
 }
 
 /// The names a catalog entry may give in `scanner = "..."`.
-pub(crate) const SCANNER_NAMES: [&str; 13] = [
+pub(crate) const SCANNER_NAMES: [&str; 14] = [
     "email",
     "credit_card",
     "us_ssn",
+    "us_itin",
     "phone_number",
     "iban",
     "ipv4",
@@ -81,6 +83,7 @@ impl ScannerSet {
             "email" => &mut self.email,
             "credit_card" => &mut self.credit_card,
             "us_ssn" => &mut self.us_ssn,
+            "us_itin" => &mut self.us_itin,
             "phone_number" => &mut self.phone_number,
             "iban" => &mut self.iban,
             "ipv4" => &mut self.ipv4,
@@ -100,6 +103,7 @@ impl ScannerSet {
     fn digits_enabled(&self) -> bool {
         self.credit_card.is_some()
             || self.us_ssn.is_some()
+            || self.us_itin.is_some()
             || self.phone_number.is_some()
             || self.iban.is_some()
             || self.ipv4.is_some()
