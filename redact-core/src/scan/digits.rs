@@ -270,7 +270,8 @@ pub(super) fn run_on(
 }
 
 /// Adds the nine digits at `start` as an SSN when one is named in prose just before them: `SSN
-/// 536228011`, `SSN #536228011`, `ssn# 536228011`. Nine digits alone are any id.
+/// 536228011`, `SSN #536228011`, `ssn# 536228011`, or in a label (`Invalid SSN format:
+/// 536228011`). Nine digits alone are any id.
 #[cold]
 #[inline(never)]
 fn push_named_ssn(set: &ScannerSet, hay: &[u8], start: usize, out: &mut Vec<Hit>) {
@@ -279,12 +280,45 @@ fn push_named_ssn(set: &ScannerSet, hay: &[u8], start: usize, out: &mut Vec<Hit>
     };
     let end = start + 9;
     let digits = &hay[start..end];
-    if named_before(hay, start, &[b"ssn"])
+    if (named_before(hay, start, &[b"ssn"]) || named_in_label(hay, start, b"ssn"))
         && !glued_after(hay, end, b"-.")
         && ssn_parts_valid(&digits[..3], &digits[3..5], &digits[5..])
     {
         out.push(Hit::new(start, end, rule));
     }
+}
+
+/// The most words a label may hold after the word that names its value (`SSN format`, `SSN on
+/// file`).
+const MAX_LABEL_WORDS_AFTER: usize = 2;
+
+/// Whether a label ending in `: ` just before `start` holds `word` (lowercase), followed by at
+/// most [`MAX_LABEL_WORDS_AFTER`] words: `Invalid SSN format: 536228011`, `SSN on file:
+/// 536228011`. A label is prose's key: its last word (`format`) names no field, and the words
+/// before it do.
+fn named_in_label(hay: &[u8], start: usize, word: &[u8]) -> bool {
+    let Some(colon) = start.checked_sub(2) else {
+        return false;
+    };
+    if hay[colon] != b':' {
+        return false;
+    }
+    let mut end = colon;
+    for _ in 0..=MAX_LABEL_WORDS_AFTER {
+        let last = word_before(hay, end);
+        if last.is_empty() {
+            return false;
+        }
+        if last.eq_ignore_ascii_case(word) {
+            return true;
+        }
+        end -= last.len();
+        match end.checked_sub(1) {
+            Some(blank) if hay[blank] == b' ' => end = blank,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Words that name the 3 or 4 digits after them as a card's security code, in prose (`CVV 123`,
