@@ -35,6 +35,18 @@ pub(crate) fn byte_before(hay: &[u8], pos: usize) -> u8 {
     }
 }
 
+/// Where the whitespace that ends at `end` starts, written or escaped (`)\n      VALUES`, a
+/// statement logged inside a JSON string).
+pub(crate) fn space_start_before(hay: &[u8], mut end: usize) -> usize {
+    loop {
+        match end.checked_sub(1).map(|last| hay[last]) {
+            Some(b) if b.is_ascii_whitespace() => end -= 1,
+            Some(b'n' | b'r' | b't') if end >= 2 && is_escaped_space(hay, end - 2) => end -= 2,
+            _ => return end,
+        }
+    }
+}
+
 /// Where the line break that ends just before `end` starts, if one does: `\n` or `\r\n`, as
 /// written or escaped inside a JSON string (`\\n`), and with `lone_cr` a `\r` alone too
 /// (Python's runtime on Lambda writes a record's line breaks so).
@@ -58,6 +70,15 @@ pub(crate) fn line_break_ending_at(hay: &[u8], end: usize, lone_cr: bool) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn space_before_reads_written_and_escaped_whitespace() {
+        let hay = br"(a)\n  \r\n VALUES";
+        assert_eq!(space_start_before(hay, hay.len() - 6), 3);
+        let hay = br"(a)\\n VALUES";
+        assert_eq!(space_start_before(hay, hay.len() - 6), 6);
+        assert_eq!(space_start_before(b"  x", 2), 0);
+    }
 
     #[test]
     fn an_escape_letter_reads_as_a_space_unless_its_backslash_is_escaped() {

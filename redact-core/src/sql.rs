@@ -66,11 +66,13 @@ pub(crate) fn values_hits(
     unbound: &mut Vec<(usize, RuleId)>,
 ) {
     let Reading { hay, taken, .. } = text;
-    let before = hay[..keyword].trim_ascii_end();
-    if before.last() != Some(&b')') {
+    // The column list may end a line before it, the line break escaped in a JSON string
+    // (Entity Framework Core's `INSERT INTO .. (..)\n VALUES`).
+    let columns_end = crate::escapes::space_start_before(hay, keyword);
+    if columns_end == 0 || hay[columns_end - 1] != b')' {
         return;
     }
-    let Some((open, columns)) = classified_columns(table, cache, hay, before.len() - 1) else {
+    let Some((open, columns)) = classified_columns(table, cache, hay, columns_end - 1) else {
         return;
     };
     if taken.overlaps(open, keyword + VALUES_KEYWORD.len()) {
@@ -165,9 +167,12 @@ fn read_rows(
 }
 
 /// The index, from 0, of the parameter a bare value binds: `?` or Python DB-API's `%s` (the
-/// next positional one, counted in `positional`), `$2` (PostgreSQL's, numbered from 1).
+/// next positional one, counted in `positional`), `$2` (PostgreSQL's, numbered from 1), `@p1`
+/// (Entity Framework Core's, numbered from 0 and listed in that order: see
+/// [`ef_parameter_name_end`]).
 fn bind_parameter(value: &[u8], positional: &mut usize) -> Option<usize> {
     match value {
+        [b'@', b'p', number @ ..] => ef_parameter_index(number),
         _ if positional_parameter_len(value) == Some(value.len()) => {
             *positional += 1;
             Some(*positional - 1)
@@ -525,8 +530,11 @@ fn ends_a_parameter(next: Option<u8>) -> bool {
     })
 }
 
-/// The end of the bind parameter (`?`, `%s`, `$2`) that starts at `pos`, if one does. A `$2` is
-/// none when a number follows it after blanks (`$1 (415) 555-2671`), which a scanner may read
+/// What opens Entity Framework Core's parameters (`@p0`), numbered from 0.
+const EF_PARAMETER_PREFIX: &[u8] = b"@p";
+
+/// The end of the bind parameter (`?`, `%s`, `$2`, `@p1`) that starts at `pos`, if one does. A
+/// `$2` or `@p1` is none when a number follows it after blanks (`$1 (415) 555-2671`), which a scanner may read
 /// from inside it, and which may be a value written after a `$`. A `?` or `%s` is one whatever
 /// follows: whether a number does may change once a scanner's span there is a placeholder
 /// (`= %s 4111 1111 ..`), and a second pass would then read a bind the first did not.
@@ -534,9 +542,17 @@ pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
     let rest = hay.get(pos..)?;
     let end = match positional_parameter_len(rest) {
         Some(len) => pos + len,
-        None if rest.first() == Some(&b'$') => {
-            let digits = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
-            let end = (digits > 0).then_some(pos + 1 + digits)?;
+        None if rest.first() == Some(&b'$') || rest.starts_with(EF_PARAMETER_PREFIX) => {
+            let sigil = if rest[0] == b'$' {
+                1
+            } else {
+                EF_PARAMETER_PREFIX.len()
+            };
+            let digits = rest[sigil..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let end = (digits > 0).then_some(pos + sigil + digits)?;
             let next = hay[end..].iter().find(|b| !matches!(b, b' ' | b'\t'));
             if next.is_some_and(|&b| b.is_ascii_digit() || b == b'(' || b == b'+') {
                 return None;
@@ -581,6 +597,16 @@ pub(crate) fn list_hits(
     let mut index = 0;
     loop {
         pos = skip(pos);
+        // Entity Framework Core names each element, and lists an update's key first
+        // (`[@p1='42', @p0='hunter2']`): its number is its index.
+        let mut element = index;
+        if let Some(value_start) = ef_parameter_name_end(hay, taken, pos) {
+            let name = &hay[pos..value_start - 1];
+            element = (name.strip_prefix(EF_PARAMETER_PREFIX))
+                .and_then(ef_parameter_index)
+                .unwrap_or(index);
+            pos = value_start;
+        }
         // A value another rule took reads as its placeholder will: a token.
         let value = match (hay.get(pos), taken.end_at(pos)) {
             (Some(b'\'' | b'"' | b'\\'), None) => read_value(hay, taken, pos),
@@ -588,7 +614,7 @@ pub(crate) fn list_hits(
             (None, _) => return None,
         };
         let (start, end) = value.content;
-        if let Some(&(_, rule)) = bound.iter().find(|&&(i, _)| i == index) {
+        if let Some(&(_, rule)) = bound.iter().find(|&&(i, _)| i == element) {
             let is_data = if value.opaque {
                 this_round.end_at(start) != Some(end)
             } else {
@@ -599,6 +625,9 @@ pub(crate) fn list_hits(
             }
         }
         pos = skip(value.end);
+        while let Some(end) = ef_facet_end(hay, taken, pos) {
+            pos = skip(end);
+        }
         match (taken.byte(hay, pos), closer) {
             (Some(b','), _) => {
                 pos += 1;
@@ -611,6 +640,67 @@ pub(crate) fn list_hits(
         }
     }
 }
+
+/// Where the value starts after the parameter's name that opens an element of Entity Framework
+/// Core's parameter list at `pos`, if one does: `@p0=` in `[Parameters=[@p0='Ada' (Size =
+/// 4000), @p1='hunter2' (Size = 4000)], CommandType='Text'`, which it logs (with sensitive data
+/// logging on) before the statement, `INSERT .. VALUES (@p0, @p1)`. The elements are in the
+/// parameters' order, so the list is read by index as other ORMs' are. The name is text: no
+/// other rule's span holds a byte of it.
+fn ef_parameter_name_end(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Option<usize> {
+    if hay.get(pos) != Some(&b'@') || taken.end_at(pos).is_some() {
+        return None;
+    }
+    let name_len = hay[pos + 1..]
+        .iter()
+        .take(MAX_PARAMETER_NAME)
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    let equals = pos + 1 + name_len;
+    (name_len > 0 && hay.get(equals) == Some(&b'=') && !taken.overlaps(pos, equals + 1))
+        .then_some(equals + 1)
+}
+
+/// The index of Entity Framework Core's parameter `@p<number>`, from the number after `@p`.
+fn ef_parameter_index(number: &[u8]) -> Option<usize> {
+    if number.is_empty() || !number.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(number).ok()?.parse::<usize>().ok()
+}
+
+/// The longest name [`ef_parameter_name_end`] reads (`@__normalizedEmail_0`).
+const MAX_PARAMETER_NAME: usize = 64;
+
+/// The end of one of the facets that Entity Framework Core writes after a parameter's value,
+/// if one opens at `pos`: `(Size = 4000)`, `(DbType = DateTime2)`, `(Nullable = false)`. A
+/// word, ` = `, and a word or number, all text.
+fn ef_facet_end(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Option<usize> {
+    if hay.get(pos) != Some(&b'(') {
+        return None;
+    }
+    let rest = &hay[pos + 1..hay.len().min(pos + 1 + MAX_FACET)];
+    let word = |from: usize| {
+        rest[from.min(rest.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count()
+    };
+    let facet = word(0);
+    let equals = rest[facet..].starts_with(b" = ");
+    let value = word(facet + 3);
+    let close = facet + 3 + value;
+    let end = pos + 1 + close + 1;
+    (facet > 0
+        && equals
+        && value > 0
+        && rest.get(close) == Some(&b')')
+        && !taken.overlaps(pos, end))
+    .then_some(end)
+}
+
+/// The longest facet [`ef_facet_end`] reads, inside its brackets.
+const MAX_FACET: usize = 40;
 
 /// An unquoted value of a parameter list (`42`, `null`): up to the `,`, `]`, `;` or blank after
 /// it; or an object or array (a JSON column's value, `{"a":1,"b":2}`), whole.

@@ -222,6 +222,11 @@ const TOKENS: &[&str] = &[
     ", input_type=str]",
     "'loc': ('body', 'password'), 'msg': 'too short', 'input': ",
     "\"loc\":[\"body\",\"ssn\"],\"msg\":\"bad\",\"input\":",
+    // Entity Framework Core's parameters, before its statement.
+    "[Parameters=[@p0='",
+    "' (Size = 4000), @p1='",
+    "INSERT INTO \"Users\" (\"Password\", \"Ssn\")\\n VALUES (@p1, @p0);",
+    " = @p0",
     // One-time codes named in prose.
     "Your verification code is ",
     "OTP ",
