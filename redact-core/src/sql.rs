@@ -210,7 +210,8 @@ fn bound_value_hits(
     // (`execute('..', ('Ada', 'x'))`), or named; a tuple only in the last two.
     let is_list = (hay[from..open].trim_ascii().is_empty() && hay[open] == b'[')
         || is_next_argument(hay, taken, from, open)
-        || names_parameters(hay, taken, from, open);
+        || names_parameters(hay, taken, from, open)
+        || opens_pair_list(hay, taken, open);
     if is_list {
         list_hits(text, open, bound, hits);
     }
@@ -431,6 +432,7 @@ pub(crate) fn bound_value_hit(text: Reading<'_>, bind: &Hit, hits: &mut Vec<Hit>
             // property runs read as the list on one pass and not the next.
             names_parameters(hay, taken, lead_start, open)
                 || (hay[open] == b'[' && is_next_argument(hay, taken, lead_start, open))
+                || opens_pair_list(hay, taken, open)
         });
     match named_list {
         Some(open) => {
@@ -593,6 +595,8 @@ pub(crate) fn list_hits(
             skip_blanks(hay, taken, pos)
         }
     };
+    // ActiveRecord's binds: each element a column's name and its value.
+    let pairs = opens_pair_list(hay, taken, open);
     let mut pos = open + 1;
     let mut index = 0;
     loop {
@@ -610,6 +614,9 @@ pub(crate) fn list_hits(
         // A value another rule took reads as its placeholder will: a token.
         let value = match (hay.get(pos), taken.end_at(pos)) {
             (Some(b'\'' | b'"' | b'\\'), None) => read_value(hay, taken, pos),
+            (Some(b'['), None) if pairs => {
+                pair_value(hay, taken, pos).unwrap_or_else(|| list_token(hay, taken, pos))
+            }
             (Some(_), _) => list_token(hay, taken, pos),
             (None, _) => return None,
         };
@@ -701,6 +708,67 @@ fn ef_facet_end(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Option<usize> {
 
 /// The longest facet [`ef_facet_end`] reads, inside its brackets.
 const MAX_FACET: usize = 40;
+
+/// Whether the `[` at `open` opens a list of pairs, each the name of a bind parameter's column
+/// and its value: ActiveRecord's binds after its statement (`.. WHERE "users"."ssn" = $1 LIMIT $2
+/// [["ssn", "536228011"], ["LIMIT", 1]]`), in the parameters' order. Its first element is a
+/// pair (see [`pair_value`]), and the next (if any) opens as one: a list whose first value is a
+/// JSON column's array of two strings (`[["a", "b"], "x"]`) is not.
+fn opens_pair_list(hay: &[u8], taken: &Taken<'_>, open: usize) -> bool {
+    if hay[open] != b'[' || taken.end_at(open).is_some() {
+        return false;
+    }
+    let first = skip_blanks(hay, taken, open + 1);
+    if taken.byte(hay, first) != Some(b'[') || taken.end_at(first).is_some() {
+        return false;
+    }
+    let Some(pair) = pair_value(hay, taken, first) else {
+        return false;
+    };
+    let after = skip_blanks(hay, taken, pair.end);
+    match taken.byte(hay, after) {
+        Some(b']') => true,
+        Some(b',') => {
+            let next = skip_blanks(hay, taken, after + 1);
+            taken.byte(hay, next) == Some(b'[')
+                && matches!(taken.byte(hay, next + 1), Some(b'"' | b'\''))
+        }
+        _ => false,
+    }
+}
+
+/// The value of the pair that opens at `pos`, an element of a list of pairs (see
+/// [`opens_pair_list`]): `["ssn", "536228011"]` or `["LIMIT", 1]`, a quoted name, a comma and
+/// one value, closed by its `]`. The value read, with its `end` past the `]`; `None` for an
+/// element of another shape (a JSON column's array), read whole by [`list_token`].
+fn pair_value(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Option<Value> {
+    // A name another rule took is a placeholder on a second pass: no name on either.
+    let name = read_value(hay, taken, skip_blanks(hay, taken, pos + 1));
+    let (name_start, name_end) = name.content;
+    if !name.quoted || name.opaque || keyvalue::is_stand_in(&hay[name_start..name_end]) {
+        return None;
+    }
+    let comma = skip_blanks(hay, taken, name.end);
+    if taken.byte(hay, comma) != Some(b',') {
+        return None;
+    }
+    let at = skip_blanks(hay, taken, comma + 1);
+    let mut value = match (hay.get(at), taken.end_at(at)) {
+        (Some(b'\'' | b'"'), None) => read_value(hay, taken, at),
+        // A placeholder a first pass wrote is a token, as the span it stands for was.
+        (Some(b'[' | b'{'), None) if keyvalue::placeholder_starting_at(hay, at).is_none() => {
+            return None
+        }
+        (Some(_), _) => list_token(hay, taken, at),
+        (None, _) => return None,
+    };
+    let close = skip_blanks(hay, taken, value.end);
+    if taken.byte(hay, close) != Some(b']') {
+        return None;
+    }
+    value.end = close + 1;
+    Some(value)
+}
 
 /// An unquoted value of a parameter list (`42`, `null`): up to the `,`, `]`, `;` or blank after
 /// it; or an object or array (a JSON column's value, `{"a":1,"b":2}`), whole.

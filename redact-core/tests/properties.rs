@@ -227,6 +227,9 @@ const TOKENS: &[&str] = &[
     "' (Size = 4000), @p1='",
     "INSERT INTO \"Users\" (\"Password\", \"Ssn\")\\n VALUES (@p1, @p0);",
     " = @p0",
+    // ActiveRecord's binds, pairs after the statement.
+    "WHERE \"users\".\"ssn\" = $1 LIMIT $2  [[\"ssn\", ",
+    "], [\"LIMIT\", 1]]",
     // One-time codes named in prose.
     "Your verification code is ",
     "OTP ",
@@ -462,6 +465,10 @@ fn idempotent_on_found_cases() {
         // The same `' for key '` with a key's quoted value inside it (its quotes the
         // value's): it ended the violation's value on the first pass only.
         "Duplicate entry 'x password=' for key 'users.ssn_UNIQUE' ' for key 'users.ssn_UNIQUE' ",
+        // An ActiveRecord pair whose value was redacted: a placeholder's `[` on a second pass
+        // made the element no pair, and a later list was read instead.
+        "WHERE \"users\".\"ssn\" = $1 LIMIT $2  [[\"ssn\",  | ], [\"LIMIT\", 1]] \
+         [Parameters=[@p0=' ",
         // A quoted password after MySQL's `-p` that was the quote closing `'-p'` in a list.
         "mysqldump -u root -p ['sshpass', '-p', '; ",
         // Another of the key detail reader's.
