@@ -535,11 +535,12 @@ fn ends_a_parameter(next: Option<u8>) -> bool {
 /// What opens Entity Framework Core's parameters (`@p0`), numbered from 0.
 const EF_PARAMETER_PREFIX: &[u8] = b"@p";
 
-/// The end of the bind parameter (`?`, `%s`, `$2`, `@p1`) that starts at `pos`, if one does. A
-/// `$2` or `@p1` is none when a number follows it after blanks (`$1 (415) 555-2671`), which a scanner may read
-/// from inside it, and which may be a value written after a `$`. A `?` or `%s` is one whatever
-/// follows: whether a number does may change once a scanner's span there is a placeholder
-/// (`= %s 4111 1111 ..`), and a second pass would then read a bind the first did not.
+/// The end of the bind parameter (`?`, `%s`, `$2`, `@p1`) that starts at `pos`, if one does.
+/// A `$2` or `@p1` is none when a number follows it after blanks (`$1 (415) 555-2671`), which
+/// a scanner may read from inside it, and which may be a value written after a `$`. A `?` or
+/// `%s` is one whatever follows: whether a number does may change once a scanner's span there
+/// is a placeholder (`= %s 4111 1111 ..`), and a second pass would then read a bind the first
+/// did not.
 pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
     let rest = hay.get(pos..)?;
     let end = match positional_parameter_len(rest) {
@@ -651,9 +652,9 @@ pub(crate) fn list_hits(
 /// Where the value starts after the parameter's name that opens an element of Entity Framework
 /// Core's parameter list at `pos`, if one does: `@p0=` in `[Parameters=[@p0='Ada' (Size =
 /// 4000), @p1='hunter2' (Size = 4000)], CommandType='Text'`, which it logs (with sensitive data
-/// logging on) before the statement, `INSERT .. VALUES (@p0, @p1)`. The elements are in the
-/// parameters' order, so the list is read by index as other ORMs' are. The name is text: no
-/// other rule's span holds a byte of it.
+/// logging on) before the statement, `INSERT .. VALUES (@p0, @p1)`. An element named `@p<n>`
+/// is parameter `n` wherever it stands (an update lists its key first); others count by their
+/// place, as other ORMs' do. The name is text: no other rule's span holds a byte of it.
 fn ef_parameter_name_end(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Option<usize> {
     if hay.get(pos) != Some(&b'@') || taken.end_at(pos).is_some() {
         return None;

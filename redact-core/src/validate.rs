@@ -209,6 +209,7 @@ pub(crate) fn itin_parts_valid(area: &[u8], group: &[u8], serial: &[u8]) -> bool
         && group.len() == 2
         && serial.len() == 4
         && area[0] == b'9'
+        && group.iter().all(u8::is_ascii_digit)
         && matches!(group_number(), 50..=65 | 70..=88 | 90..=92 | 94..=99)
 }
 

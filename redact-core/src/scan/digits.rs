@@ -325,38 +325,28 @@ fn named_in_label(hay: &[u8], start: usize, word: &[u8]) -> bool {
 /// `cvc2 #1234`). With a separator (`cvv: 123`) the code is a classified key's value.
 const CARD_CODE_WORDS: [&[u8]; 5] = [b"cvv", b"cvv2", b"cvc", b"cvc2", b"csc"];
 
-/// Whether the word before the blank, `#` or `:` at `start - 1` (and a `#` or blank before
-/// that) may name a code: it ends in `v` or `c`, or in one of them and `2` (a card code word),
-/// or in `e`, `p`, `n` or `s` (a one-time code word or a linking word). A first look that
-/// spares the walk back over most words (`status 200`, `took 123 ms`, `pid 1702  2395`).
+/// Whether the word before the blank, `#` or `:` at `start - 1` may name a code: it ends in
+/// `v` or `c`, or in one of them and `2` (a card code word), or in `e`, `p`, `n` or `s` (a
+/// one-time code word or a linking word). A first look that spares the walk back over most
+/// words (`status 200`, `took 123 ms`, `pid 1702  2395`).
 #[inline(always)]
 fn may_follow_code_word(hay: &[u8], start: usize) -> bool {
-    let Some(mut last) = start.checked_sub(2) else {
-        return false;
-    };
-    if matches!(hay[last], b'#' | b' ' | b':') {
-        last = match last.checked_sub(1) {
-            Some(last) => last,
-            None => return false,
-        };
-    }
-    if hay[last] == b'2' && last > 0 {
-        last -= 1;
-    }
-    matches!(hay[last] | 0x20, b'v' | b'c' | b'e' | b'p' | b'n' | b's')
+    code_word_last_byte(hay, start)
+        .is_some_and(|b| matches!(b | 0x20, b'v' | b'c' | b'e' | b'p' | b'n' | b's'))
 }
 
-/// [`may_follow_code_word`] for a card code word only: it ends in `v` or `c`, or in one of them
-/// and `2`.
-fn may_follow_card_code_word(hay: &[u8], start: usize) -> bool {
-    let mut last = start - 2;
-    if matches!(hay[last], b'#' | b' ') && last > 0 {
-        last -= 1;
+/// The last letter of the word before the blank, `#` or `:` at `start - 1` (and a `#` or
+/// blank before that), before a `2` that may end it (`cvv2`); `None` at the record's start.
+#[inline(always)]
+fn code_word_last_byte(hay: &[u8], start: usize) -> Option<u8> {
+    let mut last = start.checked_sub(2)?;
+    if matches!(hay[last], b'#' | b' ' | b':') {
+        last = last.checked_sub(1)?;
     }
     if hay[last] == b'2' && last > 0 {
         last -= 1;
     }
-    matches!(hay[last] | 0x20, b'v' | b'c')
+    Some(hay[last])
 }
 
 /// Adds the digits at `start..end` as a card's security code when a word names one just before
@@ -368,7 +358,7 @@ fn push_named_code(set: &ScannerSet, hay: &[u8], start: usize, end: usize, out: 
     let len = end - start;
     if let Some(rule) = set.card_code {
         if len <= 4
-            && may_follow_card_code_word(hay, start)
+            && code_word_last_byte(hay, start).is_some_and(|b| matches!(b | 0x20, b'v' | b'c'))
             && named_before(hay, start, &CARD_CODE_WORDS)
             && !glued_after(hay, end, b"-.")
         {
