@@ -230,6 +230,10 @@ const TOKENS: &[&str] = &[
     // ActiveRecord's binds, pairs after the statement.
     "WHERE \"users\".\"ssn\" = $1 LIMIT $2  [[\"ssn\", ",
     "], [\"LIMIT\", 1]]",
+    // Credentials named in prose.
+    "Using API key ",
+    " refresh token ",
+    "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
     // One-time codes named in prose.
     "Your verification code is ",
     "OTP ",

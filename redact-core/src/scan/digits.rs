@@ -137,7 +137,7 @@ pub(super) fn scan_at(
                 return end;
             }
         }
-        return skip_word(hay, start, covered);
+        return skip_word_or_credential(set, hay, start, start, out, covered);
     }
     // Only read after a sign or bracket, and then through escapes: `\n+1415...`, `\n(415)`.
     let before_prev = if start > 0 && matches!(prev, b'+' | b'(' | b'-') {
@@ -177,7 +177,7 @@ pub(super) fn scan_at(
         if let Some(end) = uuid_end(hay, start, covered) {
             return end;
         }
-        return skip_word(hay, run_end, covered);
+        return skip_word_or_credential(set, hay, start, run_end, out, covered);
     }
     if prev == b' ' && may_follow_birth_word(hay, start) && may_start_date(hay, start, run_end) {
         let date = date_end(hay, start, run_end);
@@ -786,6 +786,134 @@ fn date_end(hay: &[u8], start: usize, run_end: usize) -> Option<usize> {
 /// The value of a short run of ASCII digits.
 fn number(digits: &[u8]) -> u32 {
     digits.iter().fold(0, |n, &d| n * 10 + u32::from(d - b'0'))
+}
+
+/// [`skip_word`] from `from`, in the word that holds the digit at `digit`; unless a sentence
+/// names that word as a credential just before it (see [`named_as_credential`]): then it is a
+/// hit, and scanning resumes after it. The first look is at the two bytes before the word: a
+/// blank, and the last letter of `token`, `secret`, `key`, `is` or `was`.
+#[inline(always)]
+fn skip_word_or_credential(
+    set: &ScannerSet,
+    hay: &[u8],
+    digit: usize,
+    from: usize,
+    out: &mut Vec<Hit>,
+    covered: &Covered<'_>,
+) -> usize {
+    let end = skip_word(hay, from, covered);
+    let Some(rule) = set.named_credential else {
+        return end;
+    };
+    let start = crate::keyvalue::run_start_before(hay, digit, is_credential_byte).unwrap_or(digit);
+    if end - start >= MIN_NAMED_CREDENTIAL
+        && start >= 2
+        && hay[start - 1] == b' '
+        && matches!(hay[start - 2] | 0x20, b'n' | b't' | b'y' | b's')
+    {
+        return push_named_credential(hay, start, end, rule, out, covered);
+    }
+    end
+}
+
+/// The bytes of a credential a sentence names, as [`skip_word_or_credential`] reads back from
+/// its first digit: a word's, and base64url's `-`.
+fn is_credential_byte(b: u8) -> bool {
+    is_word(b) || b == b'-'
+}
+
+/// The shortest credential a sentence names that is read: generated keys and tokens are 16
+/// characters or more; shorter words after `token` are prose's (`token v2`, `key 42`).
+const MIN_NAMED_CREDENTIAL: usize = 16;
+
+/// The longest credential read (a JWT has a rule of its own).
+const MAX_NAMED_CREDENTIAL: usize = 512;
+
+/// Adds the word at `start..end` as a credential when [`named_as_credential`] says a sentence
+/// names it, it mixes letters and digits, and no other rule took a byte of it. Returns where
+/// scanning resumes: after the word either way.
+#[cold]
+#[inline(never)]
+fn push_named_credential(
+    hay: &[u8],
+    start: usize,
+    end: usize,
+    rule: crate::engine::RuleId,
+    out: &mut Vec<Hit>,
+    covered: &Covered<'_>,
+) -> usize {
+    let word = &hay[start..end];
+    if end - start <= MAX_NAMED_CREDENTIAL
+        && word.iter().any(u8::is_ascii_alphabetic)
+        && !covered.overlaps(start, end)
+        && !glued_after(hay, end, b"./:@")
+        && named_as_credential(hay, start)
+    {
+        out.push(Hit::new(start, end, rule));
+    }
+    end
+}
+
+/// The names of a credential that a sentence gives after them, lower case without `_` or
+/// `-` (`api_key`, `accessToken` and `access-token` are `apikey` and `accesstoken`). Pagination
+/// cursors (`next_token`) are none. `key` alone is too often a cache's or a partition's: only
+/// `api key`, in two words, joins these.
+const CREDENTIAL_NAMES: [&[u8]; 14] = [
+    b"token",
+    b"accesstoken",
+    b"refreshtoken",
+    b"idtoken",
+    b"authtoken",
+    b"bearertoken",
+    b"sessiontoken",
+    b"apitoken",
+    b"secret",
+    b"clientsecret",
+    b"apisecret",
+    b"secretkey",
+    b"apikey",
+    b"accesskey",
+];
+
+/// Whether the words before the blank before `start` name a credential (see
+/// [`CREDENTIAL_NAMES`]), maybe with `is` or `was` after the name (`client secret is ..`). With a
+/// separator (`token: ..`) the value is a classified key's.
+fn named_as_credential(hay: &[u8], start: usize) -> bool {
+    let name_byte = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b'-';
+    let name_before = |end: usize| {
+        crate::keyvalue::run_start_before(hay, end, name_byte)
+            .filter(|&at| at == 0 || !is_word(hay[at - 1]))
+            .map_or(&hay[end..end], |at| &hay[at..end])
+    };
+    let mut end = start - 1;
+    let mut name = name_before(end);
+    if LINKING_WORDS.iter().any(|w| name.eq_ignore_ascii_case(w)) {
+        end -= name.len();
+        if end == 0 || hay[end - 1] != b' ' {
+            return false;
+        }
+        end -= 1;
+        name = name_before(end);
+    }
+    let mut normalised = [0u8; 16];
+    let mut len = 0;
+    for &b in name.iter().filter(|&&b| b != b'_' && b != b'-') {
+        if len == normalised.len() {
+            return false;
+        }
+        normalised[len] = b.to_ascii_lowercase();
+        len += 1;
+    }
+    let normalised = &normalised[..len];
+    if CREDENTIAL_NAMES.contains(&normalised) {
+        return true;
+    }
+    // `API key 9f8e..`, `api key is ..`.
+    let name_start = end - name.len();
+    normalised == b"key"
+        && name_start >= 2
+        && hay[name_start - 1] == b' '
+        && name_before(name_start - 1).eq_ignore_ascii_case(b"api")
 }
 
 /// Skips a word, and the digit runs glued to it by `-`, `.` or `_` (`f19c5570-67cb-4e80`,

@@ -27,12 +27,13 @@ pub(crate) struct ScannerSet {
     pub(crate) birth_date: Option<RuleId>,
     pub(crate) card_code: Option<RuleId>,
     pub(crate) one_time_code: Option<RuleId>,
+    pub(crate) named_credential: Option<RuleId>,
     /// Not a byte scanner: the JSON walker decodes base64 payloads (`crate::payload`).
     pub(crate) base64_payload: Option<RuleId>,
 }
 
 /// The names a catalog entry may give in `scanner = "..."`.
-pub(crate) const SCANNER_NAMES: [&str; 14] = [
+pub(crate) const SCANNER_NAMES: [&str; 15] = [
     "email",
     "credit_card",
     "us_ssn",
@@ -46,6 +47,7 @@ pub(crate) const SCANNER_NAMES: [&str; 14] = [
     "birth_date",
     "card_code",
     "one_time_code",
+    "named_credential",
     "base64_payload",
 ];
 
@@ -93,6 +95,7 @@ impl ScannerSet {
             "birth_date" => &mut self.birth_date,
             "card_code" => &mut self.card_code,
             "one_time_code" => &mut self.one_time_code,
+            "named_credential" => &mut self.named_credential,
             "base64_payload" => &mut self.base64_payload,
             _ => return false,
         };
@@ -111,6 +114,7 @@ impl ScannerSet {
             || self.birth_date.is_some()
             || self.card_code.is_some()
             || self.one_time_code.is_some()
+            || self.named_credential.is_some()
     }
 
     fn colon_enabled(&self) -> bool {
@@ -292,6 +296,15 @@ impl Covered<'_> {
 
     fn contains(&self, pos: usize) -> bool {
         (self.last.0 <= pos && pos < self.last.1) || self.prior_span(pos).is_some()
+    }
+
+    /// Whether a match covers a byte of `from..to`.
+    fn overlaps(&self, from: usize, to: usize) -> bool {
+        (self.last.0 < to && from < self.last.1)
+            || self
+                .prior
+                .iter()
+                .any(|&(start, end)| start < to && from < end)
     }
 
     /// The end of the keyword-rule match that covers `pos`, if one does.
