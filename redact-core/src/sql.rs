@@ -532,12 +532,17 @@ fn ends_a_parameter(next: Option<u8>) -> bool {
     })
 }
 
+/// The length of the run of digits that numbers a bind parameter, at the start of `rest`.
+fn parameter_number_len(rest: &[u8]) -> usize {
+    rest.iter().take_while(|b| b.is_ascii_digit()).count()
+}
+
 /// What opens Entity Framework Core's parameters (`@p0`), numbered from 0.
 const EF_PARAMETER_PREFIX: &[u8] = b"@p";
 
 /// The end of the bind parameter (`?`, `%s`, `$2`, `@p1`) that starts at `pos`, if one does.
-/// A `$2` or `@p1` is none when a number follows it after blanks (`$1 (415) 555-2671`), which
-/// a scanner may read from inside it, and which may be a value written after a `$`. A `?` or
+/// A `$2` is none when a number follows it after blanks (`$1 (415) 555-2671`), which a scanner
+/// may read from inside it, and which may be a value written after a `$`. A `?` or
 /// `%s` is one whatever follows: whether a number does may change once a scanner's span there
 /// is a placeholder (`= %s 4111 1111 ..`), and a second pass would then read a bind the first
 /// did not.
@@ -545,17 +550,15 @@ pub(crate) fn bind_parameter_end(hay: &[u8], pos: usize) -> Option<usize> {
     let rest = hay.get(pos..)?;
     let end = match positional_parameter_len(rest) {
         Some(len) => pos + len,
-        None if rest.first() == Some(&b'$') || rest.starts_with(EF_PARAMETER_PREFIX) => {
-            let sigil = if rest[0] == b'$' {
-                1
-            } else {
-                EF_PARAMETER_PREFIX.len()
-            };
-            let digits = rest[sigil..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .count();
-            let end = (digits > 0).then_some(pos + sigil + digits)?;
+        // Its digits are glued to a letter, and no scanner reads them: what follows does not
+        // matter (`= @p0 123-45-6789` is a bind on both passes).
+        None if rest.starts_with(EF_PARAMETER_PREFIX) => {
+            let digits = parameter_number_len(&rest[EF_PARAMETER_PREFIX.len()..]);
+            (digits > 0).then_some(pos + EF_PARAMETER_PREFIX.len() + digits)?
+        }
+        None if rest.first() == Some(&b'$') => {
+            let digits = parameter_number_len(&rest[1..]);
+            let end = (digits > 0).then_some(pos + 1 + digits)?;
             let next = hay[end..].iter().find(|b| !matches!(b, b' ' | b'\t'));
             if next.is_some_and(|&b| b.is_ascii_digit() || b == b'(' || b == b'+') {
                 return None;

@@ -469,6 +469,10 @@ fn idempotent_on_found_cases() {
         // The same `' for key '` with a key's quoted value inside it (its quotes the
         // value's): it ended the violation's value on the first pass only.
         "Duplicate entry 'x password=' for key 'users.ssn_UNIQUE' ' for key 'users.ssn_UNIQUE' ",
+        // Entity Framework Core's parameter before a number, which a scanner redacts: the
+        // number's digits made it no bind on the first pass, its placeholder's `[` a bind on
+        // the second.
+        "\"Name\":\"ssn\"  = @p0 123-45-6789  -- PARAMETERS: [\"Ann\", ",
         // An ActiveRecord pair whose value was redacted: a placeholder's `[` on a second pass
         // made the element no pair, and a later list was read instead.
         "WHERE \"users\".\"ssn\" = $1 LIMIT $2  [[\"ssn\",  | ], [\"LIMIT\", 1]] \
