@@ -172,18 +172,12 @@ fn read_rows(
 /// [`ef_parameter_name_end`]).
 fn bind_parameter(value: &[u8], positional: &mut usize) -> Option<usize> {
     match value {
-        [b'@', b'p', number @ ..] => ef_parameter_index(number),
+        [b'@', b'p', number @ ..] => parameter_number(number),
         _ if positional_parameter_len(value) == Some(value.len()) => {
             *positional += 1;
             Some(*positional - 1)
         }
-        [b'$', number @ ..] if !number.is_empty() && number.iter().all(u8::is_ascii_digit) => {
-            std::str::from_utf8(number)
-                .ok()?
-                .parse::<usize>()
-                .ok()?
-                .checked_sub(1)
-        }
+        [b'$', number @ ..] => parameter_number(number)?.checked_sub(1),
         _ => None,
     }
 }
@@ -611,7 +605,7 @@ pub(crate) fn list_hits(
         if let Some(value_start) = ef_parameter_name_end(hay, taken, pos) {
             let name = &hay[pos..value_start - 1];
             element = (name.strip_prefix(EF_PARAMETER_PREFIX))
-                .and_then(ef_parameter_index)
+                .and_then(parameter_number)
                 .unwrap_or(index);
             pos = value_start;
         }
@@ -672,8 +666,9 @@ fn ef_parameter_name_end(hay: &[u8], taken: &Taken<'_>, pos: usize) -> Option<us
         .then_some(equals + 1)
 }
 
-/// The index of Entity Framework Core's parameter `@p<number>`, from the number after `@p`.
-fn ef_parameter_index(number: &[u8]) -> Option<usize> {
+/// The number that a bind parameter's digits write (`1` in `$1`, `0` in EF Core's `@p0`); `None`
+/// unless they are digits only, at least one.
+fn parameter_number(number: &[u8]) -> Option<usize> {
     if number.is_empty() || !number.iter().all(u8::is_ascii_digit) {
         return None;
     }

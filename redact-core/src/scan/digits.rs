@@ -412,22 +412,21 @@ const COMPOUND_CODE_QUALIFIERS: [(&[u8], &[u8]); 3] =
 /// word of [`ONE_TIME_CODE_WORDS`], or `code` after one of [`CODE_QUALIFIERS`] (`one-time code`,
 /// `sign-in code`), then maybe a `:` or a linking word (`is`, `was`, `is:`).
 fn named_as_one_time_code(hay: &[u8], start: usize) -> bool {
-    let mut end = start - 1;
-    if end > 0 && hay[end - 1] == b':' {
-        end -= 1;
-    }
-    let mut word = word_before(hay, end);
-    if LINKING_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
-        end -= word.len();
-        if end == 0 || hay[end - 1] != b' ' {
-            return false;
-        }
-        end -= 1;
+    let strip_colon = |end: usize| {
         if end > 0 && hay[end - 1] == b':' {
-            end -= 1;
+            end - 1
+        } else {
+            end
         }
-        word = word_before(hay, end);
+    };
+    let after_colon = strip_colon(start - 1);
+    let Some(mut end) = end_past_linking_word(hay, after_colon) else {
+        return false;
+    };
+    if end != after_colon {
+        end = strip_colon(end);
     }
+    let word = word_before(hay, end);
     let word_start = end - word.len();
     // A path or a dotted name is no sentence: `GET /pin 4821`, `config.otp 1234`.
     if word_start > 0 && matches!(hay[word_start - 1], b'/' | b'.') {
@@ -522,6 +521,20 @@ fn may_start_date(hay: &[u8], start: usize, run_end: usize) -> bool {
 /// The verbs that may stand between a birth word and its date (`date of birth is 1990-01-02`,
 /// `DOB was ..`).
 const LINKING_WORDS: [&[u8]; 2] = [b"is", b"was"];
+
+/// Where the word that names a value ends, given `end`, the blank before the value: the same
+/// `end`, or past a linking word and the blank before it (`code is 4821`, `DOB was ..`). `None`
+/// for a linking word with no blank before it.
+fn end_past_linking_word(hay: &[u8], end: usize) -> Option<usize> {
+    let word = word_before(hay, end);
+    if !LINKING_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        return Some(end);
+    }
+    match (end - word.len()).checked_sub(1) {
+        Some(blank) if hay[blank] == b' ' => Some(blank),
+        _ => None,
+    }
+}
 
 /// Whether the byte before the blank at `start - 1` may end a birth word: they end in one of
 /// five letters (`dob`, `born on`, `birth`, `birthday`, `birthdate`), or a linking word in `s`.
@@ -716,16 +729,12 @@ fn zone_len(rest: &[u8]) -> usize {
 /// Whether the word before the blank before `start` is a birth word (`DOB`, `born`, `born on`),
 /// or a linking word after one (`birth is`, `DOB was`).
 fn named_as_birth(hay: &[u8], start: usize) -> bool {
-    let mut word = word_before(hay, start - 1);
-    if LINKING_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
-        let word_start = start - 1 - word.len();
-        word = match word_start.checked_sub(1) {
-            Some(blank) if hay[blank] == b' ' => word_before(hay, blank),
-            _ => return false,
-        };
-        return BIRTH_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w));
-    }
-    if word.eq_ignore_ascii_case(b"on") {
+    let Some(end) = end_past_linking_word(hay, start - 1) else {
+        return false;
+    };
+    let mut word = word_before(hay, end);
+    // `born on`, but not after a linking word.
+    if end == start - 1 && word.eq_ignore_ascii_case(b"on") {
         let word_start = start - 1 - word.len();
         word = match word_start.checked_sub(1) {
             Some(blank) if hay[blank] == b' ' => word_before(hay, blank),
@@ -885,16 +894,10 @@ fn named_as_credential(hay: &[u8], start: usize) -> bool {
             .filter(|&at| at == 0 || !is_word(hay[at - 1]))
             .map_or(&hay[end..end], |at| &hay[at..end])
     };
-    let mut end = start - 1;
-    let mut name = name_before(end);
-    if LINKING_WORDS.iter().any(|w| name.eq_ignore_ascii_case(w)) {
-        end -= name.len();
-        if end == 0 || hay[end - 1] != b' ' {
-            return false;
-        }
-        end -= 1;
-        name = name_before(end);
-    }
+    let Some(end) = end_past_linking_word(hay, start - 1) else {
+        return false;
+    };
+    let name = name_before(end);
     let mut normalised = [0u8; 16];
     let mut len = 0;
     for &b in name.iter().filter(|&&b| b != b'_' && b != b'-') {
