@@ -35,45 +35,141 @@ pub(crate) fn find_echoes(
     out: &mut Vec<Hit>,
 ) -> bool {
     let before = out.len();
-    let mut searched = 0;
-    for hit in merged {
-        let len = hit.end - hit.start;
-        if !rules[hit.rule.index()].echoed
-            || hit.remove
-            || !(MIN_ECHO_LEN..=MAX_ECHO_LEN).contains(&len)
+    let mut searched = Searched::default();
+    for (i, hit) in merged.iter().enumerate() {
+        if !worth_looking_for(rules, record, hit) || searched.holds(record, merged, hit) {
+            continue;
+        }
+        if !searched.add(i) {
+            break;
+        }
+        push_occurrences(
+            record,
+            is_json,
+            hit,
+            |at, end| overlaps(merged, at, end),
+            out,
+        );
+    }
+    out.len() > before
+}
+
+/// Appends to `hits` a hit for every other occurrence in `hay` (a text being scanned) of a
+/// value that `hits[values]` redacts under a rule that echoes, as [`find_echoes`] does, where
+/// no span in `spans` (those of `hits[values]`, sorted and merged) lies. Only a hit whose
+/// span is one of `spans` whole is looked for: the value of one that others overlap is not
+/// known before they are resolved.
+///
+/// For the readers that run last over a text and read its structure through the spans found
+/// before them (SQL's rows and parameter lists): an echo found only once they have run is
+/// text to them on a first pass and a placeholder on a second, which can move what they read
+/// (a list's distance from its statement).
+pub(crate) fn add_echoes_among(
+    rules: &[RuleInfo],
+    hay: &[u8],
+    values: std::ops::Range<usize>,
+    spans: &[(usize, usize)],
+    hits: &mut Vec<Hit>,
+) {
+    let mut searched = Searched::default();
+    for i in values {
+        let hit = hits[i];
+        if spans.binary_search(&(hit.start, hit.end)).is_err()
+            || !worth_looking_for(rules, hay, &hit)
+            || searched.holds(hay, hits, &hit)
         {
             continue;
         }
-        let value = &record[hit.start..hit.end];
-        // A value that opens with anything but a letter or digit, or ends with a blank or a
-        // quote, is a reader's guess at its bounds (`key=" - x`, a flag's `', a = ?'`), not a
-        // word to look for: found again, its placeholder would take the place of other text.
-        if !is_word_byte(value[0]) || !may_end_echo(value[value.len() - 1]) || !may_echo(value) {
-            continue;
-        }
-        if searched == MAX_ECHO_VALUES {
+        if !searched.add(i) {
             break;
         }
-        searched += 1;
-        let mut strings = JsonStrings::default();
-        // Found by its first byte, then compared whole: a substring searcher's set-up costs
-        // more than one record's search (before the other bounds, text lines +54% instructions
-        // with `memmem`, +15% this way), and choosing its rarest byte more than the stops at a
-        // common one (+0.9%).
-        for at in memchr::memchr_iter(value[0], &record[..=record.len() - value.len()]) {
-            let end = at + value.len();
-            if at == hit.start
-                || record[at..end] != *value
-                || !stands_alone(record, at, end)
-                || overlaps(merged, at, end)
-                || (is_json && !strings.inside_at(record, at))
-            {
-                continue;
-            }
-            out.push(Hit::new(at, end, hit.rule));
-        }
+        push_occurrences(
+            hay,
+            false,
+            &hit,
+            |at, end| crate::scan::Taken(spans).overlaps(at, end),
+            hits,
+        );
     }
-    out.len() > before
+}
+
+/// Whether `hit`'s value in `record` is one to look for again: a rule that echoes took it, it
+/// is removed with nothing in its place, its length is in bounds and it reads as a word.
+#[inline]
+fn worth_looking_for(rules: &[RuleInfo], record: &[u8], hit: &Hit) -> bool {
+    let len = hit.end - hit.start;
+    if !rules[hit.rule.index()].echoed
+        || hit.remove
+        || !(MIN_ECHO_LEN..=MAX_ECHO_LEN).contains(&len)
+    {
+        return false;
+    }
+    let value = &record[hit.start..hit.end];
+    // A value that opens with anything but a letter or digit, or ends with a blank or a
+    // quote, is a reader's guess at its bounds (`key=" - x`, a flag's `', a = ?'`), not a
+    // word to look for: found again, its placeholder would take the place of other text.
+    is_word_byte(value[0]) && may_end_echo(value[value.len() - 1]) && may_echo(value)
+}
+
+/// The values a search for echoes has looked for in one record, at most [`MAX_ECHO_VALUES`],
+/// by their hits' indices in the slice searched from.
+#[derive(Default)]
+struct Searched {
+    hits: [usize; MAX_ECHO_VALUES],
+    len: usize,
+}
+
+impl Searched {
+    /// Whether `hit`'s value was looked for already: a secret and its echoes, or a value the
+    /// record gives twice, are one value, and another search would find nothing new.
+    #[inline]
+    fn holds(&self, record: &[u8], hits: &[Hit], hit: &Hit) -> bool {
+        let value = &record[hit.start..hit.end];
+        self.hits[..self.len]
+            .iter()
+            .any(|&i| record[hits[i].start..hits[i].end] == *value)
+    }
+
+    /// Counts `hits[i]`'s value as looked for; false when [`MAX_ECHO_VALUES`] were already.
+    #[inline]
+    fn add(&mut self, i: usize) -> bool {
+        if self.len == MAX_ECHO_VALUES {
+            return false;
+        }
+        self.hits[self.len] = i;
+        self.len += 1;
+        true
+    }
+}
+
+/// Appends to `out` a hit under `hit`'s rule for every occurrence of its value in `record`
+/// but its own that stands alone, that `taken` says overlaps no span, and that is inside a
+/// string when `is_json`.
+fn push_occurrences(
+    record: &[u8],
+    is_json: bool,
+    hit: &Hit,
+    taken: impl Fn(usize, usize) -> bool,
+    out: &mut Vec<Hit>,
+) {
+    let value = &record[hit.start..hit.end];
+    let mut strings = JsonStrings::default();
+    // Found by its first byte, then compared whole: a substring searcher's set-up costs
+    // more than one record's search (before the other bounds, text lines +54% instructions
+    // with `memmem`, +15% this way), and choosing its rarest byte more than the stops at a
+    // common one (+0.9%).
+    for at in memchr::memchr_iter(value[0], &record[..=record.len() - value.len()]) {
+        let end = at + value.len();
+        if at == hit.start
+            || record[at..end] != *value
+            || !stands_alone(record, at, end)
+            || taken(at, end)
+            || (is_json && !strings.inside_at(record, at))
+        {
+            continue;
+        }
+        out.push(Hit::new(at, end, hit.rule));
+    }
 }
 
 /// Whether `value` is worth looking for again: a letter with a digit or a

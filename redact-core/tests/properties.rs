@@ -372,6 +372,14 @@ fn idempotent_on_found_cases() {
         // a bound value's span ran to the end of), relabelling it.
         " WHERE `users`.`password` = ? AND ssn = $1  WHERE `users`.`password` = ? AND ssn = $1  \
          -- PARAMETERS: [\"Ann\", password = ?' with password ', ['sshpass', '-p', ' ",
+        // A secret's echo between a statement's rows and a later parameter list: found after
+        // the readers, it was text to them on the first pass (its bytes counted in the gap
+        // the list may open within) and a placeholder on the second (counted for nothing), so
+        // the list was read on the second pass only.
+        "<add key=\"password\" value=\"  -- PARAMETERS: [\"Ann\", app:hunter2@tcp(db:3306)/x \
+         INSERT INTO \"Users\" (\"Password\", \"Ssn\")\\n VALUES (@p1, @p0); ***-**-6789  \
+         address: 12 Main St, Springfield, IL 62701; IDENTIFIED BY '  --password '  hunter2!   \
+         -- PARAMETERS: [\"Ann\", ",
         // Inputs on which a reader of Sequelize's values after a statement's `;` (tried in
         // stops 37 and 38, left out) redacted differently on a second pass, kept as inputs: the
         // `;` after a value that a first pass redacted (with the `; ` inside it) was read as
