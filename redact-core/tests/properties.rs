@@ -170,6 +170,7 @@ const TOKENS: &[&str] = &[
     "DOB 1990-01-02",
     "born on 02/01/",
     "Map(password -> ",
+    ", [Symbol(headers map)]: ",
     "token -> ",
     "#{password => <<\"",
     ">>}",

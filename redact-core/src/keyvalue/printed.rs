@@ -144,7 +144,25 @@ fn opens_a_key(hay: &[u8], at: usize) -> bool {
     rest.get(backslashes) == Some(&b'"')
 }
 
-/// Whether `hay[at..]` starts with a field of a printed object: blanks, a name, `=` or `:`.
+/// How Node's `util.inspect` opens a property keyed by a symbol: `[Symbol(description)]: ..`
+/// (undici's `HeadersList { cookies: null, [Symbol(headers map)]: Map(1) {..} }`).
+const SYMBOL_KEY_OPEN: &[u8] = b"[Symbol(";
+
+/// The length of the symbol key that opens `text` (`[Symbol(headers map)]`), when it closes
+/// within [`MAX_KEY`] bytes on one line.
+fn symbol_key_len(text: &[u8]) -> Option<usize> {
+    let description = &text[SYMBOL_KEY_OPEN.len()..];
+    let len = description
+        .iter()
+        .take(MAX_KEY)
+        .position(|&b| matches!(b, b')' | b'\n' | b'\r' | b'"'))?;
+    description[len..]
+        .starts_with(b")]")
+        .then_some(SYMBOL_KEY_OPEN.len() + len + 2)
+}
+
+/// Whether `hay[at..]` starts with a field of a printed object: blanks, a name, `=` or `:`,
+/// or a symbol key and `: `.
 ///
 /// A name that a token or value found covers is none: once redacted it reads as a placeholder,
 /// and a second pass over the output must find the same fields.
@@ -156,7 +174,13 @@ pub(super) fn starts_a_field(hay: &[u8], at: usize, taken: Found<'_>) -> bool {
         .take(MAX_KEY)
         .take_while(|&&b| is_key_byte(b))
         .count();
-    if name_len == 0 || !rest[name_start].is_ascii_alphabetic() || taken.covers(at + name_start) {
+    if name_len == 0 {
+        return rest[name_start..].starts_with(SYMBOL_KEY_OPEN)
+            && !taken.covers(at + name_start)
+            && symbol_key_len(&rest[name_start..])
+                .is_some_and(|len| rest[name_start + len..].starts_with(b": "));
+    }
+    if !rest[name_start].is_ascii_alphabetic() || taken.covers(at + name_start) {
         return false;
     }
     let sep = name_start + name_len;
