@@ -171,6 +171,7 @@ const TOKENS: &[&str] = &[
     "born on 02/01/",
     "Map(password -> ",
     ", [Symbol(headers map)]: ",
+    "\"Cookie\":[]string{\"",
     "token -> ",
     "#{password => <<\"",
     ">>}",
@@ -381,6 +382,11 @@ fn idempotent_on_found_cases() {
          INSERT INTO \"Users\" (\"Password\", \"Ssn\")\\n VALUES (@p1, @p0); ***-**-6789  \
          address: 12 Main St, Springfield, IL 62701; IDENTIFIED BY '  --password '  hunter2!   \
          -- PARAMETERS: [\"Ann\", ",
+        // A Go slice (`[]string{..}`) whose brackets close only once another rule's span is a
+        // placeholder: not closed on the first pass, it was no value then, and one on the
+        // second. Not closed, it runs to the end, as a nested array does.
+        "\"Cookie\":[]string{\" \"password2\":\" ['--secret-string', ' \
+         {\"name\":\"DB_PASSWORD\",\"value\": ('ssn', 536228011)] ",
         // Inputs on which a reader of Sequelize's values after a statement's `;` (tried in
         // stops 37 and 38, left out) redacted differently on a second pass, kept as inputs: the
         // `;` after a value that a first pass redacted (with the `; ` inside it) was read as

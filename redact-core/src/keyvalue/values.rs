@@ -131,6 +131,11 @@ pub(super) fn value_after_key(
         return None;
     }
     let json_key = key_quote.is_some_and(|q| q.byte == b'"' && !q.escaped());
+    if let Some(end) = go_slice_literal_end(hay, pos, escaped_context) {
+        let mut hit = Hit::new(pos, end, target.rule);
+        hit.quote = json_key;
+        return Some(hit);
+    }
     if matches!(hay[pos], b'{' | b'[') {
         // A nested object or array goes whole, as in a JSON record: its fields are the
         // classified data (a DynamoDB attribute `{'S': '536228011'}`, an address's lines).
@@ -293,6 +298,38 @@ fn node_buffer_end(hay: &[u8], start: usize) -> Option<usize> {
     let window = &hay[start..hay.len().min(start + MAX_CALL_VALUE)];
     memchr::memchr(b'>', window).map(|close| start + close + 1)
 }
+
+/// The end of a slice as Go's `%#v` prints it, `[]string{"sid=7Hq2"}` (an `http.Header`'s
+/// values, `map[string][]string{..}`'s): after the `}` that closes its elements, when the type
+/// between `[]` and `{` is a name (`string`, `*main.Key`, `interface {}`) and an element
+/// follows. Whole, as a nested
+/// array in a JSON record goes: read as a bracket, `[]` would be an empty value.
+fn go_slice_literal_end(hay: &[u8], start: usize, escaped: bool) -> Option<usize> {
+    let element_type = hay[start..].strip_prefix(b"[]")?;
+    let type_len = if element_type.starts_with(b"interface {}") {
+        b"interface {}".len()
+    } else {
+        element_type
+            .iter()
+            .take(MAX_GO_TYPE)
+            .take_while(|&&b| GO_TYPE_NAME[usize::from(b)])
+            .count()
+    };
+    let open = start + 2 + type_len;
+    if type_len == 0 || hay.get(open) != Some(&b'{') {
+        return None;
+    }
+    // Not closed (a record cut short), it runs to the end, as a nested array does: the caller
+    // fails closed. An empty slice (`[]string{}`) holds no value, as `[]` does not.
+    let end = bracketed_value_end(hay, open, escaped, Brackets::Containers).unwrap_or(hay.len());
+    (end > open + 2).then_some(end)
+}
+
+/// How long the element type of a Go slice in [`go_slice_literal_end`] may be.
+const MAX_GO_TYPE: usize = 64;
+
+/// The bytes of a Go slice's element type in [`go_slice_literal_end`] (`*main.Key`, `[]byte`).
+static GO_TYPE_NAME: [bool; 256] = crate::scan::alphanumeric_and(b"_.*[]");
 
 /// The bytes of a called name in [`call_value_end`] (`datetime.date`).
 static CALL_NAME: [bool; 256] = crate::scan::alphanumeric_and(b"_.");
