@@ -104,6 +104,40 @@ fn location_member_before<'h>(
         .then(|| &hay[open + 1..list_end - 1])
 }
 
+/// What Spring's `FieldError` prints between the field it names and the value it rejected:
+/// `Field error in object 'signup' on field 'password': rejected value [hunter2!]; codes
+/// [..]; arguments [..]; default message [..]` (a `BindException`'s or a
+/// `MethodArgumentNotValidException`'s message, logged whole by Spring's exception resolvers).
+const REJECTED_VALUE: &[u8] = b"rejected value [";
+
+/// What Spring prints after the rejected value.
+const AFTER_REJECTED_VALUE: &[u8] = b"]; codes [";
+
+/// How far the end of a rejected value is looked for.
+const MAX_REJECTED_VALUE: usize = 1024;
+
+/// The span of the value that Spring's field error rejected, when its text goes on from `pos`
+/// (just after the field's `': `) with `rejected value [`: to the first `]; codes [` after it
+/// that `taken` (another rule's span, a placeholder on a second pass) does not cover, or, cut
+/// short, to the end of the line (failing closed). The field's name before it is read as a
+/// key's, whose value this is.
+pub(crate) fn rejected_value(
+    hay: &[u8],
+    pos: usize,
+    taken: impl Fn(usize) -> bool,
+) -> Option<(usize, usize)> {
+    if !hay[pos..].starts_with(REJECTED_VALUE) {
+        return None;
+    }
+    let start = pos + REJECTED_VALUE.len();
+    let window = &hay[start..hay.len().min(start + MAX_REJECTED_VALUE)];
+    let len = memchr::memmem::find_iter(window, AFTER_REJECTED_VALUE)
+        .find(|&i| !taken(start + i))
+        .or_else(|| memchr::memchr2_iter(b'\n', b'\r', window).find(|&i| !taken(start + i)))
+        .unwrap_or(window.len());
+    Some((start, start + len))
+}
+
 /// The last name in a location: of a list (`'body', 'password'`, `"users", 0, "ssn"`) or of
 /// names joined by `.` (`body.password`), passing over list indices.
 pub(crate) fn last_name(location: &[u8]) -> Option<&[u8]> {
