@@ -2,8 +2,8 @@
 //! into the gate, the token rules, the key table and the scanners.
 
 use super::{
-    CustomMatcher, PathRule, PatternMatcher, PatternSearch, Redactor, RedactorBuilder, RuleId,
-    RuleInfo, RuleKind, Trigger, NEXT_REDACTOR_ID,
+    CustomMatcher, FieldMessage, PathRule, PatternMatcher, PatternSearch, Redactor,
+    RedactorBuilder, RuleId, RuleInfo, RuleKind, Trigger, NEXT_REDACTOR_ID,
 };
 use crate::catalog::{self, FIELD_PRIORITY, PATTERN_PRIORITY, SCANNER_PRIORITY};
 use crate::gate::Gate;
@@ -158,7 +158,9 @@ impl Compiler {
                 c.triggers[t].pair_list = true;
             }
             let t = c.trigger(crate::duplicate_entry::KEYWORD.as_bytes());
-            c.triggers[t].duplicate_entry = true;
+            c.triggers[t].field_message = Some(FieldMessage::DuplicateEntry);
+            let t = c.trigger(crate::validation_errors::JOI_KEYWORD.as_bytes());
+            c.triggers[t].field_message = Some(FieldMessage::JoiWithValue);
         }
         Ok(c)
     }

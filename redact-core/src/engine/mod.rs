@@ -196,8 +196,20 @@ struct Trigger {
     sql_values: Option<usize>,
     /// A Python list of pairs opens here: `[('password', 'x')]`.
     pair_list: bool,
-    /// MySQL's unique-key violation echoes a value here: `Duplicate entry '..' for key '..'`.
-    duplicate_entry: bool,
+    /// An error message that gives a field's value and names the field ends here.
+    field_message: Option<FieldMessage>,
+}
+
+/// An error message that gives a value it refused and names the field it was given for, whose
+/// keyword the gate finds: the value is redacted as the field's would be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FieldMessage {
+    /// MySQL's unique-key violation: `Duplicate entry '..' for key '..'` (see
+    /// [`crate::duplicate_entry`]).
+    DuplicateEntry,
+    /// Joi's pattern errors: `"ssn" with value "..." fails to match the required pattern` (see
+    /// [`crate::validation_errors::joi_value_hit`]).
+    JoiWithValue,
 }
 
 /// A dotted path from the policy (`customer.name`, `*.passport_number`), for JSON records.
@@ -276,8 +288,9 @@ pub struct Scratch {
     sql_keywords: Vec<(usize, usize)>,
     /// Where the gate found a Python list of pairs opening in the text being scanned.
     pair_lists: Vec<usize>,
-    /// Where the values of MySQL's unique-key violations start in the text being scanned.
-    duplicate_entries: Vec<usize>,
+    /// The error messages that give a field's value in the text being scanned, and where
+    /// their keywords end.
+    field_messages: Vec<(FieldMessage, usize)>,
     /// Values the key readers left to read once other rules' spans are known.
     pending: Vec<Hit>,
     /// Bind parameters of classified keys in the text being scanned, whose values are read
@@ -492,7 +505,7 @@ impl Redactor {
             key_cache: keyvalue::KeyCache::default(),
             sql_keywords: Vec::new(),
             pair_lists: Vec::new(),
-            duplicate_entries: Vec::new(),
+            field_messages: Vec::new(),
             pending: Vec::new(),
             binds: Vec::new(),
             unbound: Vec::new(),
@@ -699,7 +712,7 @@ impl Redactor {
         let unbound_from = scratch.unbound.len();
         scratch.sql_keywords.clear();
         scratch.pair_lists.clear();
-        scratch.duplicate_entries.clear();
+        scratch.field_messages.clear();
         scratch.pending.clear();
         scratch.binds.clear();
         if let Some(gate) = &self.gate {
@@ -750,8 +763,8 @@ impl Redactor {
                 if trigger.pair_list {
                     scratch.pair_lists.push(start);
                 }
-                if trigger.duplicate_entry {
-                    scratch.duplicate_entries.push(end);
+                if let Some(message) = trigger.field_message {
+                    scratch.field_messages.push((message, end));
                 }
                 pos = next;
             }
@@ -844,9 +857,9 @@ impl Redactor {
             self.start_late_readers(hay, first, &mut late_from, scratch);
             self.pair_list_values(hay, first, scratch);
         }
-        if !scratch.duplicate_entries.is_empty() {
+        if !scratch.field_messages.is_empty() {
             self.start_late_readers(hay, first, &mut late_from, scratch);
-            self.duplicate_entry_values(hay, first, scratch);
+            self.field_message_values(hay, first, scratch);
         }
         if !scratch.pending.is_empty() {
             self.start_late_readers(hay, first, &mut late_from, scratch);
@@ -945,22 +958,25 @@ impl Redactor {
         }
     }
 
-    /// The values of the MySQL unique-key violations the gate found in `hay`, read as they will
-    /// look once every span found so far (`hits[first..]`), and the last round's, is a
-    /// placeholder: the value ends at the first `' for key '` that no span holds.
+    /// The values of the error messages the gate found in `hay` that give a field's value
+    /// (see [`FieldMessage`]), read as they will look once every span found so far
+    /// (`hits[first..]`), and the last round's, is a placeholder: a value ends at the first of
+    /// the message's words after it that no span holds.
     #[cold]
-    fn duplicate_entry_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
+    fn field_message_values(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
         scratch.merge_rounds(first);
-        for &value_start in &scratch.duplicate_entries {
-            if let Some(hit) = crate::duplicate_entry::value_hit(
-                &self.fields,
-                &mut scratch.key_cache,
-                hay,
-                value_start,
-                &crate::scan::Taken(&scratch.spans),
-            ) {
-                scratch.hits.push(hit);
-            }
+        let taken = crate::scan::Taken(&scratch.spans);
+        for &(message, keyword_end) in &scratch.field_messages {
+            let (table, cache) = (&self.fields, &mut scratch.key_cache);
+            let hit = match message {
+                FieldMessage::DuplicateEntry => {
+                    crate::duplicate_entry::value_hit(table, cache, hay, keyword_end, &taken)
+                }
+                FieldMessage::JoiWithValue => {
+                    crate::validation_errors::joi_value_hit(table, cache, hay, keyword_end, &taken)
+                }
+            };
+            scratch.hits.extend(hit);
         }
     }
 
