@@ -175,6 +175,8 @@ const TOKENS: &[&str] = &[
     "]; codes [",
     "\"ssn\" with value \"",
     "\" fails to match",
+    "deserialize value of type `int` from String \"",
+    "\": x (through reference chain: a.User[\"ssn\"])",
     "\"Cookie\":[]string{\"",
     "token -> ",
     "#{password => <<\"",

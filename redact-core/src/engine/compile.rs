@@ -161,6 +161,8 @@ impl Compiler {
             c.triggers[t].field_message = Some(FieldMessage::DuplicateEntry);
             let t = c.trigger(crate::validation_errors::JOI_KEYWORD.as_bytes());
             c.triggers[t].field_message = Some(FieldMessage::JoiWithValue);
+            let t = c.trigger(crate::validation_errors::JACKSON_KEYWORD.as_bytes());
+            c.triggers[t].field_message = Some(FieldMessage::JacksonFromString);
         }
         Ok(c)
     }

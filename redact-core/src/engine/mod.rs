@@ -210,6 +210,10 @@ pub(crate) enum FieldMessage {
     /// Joi's pattern errors: `"ssn" with value "..." fails to match the required pattern` (see
     /// [`crate::validation_errors::joi_value_hit`]).
     JoiWithValue,
+    /// Jackson's deserialization errors: `Cannot deserialize value of type .. from String
+    /// "..": .. (through reference chain: com.example.User["ssn"])` (see
+    /// [`crate::validation_errors::jackson_value_hits`]).
+    JacksonFromString,
 }
 
 /// A dotted path from the policy (`customer.name`, `*.passport_number`), for JSON records.
@@ -974,6 +978,18 @@ impl Redactor {
                 }
                 FieldMessage::JoiWithValue => {
                     crate::validation_errors::joi_value_hit(table, cache, hay, keyword_end, &taken)
+                }
+                FieldMessage::JacksonFromString => {
+                    let hits = &mut scratch.hits;
+                    crate::validation_errors::jackson_value_hits(
+                        table,
+                        cache,
+                        hay,
+                        keyword_end,
+                        &taken,
+                        hits,
+                    );
+                    None
                 }
             };
             scratch.hits.extend(hit);
