@@ -14,10 +14,12 @@
 //! catalog data (`locations` and `inputs` in `[pairs]`); JSON records are read by
 //! `crate::json`, which finds the two members in either order.
 //!
-//! Two more shapes give the value after the field's name, in a sentence: Spring's field errors
+//! Three more shapes give the value and name the field in a sentence: Spring's field errors
 //! (`Field error in object 'signup' on field 'password': rejected value [..]; codes [..]`, see
-//! [`rejected_value`]) and Joi's pattern errors (`"ssn" with value "536228011" fails to match
-//! the required pattern: /^\d{9}$/`, see [`joi_value_hit`]).
+//! [`rejected_value`]), Joi's pattern errors (`"ssn" with value "536228011" fails to match the
+//! required pattern: /^\d{9}$/`, see [`joi_value_hit`]) and Jackson's deserialization errors,
+//! whose field comes last (`from String "31/01/1990": .. (through reference chain:
+//! com.example.User["dateOfBirth"])`, see [`jackson_value_hits`]).
 
 use crate::engine::Hit;
 use crate::keyvalue::{run_start_before, skip_blanks_back, FieldTable, FieldTarget, KeyCache};
@@ -185,14 +187,7 @@ pub(crate) fn joi_value_hit(
     let label = joi_label_before(hay, label_end, taken)?;
     let target = cache.classify(table, last_name(label)?)?;
     let rest = &hay[keyword_end..];
-    let quote: Option<&[u8]> = if rest.starts_with(b"\\\"") {
-        Some(b"\\\"")
-    } else if rest.starts_with(b"\"") {
-        Some(b"\"")
-    } else {
-        None
-    };
-    let (start, end) = match quote {
+    let (start, end) = match quote_at(rest) {
         Some(quote) => {
             let start = keyword_end + quote.len();
             (start, quoted_joi_value_end(hay, start, quote, taken))
@@ -239,15 +234,10 @@ fn joi_label_before<'h>(hay: &'h [u8], label_end: usize, taken: &Taken<'_>) -> O
 
 /// The end of a Joi value quoted by `quote` that opens at `start`: the first `quote` not
 /// inside a `taken` span and followed by one of [`JOI_AFTER_VALUE`] (outside them too), or
-/// else the first such
-/// quote, or else (cut short) the end of the line, failing closed.
+/// else the first such quote, or else (cut short) the end of the line, failing closed.
 fn quoted_joi_value_end(hay: &[u8], start: usize, quote: &[u8], taken: &Taken<'_>) -> usize {
     let window = &hay[start..hay.len().min(start + MAX_JOI_VALUE)];
-    let closings = || {
-        memchr::memmem::find_iter(window, quote)
-            .map(|i| start + i)
-            .filter(|&at| !taken.overlaps(at, at + quote.len()))
-    };
+    let closings = || closing_quotes(window, start, quote, taken);
     let before_message = closings().find(|&at| {
         let words_start = at + quote.len();
         JOI_AFTER_VALUE.iter().any(|words| {
@@ -273,6 +263,9 @@ fn quoted_joi_value_end(hay: &[u8], start: usize, quote: &[u8], taken: &Taken<'_
 /// value's own words) cost 0.75% (JSON +1.0%, loghub +0.5%).
 pub(crate) const JACKSON_KEYWORD: &str = "lize value of type ";
 
+/// The words of Jackson's message that [`JACKSON_KEYWORD`] ends.
+const JACKSON_OPENING: &[u8] = b"deserialize value of type ";
+
 /// Jackson's words between the type and the value.
 const JACKSON_FROM_STRING: &[u8] = b" from String ";
 
@@ -293,9 +286,10 @@ const MAX_JACKSON_MESSAGE: usize = 2048;
 const MIN_JACKSON_ECHO: usize = 4;
 
 /// Adds hits for the value in the Jackson error whose keyword ([`JACKSON_KEYWORD`]) ends at
-/// `keyword_end` (the value is after the type and ` from String `), when the reference chain after it ends with a classified key
-/// (`User["dateOfBirth"]`, `["items"]->java.util.ArrayList[0]->Item["ssn"]`), and for its
-/// other occurrences between it and the chain (the reason quotes it). The value is quoted
+/// `keyword_end` (the value follows the type and ` from String `), when the reference chain
+/// after it ends with a classified key (`User["dateOfBirth"]`,
+/// `["items"]->java.util.ArrayList[0]->Item["ssn"]`), and for its other occurrences between
+/// it and the chain (the reason quotes it). The value is quoted
 /// (`"`, or `\"` inside a JSON string), unescaped, and ends at the first closing quote before
 /// a `:` that no `taken` span holds; the chain opens within [`MAX_JACKSON_MESSAGE`] bytes.
 pub(crate) fn jackson_value_hits(
@@ -306,7 +300,7 @@ pub(crate) fn jackson_value_hits(
     taken: &Taken<'_>,
     hits: &mut Vec<Hit>,
 ) -> Option<()> {
-    if !hay[..keyword_end].ends_with(b"deserialize value of type ") {
+    if !hay[..keyword_end].ends_with(JACKSON_OPENING) {
         return None;
     }
     let type_window = &hay[keyword_end..hay.len().min(keyword_end + MAX_JACKSON_TYPE)];
@@ -318,21 +312,10 @@ pub(crate) fn jackson_value_hits(
     {
         return None;
     }
-    let keyword_end = value_quote;
-    let quote: &[u8] = if hay[keyword_end..].starts_with(b"\\\"") {
-        b"\\\""
-    } else if hay[keyword_end..].starts_with(b"\"") {
-        b"\""
-    } else {
-        return None;
-    };
-    let start = keyword_end + quote.len();
-    let window_end = hay.len().min(start + MAX_JACKSON_MESSAGE);
-    let closings = || {
-        memchr::memmem::find_iter(&hay[start..window_end], quote)
-            .map(|i| start + i)
-            .filter(|&at| !taken.overlaps(at, at + quote.len()))
-    };
+    let quote = quote_at(&hay[value_quote..])?;
+    let start = value_quote + quote.len();
+    let window = &hay[start..hay.len().min(start + MAX_JACKSON_MESSAGE)];
+    let closings = || closing_quotes(window, start, quote, taken);
     let end = closings()
         .find(|&at| {
             let after = at + quote.len();
@@ -364,6 +347,32 @@ pub(crate) fn jackson_value_hits(
         }
     }
     Some(())
+}
+
+/// The quote that opens a string at the start of `text`: `\"` inside a JSON string, `"`
+/// outside one.
+fn quote_at(text: &[u8]) -> Option<&'static [u8]> {
+    if text.starts_with(b"\\\"") {
+        Some(b"\\\"")
+    } else if text.starts_with(b"\"") {
+        Some(b"\"")
+    } else {
+        None
+    }
+}
+
+/// Where `quote` occurs in `window` (which starts at `start` in the text) outside the `taken`
+/// spans, in order: the candidates for the end of a string whose quotes are not escaped
+/// inside it.
+fn closing_quotes<'a>(
+    window: &'a [u8],
+    start: usize,
+    quote: &'a [u8],
+    taken: &'a Taken<'_>,
+) -> impl Iterator<Item = usize> + 'a {
+    memchr::memmem::find_iter(window, quote)
+        .map(move |i| start + i)
+        .filter(move |&at| !taken.overlaps(at, at + quote.len()))
 }
 
 /// The last name in a Jackson reference chain, passing over list indices:
