@@ -935,6 +935,8 @@ impl Redactor {
         }
     }
 
+    /// The search of [`Redactor::start_late_readers`], out of line: most rounds run no late
+    /// reader.
     #[cold]
     fn add_echoes_before_late_readers(&self, hay: &[u8], first: usize, scratch: &mut Scratch) {
         crate::scan::merge_spans(&scratch.hits[first..], &mut scratch.spans);
@@ -971,16 +973,23 @@ impl Redactor {
         scratch.merge_rounds(first);
         let taken = crate::scan::Taken(&scratch.spans);
         for &(message, keyword_end) in &scratch.field_messages {
-            let (table, cache) = (&self.fields, &mut scratch.key_cache);
-            let hit = match message {
-                FieldMessage::DuplicateEntry => {
-                    crate::duplicate_entry::value_hit(table, cache, hay, keyword_end, &taken)
-                }
-                FieldMessage::JoiWithValue => {
-                    crate::validation_errors::joi_value_hit(table, cache, hay, keyword_end, &taken)
-                }
+            let (table, cache, hits) = (&self.fields, &mut scratch.key_cache, &mut scratch.hits);
+            match message {
+                FieldMessage::DuplicateEntry => hits.extend(crate::duplicate_entry::value_hit(
+                    table,
+                    cache,
+                    hay,
+                    keyword_end,
+                    &taken,
+                )),
+                FieldMessage::JoiWithValue => hits.extend(crate::validation_errors::joi_value_hit(
+                    table,
+                    cache,
+                    hay,
+                    keyword_end,
+                    &taken,
+                )),
                 FieldMessage::JacksonFromString => {
-                    let hits = &mut scratch.hits;
                     crate::validation_errors::jackson_value_hits(
                         table,
                         cache,
@@ -989,10 +998,8 @@ impl Redactor {
                         &taken,
                         hits,
                     );
-                    None
                 }
-            };
-            scratch.hits.extend(hit);
+            }
         }
     }
 
