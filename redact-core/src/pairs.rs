@@ -214,6 +214,54 @@ pub(crate) fn named_by_member_before(
     }
 }
 
+/// In text, the field named by the member just after a value member whose quoted value closes
+/// at `after_value` (just past its closing quote): `value: '536228011', property: 'ssn'`, as
+/// Node prints class-validator's `ValidationError`. The other order of
+/// [`named_by_member_before`]; only a name member counts here, with a quoted value on the same
+/// line.
+pub(crate) fn named_by_member_after(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    after_value: usize,
+) -> Option<FieldTarget> {
+    let skip_blanks = |mut p: usize| {
+        while hay.get(p).is_some_and(|&b| b == b' ' || b == b'\t') {
+            p += 1;
+        }
+        p
+    };
+    let mut p = skip_blanks(after_value);
+    if hay.get(p) != Some(&b',') {
+        return None;
+    }
+    p = skip_blanks(p + 1);
+    let key_start = p;
+    while hay
+        .get(p)
+        .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        && p - key_start <= MAX_KEY
+    {
+        p += 1;
+    }
+    if table.pairs.role(&hay[key_start..p]) != Some(PairRole::Name) {
+        return None;
+    }
+    p = skip_blanks(p);
+    if !matches!(hay.get(p), Some(b':' | b'=')) {
+        return None;
+    }
+    p = skip_blanks(p + 1);
+    let quote = *hay.get(p).filter(|&&b| b == b'\'' || b == b'"')?;
+    let rest = &hay[p + 1..hay.len().min(p + 1 + MAX_VALUE_BEFORE)];
+    let len = memchr::memchr(quote, rest)?;
+    let name = &rest[..len];
+    if name.iter().any(|&b| b == b'\n' || b == b'\r') {
+        return None;
+    }
+    classify_name(table, cache, name)
+}
+
 /// A member of a printed object, list of attributes or YAML mapping, read back from its end.
 pub(crate) struct MemberBefore {
     /// Where it starts: its key's opening quote, if quoted.

@@ -178,6 +178,8 @@ const TOKENS: &[&str] = &[
     "deserialize value of type `int` from String \"",
     "\": x (through reference chain: a.User[\"ssn\"])",
     "\"Cookie\":[]string{\"",
+    "value: '",
+    "', property: 'ssn'",
     "token -> ",
     "#{password => <<\"",
     ">>}",
@@ -401,6 +403,11 @@ fn idempotent_on_found_cases() {
         // quoted value): the value closed there on the first pass, and at the next quote on
         // the second, the span being a placeholder.
         "\"ssn\" with value \" passwort= \" fails to match \" fails to match ",
+        // A value member whose field a member after it names, holding quotes that a later
+        // key's value took: the value closed at the first of them on the first pass, and at
+        // the quote before the naming member on the second.
+        "value: ' \"password2\":\" ('Ann', '536228011') {\"name\":\"DB_PASSWORD\",\"value\":, \
+         ', property: 'ssn' ",
         // Inputs on which a reader of Sequelize's values after a statement's `;` (tried in
         // stops 37 and 38, left out) redacted differently on a second pass, kept as inputs: the
         // `;` after a value that a first pass redacted (with the `; ` inside it) was read as

@@ -170,7 +170,10 @@ pub(crate) fn match_separator(
         None if !bracketed && table.pairs.value_role(&hay[p..key_end]).is_some() => {
             let member_start = p - Quote::before(hay, p).map_or(0, Quote::len);
             let key = &hay[p..key_end];
-            crate::pairs::named_for_value_member(table, cache, hay, key, member_start)?
+            match crate::pairs::named_for_value_member(table, cache, hay, key, member_start) {
+                Some(target) => target,
+                None => return value_named_after(table, cache, hay, sep, taken),
+            }
         }
         // A base64 payload's value: a candidate, which the caller decodes.
         None if !bracketed
@@ -315,6 +318,42 @@ fn nested_param_value(
 /// list of a PostgreSQL key's detail (`Key (ssn)=(..)`), an SQL column quoted with backticks
 /// (`` `password` = ? ``), and the `{` or `,` before a Clojure map's keyword key (`{:ssn ..`).
 static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#)`{,");
+
+/// The quoted value after the separator at `sep` of a pair's value member whose name member
+/// comes after it (`value: '536228011', property: 'ssn'`, see
+/// [`crate::pairs::named_by_member_after`]). Out of line: the common case of a value member
+/// names nothing, and is asked only once the member before it named nothing either.
+#[inline(never)]
+fn value_named_after(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    sep: usize,
+    taken: Found<'_>,
+) -> Option<Hit> {
+    if !matches!(hay[sep], b':' | b'=') {
+        return None;
+    }
+    let open = skip_blanks(hay, sep + 1);
+    let q = Quote::at(hay, open)?;
+    let close = closing_quote(hay, open + q.len(), q)?;
+    // The key readers after this one have not run: a quote, a separator or a bracket inside
+    // the value may open a span that a second pass reads as a placeholder, moving the closing
+    // quote. A value without them keeps it, as does a closing quote no span found so far holds.
+    if taken.covers(close)
+        || hay[open + q.len()..close]
+            .iter()
+            .any(|&b| OPENS_A_SPAN[usize::from(b)])
+    {
+        return None;
+    }
+    let target = crate::pairs::named_by_member_after(table, cache, hay, close + q.len())?;
+    quoted_value(hay, open, q, target.rule, taken)
+}
+
+/// The bytes that bar a value from [`value_named_after`]: quotes, escapes, separators,
+/// brackets and line breaks.
+static OPENS_A_SPAN: [bool; 256] = crate::scan::table_of(b"'\"`\\:=()[]{}<>\n\r");
 
 /// The value after a key marked by the byte before the separator at `sep` (see
 /// [`ENDS_A_MARKED_KEY`]), if one is there.
