@@ -647,6 +647,14 @@ fn bare_value_end(
             }
         }
     }
+    // Apache HttpClient's wire log writes a line's CR and LF as `[\r][\n]`
+    // (`>> "Cookie: sid=abc[\r][\n]"`): a value that ends at them ends before their `[`.
+    if end > start
+        && hay[end - 1] == b'['
+        && matches!(hay.get(end..end + 3), Some(b"\\r]" | b"\\n]"))
+    {
+        end -= 1;
+    }
     trim_unbalanced_closers(hay, start, end)
 }
 
