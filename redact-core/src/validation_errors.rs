@@ -142,9 +142,19 @@ pub(crate) fn rejected_value(
     let window = &hay[start..hay.len().min(start + MAX_REJECTED_VALUE)];
     let len = memchr::memmem::find_iter(window, AFTER_REJECTED_VALUE)
         .find(|&i| !(start + i..start + i + AFTER_REJECTED_VALUE.len()).any(&taken))
-        .or_else(|| memchr::memchr2_iter(b'\n', b'\r', window).find(|&i| !taken(start + i)))
+        .or_else(|| first_line_break(window, start, &taken).map(|at| at - start))
         .unwrap_or(window.len());
     Some((start, start + len))
+}
+
+/// Where the first line break in `window` (which starts at `start` in the text) is that
+/// `taken` does not say another rule's span holds: the end of a message cut short, where a
+/// value read to it fails closed. A break inside a span is none: a second pass reads a
+/// placeholder there.
+fn first_line_break(window: &[u8], start: usize, taken: impl Fn(usize) -> bool) -> Option<usize> {
+    memchr::memchr2_iter(b'\n', b'\r', window)
+        .map(|i| start + i)
+        .find(|&at| !taken(at))
 }
 
 /// What the keyword gate looks for in Joi's pattern errors (`string.pattern.base` and its
@@ -247,11 +257,7 @@ fn quoted_joi_value_end(hay: &[u8], start: usize, quote: &[u8], taken: &Taken<'_
     });
     before_message
         .or_else(|| closings().next())
-        .or_else(|| {
-            memchr::memchr2_iter(b'\n', b'\r', window)
-                .map(|i| start + i)
-                .find(|&at| !taken.overlaps(at, at + 1))
-        })
+        .or_else(|| first_line_break(window, start, |at| taken.overlaps(at, at + 1)))
         .unwrap_or(start + window.len())
 }
 
