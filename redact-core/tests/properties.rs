@@ -692,6 +692,15 @@ fn idempotent_on_found_cases() {
         // (`[REDACTED:[REDACTED:curl_user_password]`).
         "curl -u 8.1.1.7",
         "curl -uTOKEN=g",
+        // What follows Sequelize's `; ` did not read as its values (a string glued to a `3`, a
+        // token cut at a blank), and a named list inside it (`Param[`) was read instead, whose
+        // value's span then held the string's closing quote or the blank: on the second pass
+        // the values read as a list, and took the line from there.
+        "Executing (ssn=$1; \"Param[@0='(name:TOKEN value:3' e:' t='\"3",
+        "Executing (ssn=$1; [Param[@0='(name:TOKEN value:3' e:' t=' \"",
+        "Executing (default): UPDATE t SET ssn = $1; \" [Parameters=[@p0=' Key (ssn)=( - name: \
+         API_TOKEN\n  value:  | 'secret': 'abc123' value: ' token: tok_12345678\tpassword = ?' \
+         \"cvv\":123 ",
     ] {
         assert_idempotent(input.as_bytes());
     }
