@@ -35,21 +35,12 @@ pub(crate) fn find_echoes(
     out: &mut Vec<Hit>,
 ) -> bool {
     let before = out.len();
-    let mut searched = Searched::default();
-    for (i, hit) in merged.iter().enumerate() {
-        if !worth_looking_for(rules, record, hit) || searched.holds(record, merged, hit) {
-            continue;
-        }
-        if !searched.add(i) {
+    let mut search = Search::default();
+    for hit in merged {
+        let taken = |at, end| overlaps(merged, at, end);
+        if !search.look_for(rules, record, is_json, hit, taken, out) {
             break;
         }
-        push_occurrences(
-            record,
-            is_json,
-            hit,
-            |at, end| overlaps(merged, at, end),
-            out,
-        );
     }
     out.len() > before
 }
@@ -71,25 +62,16 @@ pub(crate) fn add_echoes_among(
     spans: &[(usize, usize)],
     hits: &mut Vec<Hit>,
 ) {
-    let mut searched = Searched::default();
+    let mut search = Search::default();
     for i in values {
         let hit = hits[i];
-        if spans.binary_search(&(hit.start, hit.end)).is_err()
-            || !worth_looking_for(rules, hay, &hit)
-            || searched.holds(hay, hits, &hit)
-        {
+        if spans.binary_search(&(hit.start, hit.end)).is_err() {
             continue;
         }
-        if !searched.add(i) {
+        let taken = |at, end| crate::scan::Taken(spans).overlaps(at, end);
+        if !search.look_for(rules, hay, false, &hit, taken, hits) {
             break;
         }
-        push_occurrences(
-            hay,
-            false,
-            &hit,
-            |at, end| crate::scan::Taken(spans).overlaps(at, end),
-            hits,
-        );
     }
 }
 
@@ -111,34 +93,49 @@ fn worth_looking_for(rules: &[RuleInfo], record: &[u8], hit: &Hit) -> bool {
     is_word_byte(value[0]) && may_end_echo(value[value.len() - 1]) && may_echo(value)
 }
 
-/// The values a search for echoes has looked for in one record, at most [`MAX_ECHO_VALUES`],
-/// by their hits' indices in the slice searched from.
+/// A search for echoes in one record: the values it has looked for, at most
+/// [`MAX_ECHO_VALUES`], by where each is in the record.
 #[derive(Default)]
-struct Searched {
-    hits: [usize; MAX_ECHO_VALUES],
+struct Search {
+    values: [(usize, usize); MAX_ECHO_VALUES],
     len: usize,
 }
 
-impl Searched {
-    /// Whether `hit`'s value was looked for already: a secret and its echoes, or a value the
-    /// record gives twice, are one value, and another search would find nothing new.
+impl Search {
+    /// Appends to `out` the other occurrences of `hit`'s value in `record` (see
+    /// [`push_occurrences`]), when it is worth looking for and was not looked for already: a
+    /// secret and its echoes, or a value the record gives twice, are one value, and another
+    /// search would find nothing new. Returns false, looking for nothing, once
+    /// [`MAX_ECHO_VALUES`] were looked for: the search is over.
     #[inline]
-    fn holds(&self, record: &[u8], hits: &[Hit], hit: &Hit) -> bool {
-        let value = &record[hit.start..hit.end];
-        self.hits[..self.len]
-            .iter()
-            .any(|&i| record[hits[i].start..hits[i].end] == *value)
-    }
-
-    /// Counts `hits[i]`'s value as looked for; false when [`MAX_ECHO_VALUES`] were already.
-    #[inline]
-    fn add(&mut self, i: usize) -> bool {
+    fn look_for(
+        &mut self,
+        rules: &[RuleInfo],
+        record: &[u8],
+        is_json: bool,
+        hit: &Hit,
+        taken: impl Fn(usize, usize) -> bool,
+        out: &mut Vec<Hit>,
+    ) -> bool {
+        if !worth_looking_for(rules, record, hit) || self.holds(record, hit) {
+            return true;
+        }
         if self.len == MAX_ECHO_VALUES {
             return false;
         }
-        self.hits[self.len] = i;
+        self.values[self.len] = (hit.start, hit.end);
         self.len += 1;
+        push_occurrences(record, is_json, hit, taken, out);
         true
+    }
+
+    /// Whether `hit`'s value was looked for already.
+    #[inline]
+    fn holds(&self, record: &[u8], hit: &Hit) -> bool {
+        let value = &record[hit.start..hit.end];
+        self.values[..self.len]
+            .iter()
+            .any(|&(start, end)| record[start..end] == *value)
     }
 }
 
