@@ -163,6 +163,10 @@ const TOKENS: &[&str] = &[
     "('ssn', 536228011)]",
     "{\\\"password\\\": \\\"x\\\\\\\"y\\\"}",
     "\\\\\\\"ssn\\\\\\\":",
+    // The same as a repr writes them, each backslash doubled (`print(event)` in Python,
+    // `console.log` in Node).
+    "{\\\\\"password\\\\\": \\\\\"",
+    "\\\\\\\\\\\\\"ssn\\\\\\\\\\\\\":",
     "with password '",
     " using password ",
     "password for ada is ",

@@ -2,52 +2,71 @@
 
 use super::Found;
 
-/// The quote that opened a key or value: a plain quote, or one escaped inside a JSON string
-/// (`\"`), or inside a JSON string inside one (`\\\"`: an SNS notification's `Message` in an
-/// SQS record's `body`), and so on: `depth` levels, `2^depth - 1` backslashes.
+/// The quote that opened a key or value: a plain quote, or one escaped as one of [`ESCAPES`]
+/// says (`\"` inside a JSON string), `backslashes` long.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Quote {
     pub(super) byte: u8,
-    depth: u8,
+    backslashes: u8,
 }
 
-/// How deep escaped quotes are read: JSON in a string of JSON in a string of a JSON record.
-const MAX_QUOTE_DEPTH: u8 = 3;
+/// The runs of backslashes that escape a quote, shortest first: none; a JSON string's `\"`;
+/// and deeper, JSON in a string of JSON (`\\\"`: an SNS notification's `Message` in an SQS
+/// record's `body`) and in a string of that (7). And those levels as a repr that doubles each
+/// backslash writes them (2 and 6): Python's `b'{"SecretString":"{\\"password\\":\\"..'`
+/// (botocore's `Response body:`), a string's `repr()`.
+const ESCAPES: [usize; 6] = [0, 1, 2, 3, 6, 7];
+
+/// The longest run of backslashes looked at before a quote.
+const MAX_ESCAPE: usize = ESCAPES[ESCAPES.len() - 1];
 
 impl Quote {
     pub(crate) fn len(self) -> usize {
-        1 << self.depth
+        usize::from(self.backslashes) + 1
     }
 
-    /// Inside a JSON string: quotes there are escaped.
+    /// Inside a JSON string (or a repr of one): quotes there are escaped.
     pub(super) fn escaped(self) -> bool {
-        self.depth > 0
+        self.backslashes > 0
     }
 
-    /// The depth whose escape is `backslashes` long, if one is.
-    fn depth_of(backslashes: usize) -> Option<u8> {
-        (0..=MAX_QUOTE_DEPTH).find(|&d| (1usize << d) - 1 == backslashes)
+    /// A quote that `backslashes`, one of [`ESCAPES`], escape.
+    fn escaped_by(byte: u8, backslashes: usize) -> Quote {
+        Quote {
+            byte,
+            // At most MAX_ESCAPE.
+            backslashes: backslashes as u8,
+        }
     }
 
     pub(crate) fn at(hay: &[u8], pos: usize) -> Option<Quote> {
-        let backslashes = hay
-            .get(pos..)?
-            .iter()
-            .take(1 << MAX_QUOTE_DEPTH)
-            .take_while(|&&b| b == b'\\')
-            .count();
-        match hay.get(pos + backslashes)? {
-            &byte @ (b'"' | b'\'') => Some(Quote {
-                byte,
-                depth: Quote::depth_of(backslashes)?,
-            }),
+        match *hay.get(pos)? {
+            byte @ (b'"' | b'\'') => Some(Quote::escaped_by(byte, 0)),
+            b'\\' => Quote::escaped_at(hay, pos),
             _ => None,
         }
     }
 
-    /// The quote that ends just before `end`, if any. Its escape is read as deep as it goes: a
-    /// run of backslashes of no depth's length (`\\"`, an escaped backslash then a quote) is
-    /// read as the deepest escape it holds.
+    /// [`Quote::at`] where a backslash is: out of line, as most quotes are plain.
+    #[cold]
+    #[inline(never)]
+    fn escaped_at(hay: &[u8], pos: usize) -> Option<Quote> {
+        let backslashes = hay[pos..]
+            .iter()
+            .take(MAX_ESCAPE + 1)
+            .take_while(|&&b| b == b'\\')
+            .count();
+        match hay.get(pos + backslashes)? {
+            &byte @ (b'"' | b'\'') if ESCAPES.contains(&backslashes) => {
+                Some(Quote::escaped_by(byte, backslashes))
+            }
+            _ => None,
+        }
+    }
+
+    /// The quote that ends just before `end`, if any. Its escape is read as long as it goes: a
+    /// run of backslashes of no escape's length (4, 5) is read as the longest escape it holds,
+    /// the rest being escaped backslashes of the text's own.
     pub(super) fn before(hay: &[u8], end: usize) -> Option<Quote> {
         let q = *hay.get(end.checked_sub(1)?)?;
         if q != b'"' && q != b'\'' {
@@ -56,14 +75,11 @@ impl Quote {
         let backslashes = hay[..end - 1]
             .iter()
             .rev()
-            .take(1 << MAX_QUOTE_DEPTH)
+            .take(MAX_ESCAPE + 1)
             .take_while(|&&b| b == b'\\')
             .count();
-        let depth = (0..=MAX_QUOTE_DEPTH)
-            .rev()
-            .find(|&d| (1usize << d) - 1 <= backslashes)
-            .unwrap_or(0);
-        Some(Quote { byte: q, depth })
+        let longest = ESCAPES.iter().rev().find(|&&n| n <= backslashes);
+        Some(Quote::escaped_by(q, longest.copied().unwrap_or(0)))
     }
 }
 
@@ -77,8 +93,8 @@ pub(crate) fn closing_quote(hay: &[u8], from: usize, q: Quote) -> Option<usize> 
             backslashes += 1;
         }
         if q.escaped() {
-            // At depth 1 `\"` closes and `\\\"` is a quote escaped one level deeper; at depth
-            // 2, `\\\"` closes.
+            // Opened by `\"`, `\"` closes and `\\\"` is a quote escaped one level deeper;
+            // opened by `\\\"`, `\\\"` closes.
             if backslashes == q.len() - 1 {
                 return Some(found - backslashes);
             }
@@ -106,5 +122,38 @@ pub(super) fn closing_quote_among(
             Some(end) => pos = end,
             None => return Some(close),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_escape_is_a_json_level_or_one_a_repr_doubled() {
+        let lens = |text: &str| {
+            let q = Quote::at(text.as_bytes(), 0);
+            (
+                q.map(Quote::len),
+                Quote::before(text.as_bytes(), text.len()).map(Quote::len),
+            )
+        };
+        assert_eq!(lens("\""), (Some(1), Some(1)));
+        assert_eq!(lens("\\\""), (Some(2), Some(2)));
+        assert_eq!(lens("\\\\\""), (Some(3), Some(3)));
+        assert_eq!(lens("\\\\\\\""), (Some(4), Some(4)));
+        // Four and five backslashes are no escape: before a quote, the longest one they hold.
+        assert_eq!(lens("\\\\\\\\\""), (None, Some(4)));
+        assert_eq!(lens("\\\\\\\\\\\\\""), (Some(7), Some(7)));
+        assert_eq!(lens("x"), (None, None));
+    }
+
+    #[test]
+    fn a_value_closes_at_a_quote_escaped_as_its_opening_was() {
+        // `{\\"a\\": \\"x \\\\\\" y\\"}`: the value opened by `\\"` holds a quote escaped deeper.
+        let hay = br#"\\"x \\\\\\" y\\" z"#;
+        let q = Quote::at(hay, 0).unwrap();
+        let close = closing_quote(hay, q.len(), q).unwrap();
+        assert_eq!(&hay[q.len()..close], br#"x \\\\\\" y"#);
     }
 }
