@@ -167,6 +167,9 @@ const TOKENS: &[&str] = &[
     // `console.log` in Node).
     "{\\\\\"password\\\\\": \\\\\"",
     "\\\\\\\\\\\\\"ssn\\\\\\\\\\\\\":",
+    "\\\\\\\\\\\"dob\\\\\\\\\\\": ",
+    // Cognito's custom attributes.
+    "'custom:ssn': '",
     "with password '",
     " using password ",
     "password for ada is ",

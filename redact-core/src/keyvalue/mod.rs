@@ -163,6 +163,11 @@ pub(crate) fn match_separator(
         return nested_param_value(table, cache, hay, key_end - 3, 3, sep, taken);
     }
     p = key_start_before(hay, key_end)?;
+    if let Some(quote) = key_quote {
+        if p > 0 && hay[p - 1] == b':' {
+            p = namespaced_key_start(hay, p, quote).unwrap_or(p);
+        }
+    }
     let target = match cache.classify(table, &hay[p..key_end]) {
         Some(target) => target,
         // A key that classifies nothing may carry a pair's value (`key: 'X-Api-Key', value: ..`).
@@ -223,6 +228,21 @@ fn key_start_before(hay: &[u8], key_end: usize) -> Option<usize> {
         p += 1;
     }
     Some(p)
+}
+
+/// Where a quoted key whose last word, at `word_start`, follows a `:` starts: Cognito's custom
+/// attributes (`'custom:ssn': '078051120'` in a trigger's `userAttributes`, as Python and Node
+/// print them). Back over key bytes and colons to the quote that opened it, the same as the
+/// one that closed it; `None` when another byte comes first (the key is then the last word,
+/// and not a quoted one).
+#[cold]
+fn namespaced_key_start(hay: &[u8], word_start: usize, quote: Quote) -> Option<usize> {
+    let lowest = word_start.saturating_sub(MAX_KEY);
+    let start = hay[lowest..word_start]
+        .iter()
+        .rposition(|&b| !is_key_byte(b) && b != b':')
+        .map_or(lowest, |i| lowest + i + 1);
+    (hay[start] != b':' && Quote::before(hay, start) == Some(quote)).then_some(start)
 }
 
 /// A quoted key of several words, `"Passport No": ..` or `'First Name': ..` (a form's labels

@@ -10,12 +10,14 @@ pub(crate) struct Quote {
     backslashes: u8,
 }
 
-/// The runs of backslashes that escape a quote, shortest first: none; a JSON string's `\"`;
-/// and deeper, JSON in a string of JSON (`\\\"`: an SNS notification's `Message` in an SQS
-/// record's `body`) and in a string of that (7). And those levels as a repr that doubles each
-/// backslash writes them (2 and 6): Python's `b'{"SecretString":"{\\"password\\":\\"..'`
-/// (botocore's `Response body:`), a string's `repr()`.
-const ESCAPES: [usize; 6] = [0, 1, 2, 3, 6, 7];
+/// The runs of backslashes that escape a quote, shortest first. A JSON string escapes a quote
+/// and each backslash before it (`n` backslashes become `2n + 1`), and a repr (Python's, Node's
+/// `util.inspect`) doubles each backslash (`2n`): none; a JSON string's `\"`; a repr of one
+/// (`\\"`: Python's `print(event)` of an SNS notification in an SQS record's `body`,
+/// botocore's `Response body: b'..'`); JSON in a string of JSON (`\\\"`: the same notification
+/// as a JSON record holds it); a JSON string of a repr (5: a JSON logger's message that
+/// quotes a printed event); a repr of JSON in JSON (6), and a string of that (7).
+const ESCAPES: [usize; 7] = [0, 1, 2, 3, 5, 6, 7];
 
 /// The longest run of backslashes looked at before a quote.
 const MAX_ESCAPE: usize = ESCAPES[ESCAPES.len() - 1];
@@ -65,8 +67,8 @@ impl Quote {
     }
 
     /// The quote that ends just before `end`, if any. Its escape is read as long as it goes: a
-    /// run of backslashes of no escape's length (4, 5) is read as the longest escape it holds,
-    /// the rest being escaped backslashes of the text's own.
+    /// run of backslashes of no escape's length (4) is read as the longest escape it holds, the
+    /// rest being escaped backslashes of the text's own.
     pub(super) fn before(hay: &[u8], end: usize) -> Option<Quote> {
         let q = *hay.get(end.checked_sub(1)?)?;
         if q != b'"' && q != b'\'' {
@@ -142,8 +144,9 @@ mod tests {
         assert_eq!(lens("\\\""), (Some(2), Some(2)));
         assert_eq!(lens("\\\\\""), (Some(3), Some(3)));
         assert_eq!(lens("\\\\\\\""), (Some(4), Some(4)));
-        // Four and five backslashes are no escape: before a quote, the longest one they hold.
+        // Four backslashes are no escape: before a quote, the longest one they hold.
         assert_eq!(lens("\\\\\\\\\""), (None, Some(4)));
+        assert_eq!(lens("\\\\\\\\\\\""), (Some(6), Some(6)));
         assert_eq!(lens("\\\\\\\\\\\\\""), (Some(7), Some(7)));
         assert_eq!(lens("x"), (None, None));
     }
