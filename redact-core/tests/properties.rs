@@ -175,6 +175,7 @@ const TOKENS: &[&str] = &[
     "password for ada is ",
     "password is \"",
     "DOB 1990-01-02",
+    "invalid date of birth '",
     "born on 02/01/",
     "Map(password -> ",
     ", [Symbol(headers map)]: ",

@@ -185,6 +185,11 @@ pub(super) fn scan_at(
             return end;
         }
     }
+    if matches!(prev, b'\'' | b'"') && may_start_date(hay, start, run_end) {
+        if let Some(end) = quoted_birth_date(set, hay, start, run_end, out) {
+            return end;
+        }
+    }
     // A lone group of digits is only ever a match as a card number (13+ digits) or after `+`.
     if run_end - start < MIN_CARD_DIGITS && prev != b'+' && separator_len(&hay[run_end..]).is_none()
     {
@@ -547,6 +552,44 @@ fn may_follow_birth_word(hay: &[u8], start: usize) -> bool {
             b'b' | b'n' | b'h' | b'y' | b'e' | b's'
         )
 }
+
+/// A date in quotes after a birth word and a blank: `invalid date of birth '31/01/1990'`, `dob
+/// \"1990-01-31\"` inside a JSON string (an error that quotes the value it refused). Only the
+/// date goes; the birth word is read back from the opening quote (and its escape) as from a
+/// bare date's first digit. Pushes its hit and returns its end.
+#[cold]
+#[inline(never)]
+fn quoted_birth_date(
+    set: &ScannerSet,
+    hay: &[u8],
+    start: usize,
+    run_end: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let quote = start - 1;
+    let backslashes = hay[..quote]
+        .iter()
+        .rev()
+        .take(MAX_QUOTE_ESCAPE + 1)
+        .take_while(|&&b| b == b'\\')
+        .count();
+    let opening = quote - backslashes;
+    if backslashes > MAX_QUOTE_ESCAPE || opening < 2 || hay[opening - 1] != b' ' {
+        return None;
+    }
+    if !may_follow_birth_word(hay, opening) {
+        return None;
+    }
+    let end = date_end(hay, start, run_end)?;
+    if !named_as_birth(hay, opening) {
+        return None;
+    }
+    out.push(Hit::new(start, end, set.birth_date?));
+    Some(end)
+}
+
+/// The most backslashes read before a quote that opens a date: JSON three strings deep.
+const MAX_QUOTE_ESCAPE: usize = 7;
 
 /// A date at `start..end` that a birth word names (`DOB 1990-01-02`, or a date and time,
 /// `DOB 1990-01-02T00:00:00.000Z` as JavaScript prints a `Date`): pushes its hit, whole, and
