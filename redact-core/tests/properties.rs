@@ -170,6 +170,9 @@ const TOKENS: &[&str] = &[
     "\\\\\\\\\\\"dob\\\\\\\\\\\": ",
     // Cognito's custom attributes.
     "'custom:ssn': '",
+    // Go's `%+v`: a number or an address right after a key and a `:`.
+    "SourceIP:",
+    "2001:db8::7",
     "with password '",
     " using password ",
     "password for ada is ",

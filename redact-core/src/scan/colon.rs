@@ -53,36 +53,27 @@ pub(super) fn scan_at(
     if is_word(before) || before == b'.' {
         // Glued to a word (`std::io`, `arn:aws:...`): not an address. Where a letter ends the
         // word, and this is its first `:`, it may end a key (Go's `%+v`, `SourceIP:203.0.113.7
-        // Card:4111..`): a number after it is scanned, as after `=`. (Hex digits the word ends
-        // with, `Card`, `Phone`, are read back as the run's.)
-        if prev.is_ascii_alphabetic()
-            && may_open_a_number(&hay[colon + 1..])
-            && !hay[start..colon].contains(&b':')
-        {
-            return colon + 1;
+        // Card:4111..`): an IPv6 address after it is one, and a number is scanned, as after
+        // `=`. (Hex digits the word ends with, `Card`, `Phone`, are read back as the run's.)
+        if prev.is_ascii_alphabetic() && !hay[start..colon].contains(&b':') {
+            if is_hex_or_colon(next) {
+                let end = address_bytes_end(hay, colon + 1, colon + 1);
+                // Most runs after a key (`arn:aws`, `sha256:9f..`) hold no `:`, an address two.
+                if hay[colon + 1..end].contains(&b':') {
+                    if let Some(end) = ipv6_at(set, hay, colon + 1, colon + 1, end, out) {
+                        return end;
+                    }
+                }
+            }
+            if may_open_a_number(&hay[colon + 1..]) {
+                return colon + 1;
+            }
         }
         return skip_run(hay, colon);
     }
-    let mut end = colon;
-    while end < hay.len() && end - start < 45 && ADDRESS_BYTE[usize::from(hay[end])] != 0 {
-        end += 1;
-    }
-    if let Some(rule) = set.ipv6 {
-        // A trailing `:` or `.` may be punctuation (`for fe80::1: ...`): try without it too.
-        let mut candidate_end = end;
-        for _ in 0..3 {
-            let glued = candidate_end < hay.len()
-                && (is_word(hay[candidate_end]) || hay[candidate_end] == b'.');
-            if !glued && candidate_end > colon && is_ipv6(&hay[start..candidate_end]) {
-                out.push(Hit::new(start, candidate_end, rule));
-                return candidate_end;
-            }
-            if candidate_end > colon + 1 && matches!(hay[candidate_end - 1], b':' | b'.') {
-                candidate_end -= 1;
-            } else {
-                break;
-            }
-        }
+    let end = address_bytes_end(hay, start, colon);
+    if let Some(end) = ipv6_at(set, hay, start, colon, end, out) {
+        return end;
     }
     if let Some(rule) = set.mac_address {
         if let Some(mac_end) = mac_at(hay, start, b':', covered) {
@@ -91,6 +82,46 @@ pub(super) fn scan_at(
         }
     }
     end.max(colon + 1)
+}
+
+/// Where the run of address bytes (hex digits, `:`, `.`) from `from` ends, at most 45 bytes
+/// after `start`.
+fn address_bytes_end(hay: &[u8], start: usize, from: usize) -> usize {
+    let mut end = from;
+    while end < hay.len() && end - start < 45 && ADDRESS_BYTE[usize::from(hay[end])] != 0 {
+        end += 1;
+    }
+    end
+}
+
+/// Pushes the IPv6 address that starts at `start` and runs past `through`, if one does, and
+/// returns its end. The run of address bytes from `start` ends at `end`.
+#[inline]
+fn ipv6_at(
+    set: &ScannerSet,
+    hay: &[u8],
+    start: usize,
+    through: usize,
+    end: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let rule = set.ipv6?;
+    // A trailing `:` or `.` may be punctuation (`for fe80::1: ...`): try without it too.
+    let mut candidate_end = end;
+    for _ in 0..3 {
+        let glued = candidate_end < hay.len()
+            && (is_word(hay[candidate_end]) || hay[candidate_end] == b'.');
+        if !glued && candidate_end > through && is_ipv6(&hay[start..candidate_end]) {
+            out.push(Hit::new(start, candidate_end, rule));
+            return Some(candidate_end);
+        }
+        if candidate_end > through + 1 && matches!(hay[candidate_end - 1], b':' | b'.') {
+            candidate_end -= 1;
+        } else {
+            break;
+        }
+    }
+    None
 }
 
 /// The fewest bytes of a number the digit scanner finds: an IPv4 address's (`1.1.1.1`).
