@@ -69,7 +69,7 @@ impl Quote {
     /// The quote that ends just before `end`, if any. Its escape is read as long as it goes: a
     /// run of backslashes of no escape's length (4) is read as the longest escape it holds, the
     /// rest being escaped backslashes of the text's own.
-    pub(super) fn before(hay: &[u8], end: usize) -> Option<Quote> {
+    pub(crate) fn before(hay: &[u8], end: usize) -> Option<Quote> {
         let q = *hay.get(end.checked_sub(1)?)?;
         if q != b'"' && q != b'\'' {
             return None;

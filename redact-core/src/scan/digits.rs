@@ -566,15 +566,8 @@ fn quoted_birth_date(
     run_end: usize,
     out: &mut Vec<Hit>,
 ) -> Option<usize> {
-    let quote = start - 1;
-    let backslashes = hay[..quote]
-        .iter()
-        .rev()
-        .take(MAX_QUOTE_ESCAPE + 1)
-        .take_while(|&&b| b == b'\\')
-        .count();
-    let opening = quote - backslashes;
-    if backslashes > MAX_QUOTE_ESCAPE || opening < 2 || hay[opening - 1] != b' ' {
+    let opening = start - crate::keyvalue::Quote::before(hay, start)?.len();
+    if opening < 2 || hay[opening - 1] != b' ' {
         return None;
     }
     if !may_follow_birth_word(hay, opening) {
@@ -587,9 +580,6 @@ fn quoted_birth_date(
     out.push(Hit::new(start, end, set.birth_date?));
     Some(end)
 }
-
-/// The most backslashes read before a quote that opens a date: JSON three strings deep.
-const MAX_QUOTE_ESCAPE: usize = 7;
 
 /// A date at `start..end` that a birth word names (`DOB 1990-01-02`, or a date and time,
 /// `DOB 1990-01-02T00:00:00.000Z` as JavaScript prints a `Date`): pushes its hit, whole, and
