@@ -165,7 +165,7 @@ pub(crate) fn match_separator(
     p = key_start_before(hay, key_end)?;
     if let Some(quote) = key_quote {
         if p > 0 && hay[p - 1] == b':' {
-            p = namespaced_key_start(hay, p, quote).unwrap_or(p);
+            p = namespaced_key_start(hay, p, key_end, quote).unwrap_or(p);
         }
     }
     let target = match cache.classify(table, &hay[p..key_end]) {
@@ -236,13 +236,32 @@ fn key_start_before(hay: &[u8], key_end: usize) -> Option<usize> {
 /// one that closed it; `None` when another byte comes first (the key is then the last word,
 /// and not a quoted one).
 #[cold]
-fn namespaced_key_start(hay: &[u8], word_start: usize, quote: Quote) -> Option<usize> {
-    let lowest = word_start.saturating_sub(MAX_KEY);
+fn namespaced_key_start(
+    hay: &[u8],
+    word_start: usize,
+    key_end: usize,
+    quote: Quote,
+) -> Option<usize> {
+    let start = quoted_key_start(hay, word_start, key_end, quote, b':')?;
+    (hay[start] != b':').then_some(start)
+}
+
+/// Where a quoted key whose words, the last at `word_start..key_end`, are joined by `joiner`
+/// starts: back over key bytes and `joiner`s, at most [`MAX_KEY`] of them in all, to the quote
+/// that opened it, the same as `quote`, which closed it. `None` when another byte comes first.
+fn quoted_key_start(
+    hay: &[u8],
+    word_start: usize,
+    key_end: usize,
+    quote: Quote,
+    joiner: u8,
+) -> Option<usize> {
+    let lowest = key_end.saturating_sub(MAX_KEY);
     let start = hay[lowest..word_start]
         .iter()
-        .rposition(|&b| !is_key_byte(b) && b != b':')
+        .rposition(|&b| !is_key_byte(b) && b != joiner)
         .map_or(lowest, |i| lowest + i + 1);
-    (hay[start] != b':' && Quote::before(hay, start) == Some(quote)).then_some(start)
+    (Quote::before(hay, start) == Some(quote)).then_some(start)
 }
 
 /// A quoted key of several words, `"Passport No": ..` or `'First Name': ..` (a form's labels
@@ -258,13 +277,8 @@ fn quoted_words_key(
     key_end: usize,
     quote: Quote,
 ) -> Option<(usize, FieldTarget)> {
-    let lowest = key_end.saturating_sub(MAX_KEY);
-    let start = hay[lowest..word_start]
-        .iter()
-        .rposition(|&b| !is_key_byte(b) && b != b' ')
-        .map_or(lowest, |i| lowest + i + 1);
-    let opening = Quote::before(hay, start)?;
-    if opening.byte != quote.byte || opening.len() != quote.len() || start == word_start {
+    let start = quoted_key_start(hay, word_start, key_end, quote, b' ')?;
+    if start == word_start {
         return None;
     }
     Some((start, cache.classify(table, &hay[start..key_end])?))
