@@ -264,6 +264,10 @@ const TOKENS: &[&str] = &[
     "0",
     "99",
     "2026-11-23T10:00:08.123Z",
+    // A Lambda runtime's line prefix, skipped when a record opens with it.
+    "[INFO]\t",
+    "2026-11-23 10:00:08 ",
+    "f19c5570-67cb-4e80-846d-1fb6dfbdb0ae\t",
     "é",
     "\u{1F600}",
     "x",
@@ -433,6 +437,12 @@ fn idempotent_on_found_cases() {
         "password=hunter2! 'Name': '/prod/api', 'Type': 'SecureString', 'Value':  password=hunter2! mysqldump -u root -p - <add key=\"password\" value=\" - <add key=\"password\" value=\" ",
         "password=Some(\"\t --token=\"  WHERE `users`.`password` = ? AND ssn = $1\t --token=\" ",
         "+1 (415) 555-2671 4111 2001:db8::1 ",
+        // A bracketed word under a classified key (`[INFO]`, a template) that a bound value
+        // took: `[[REDACTED:tax_id]]` on a second pass, which was no template and went whole;
+        // and the same cut short (`[O`), too short to be a value until it read as a longer one.
+        " WHERE `users`.`password` = ? AND ssn = $1 INSERT INTO t (first_name, ssn) VALUES \
+         ( token ->  [INFO]\t ",
+        "ssn=$1 VALUEStoken->[O",
         "123-45-6789+1 (415) 555-2671%40password=",
         "'secret': '\"cvv\":,'secret': '",
         "token: +1 (415) 555-2671-password=",

@@ -83,12 +83,7 @@ fn is_partly_masked(value: &[u8]) -> bool {
 }
 
 fn is_masked_or_template(value: &[u8]) -> bool {
-    let wordy = |inner: &[u8]| {
-        !inner.is_empty()
-            && inner
-                .iter()
-                .all(|&b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b' ' | b'.'))
-    };
+    let wordy = |inner: &[u8]| !inner.is_empty() && is_words_or_placeholders(inner);
     let masked = value.len() >= 3
         && value
             .iter()
@@ -108,6 +103,24 @@ fn is_masked_or_template(value: &[u8]) -> bool {
                 || enclosed(b"${", b"}")
                 || enclosed(b"{{", b"}}")
                 || enclosed(b"%(", b")s"))
+}
+
+/// Whether `inner`, a template's name, is letters, `_`, `-`, blanks and `.`, or placeholders of
+/// ours: a word another rule took (a value bound to `$1`) reads as its placeholder on a second
+/// pass, and `[[REDACTED:tax_id]]` is then the template that `[INFO]` was on the first.
+fn is_words_or_placeholders(inner: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&b) = inner.get(i) {
+        i = if b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b' ' | b'.') {
+            i + 1
+        } else {
+            match placeholder_starting_at(inner, i) {
+                Some(end) => end,
+                None => return false,
+            }
+        };
+    }
+    true
 }
 
 /// `${VAR}` may have digits after its first letter (`${DB_PASSWORD_2}`).

@@ -147,7 +147,12 @@ pub(super) fn value_after_key(
         let end = bracketed_value_end(hay, pos, escaped_context, Brackets::Containers)
             .unwrap_or(hay.len());
         let value = &hay[pos..end];
-        if value.len() <= 2 || is_stand_in(value) || is_graphql_variable_type(hay, key_start, value)
+        // An empty one holds nothing; one cut short at the end (`[O`) its bytes, which another
+        // rule may take (a bound value), to read as `[[REDACTED:..]` on a second pass.
+        if matches!(value, b"[]" | b"{}")
+            || value.len() <= 1
+            || is_stand_in(value)
+            || is_graphql_variable_type(hay, key_start, value)
         {
             return None;
         }
