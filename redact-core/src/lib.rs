@@ -74,6 +74,7 @@ mod pairs;
 mod payload;
 mod pem;
 mod policy;
+mod runtime_prefix;
 mod scan;
 mod sequence;
 mod sql;

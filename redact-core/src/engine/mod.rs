@@ -594,7 +594,7 @@ impl Redactor {
             }
         }
         if !is_json {
-            self.scan_text(record, 0, scratch);
+            self.scan_record_text(record, scratch);
         }
         resolve_overlaps(&self.rules, record, &mut scratch.hits, &mut scratch.merged);
         if !scratch.merged.is_empty() {
@@ -647,8 +647,20 @@ impl Redactor {
             }
             scratch.hits.clear();
         }
-        self.scan_text(record, 0, scratch);
+        self.scan_record_text(record, scratch);
         !scratch.hits.is_empty()
+    }
+
+    /// Finds matches in `record`, read as text, after the prefix a Lambda runtime writes before
+    /// a line (see [`crate::runtime_prefix`]). A custom rule or a classified key ending in two
+    /// digits (`..T10:`) might match there: with either, the prefix is read too.
+    fn scan_record_text(&self, record: &[u8], scratch: &mut Scratch) {
+        let skip = if self.custom.is_empty() && !self.keys_end_in_two_digits {
+            crate::runtime_prefix::len(record)
+        } else {
+            0
+        };
+        self.scan_text(&record[skip..], skip, scratch);
     }
 
     /// Whether `encoded`, a value after a payload's key, is a base64 payload in which a rule
