@@ -268,6 +268,10 @@ const TOKENS: &[&str] = &[
     "[INFO]\t",
     "2026-11-23 10:00:08 ",
     "f19c5570-67cb-4e80-846d-1fb6dfbdb0ae\t",
+    // Lambda's own lines, skipped whole when every field is one it writes.
+    "REPORT RequestId: ",
+    "\tDuration: 12.5 ms",
+    "XRAY TraceId: 1-6b0411df-949282b4d2c4d4f7d025f60d",
     "é",
     "\u{1F600}",
     "x",

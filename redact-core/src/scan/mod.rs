@@ -264,7 +264,7 @@ fn is_uuid(value: &[u8]) -> bool {
 }
 
 /// Whether `value` is an X-Ray trace id, `1-` and `8-24` hex digits (`1-5759e988-bd862e3f..`).
-fn is_trace_id(value: &[u8]) -> bool {
+pub(crate) fn is_trace_id(value: &[u8]) -> bool {
     value.len() == 35 && value[0] == b'1' && dashed_hex(value, &[1, 10])
 }
 
