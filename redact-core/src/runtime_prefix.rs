@@ -119,10 +119,14 @@ fn platform_fields_end(record: &[u8], mut at: usize) -> Option<usize> {
             return Some(field_start);
         }
         let rest = &record[field_start..];
-        let (value_start, value) = PLATFORM_FIELDS.iter().find_map(|&(name, value)| {
-            let after_name = rest.strip_prefix(name)?.strip_prefix(b": ")?;
-            Some((record.len() - after_name.len(), value))
-        })?;
+        // The names' first bytes tell most of them apart: a test each before comparing one.
+        let (value_start, value) = PLATFORM_FIELDS
+            .iter()
+            .filter(|(name, _)| name[0] == rest[0])
+            .find_map(|&(name, value)| {
+                let after_name = rest.strip_prefix(name)?.strip_prefix(b": ")?;
+                Some((record.len() - after_name.len(), value))
+            })?;
         at = value_start + value_len(&record[value_start..], value)?;
     }
 }
@@ -262,11 +266,15 @@ fn digit_bytes(bytes: &[u8]) -> u64 {
 
 /// Where the text after one to [`MAX_BLANKS`] blanks at `at` starts.
 fn after_blanks(record: &[u8], at: usize) -> Option<usize> {
-    let mut end = at;
+    if !is_blank(*record.get(at)?) {
+        return None;
+    }
+    // Mostly one tab or blank: the loop's first test ends it.
+    let mut end = at + 1;
     while end - at <= MAX_BLANKS && record.get(end).is_some_and(|&b| is_blank(b)) {
         end += 1;
     }
-    (1..=MAX_BLANKS).contains(&(end - at)).then_some(end)
+    (end - at <= MAX_BLANKS).then_some(end)
 }
 
 fn is_blank(b: u8) -> bool {
