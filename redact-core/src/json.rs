@@ -535,7 +535,9 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// Runs the text engine over a string's contents, keeping escapes whole.
+    /// Runs the text engine over a string's contents, keeping escapes whole. Inlined: most
+    /// strings are turned away by its first looks, cheaper than the call (JSON -0.75%).
+    #[inline(always)]
     fn scan_string(&self, start: usize, end: usize, scratch: &mut Scratch) {
         if end - start < 3
             || !self
@@ -591,7 +593,10 @@ impl Walker<'_, '_> {
     /// A string; returns the span of its contents (between the quotes). Raw control characters
     /// inside are tolerated (strict JSON forbids them): they do not change where strings start
     /// and end, which is all the edits depend on, and checking every byte for them measured 7
-    /// instructions per byte of JSON.
+    /// instructions per byte of JSON. Inlined into its callers: a call per string (a key and
+    /// most values) cost JSON 3.9% of its instructions in the call's own work; its escapes
+    /// read out of line cost 0.5% more again (the dev corpus's JSON escapes often).
+    #[inline(always)]
     fn string(&mut self) -> Result<(usize, usize), NotJson> {
         self.expect(b'"')?;
         let start = self.pos;
