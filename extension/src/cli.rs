@@ -131,7 +131,7 @@ fn redact_record(
     let start = out.len();
     match redact_fail_closed(redactor, record, out, scratch) {
         Ok(outcome) => {
-            totals.findings.merge(scratch.findings());
+            scratch.add_findings_to(&mut totals.findings);
             totals.changed += u64::from(outcome.redactions > 0);
             totals.dropped += u64::from(outcome.dropped);
         }

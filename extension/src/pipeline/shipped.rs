@@ -74,7 +74,7 @@ impl Shipper {
         let Some(body) = self.redact_record(event.record, stats) else {
             return Shipped::Dropped;
         };
-        findings.merge(self.scratch.findings());
+        self.scratch.add_findings_to(findings);
         let meta = Meta {
             time: event.time.filter(|t| is_token(t, 40)),
             kind: if is_token(event.kind, 64) {

@@ -328,6 +328,29 @@ impl Scratch {
         &self.findings
     }
 
+    /// Adds the counts for the last record redacted with this scratch to `totals`, as
+    /// `totals.merge(scratch.findings())` does, at the cost of the record's redactions rather
+    /// than of every rule's count (a shipper that keeps totals per record).
+    ///
+    /// ```
+    /// use redact_core::{Findings, Redactor};
+    /// let redactor = Redactor::new().unwrap();
+    /// let mut scratch = redactor.create_scratch();
+    /// let mut out = Vec::new();
+    /// let mut totals = Findings::new();
+    /// for line in [&b"mail bob@example.com"[..], b"nothing here", b"ip 10.1.2.3"] {
+    ///     out.clear();
+    ///     redactor.redact_into(line, &mut out, &mut scratch);
+    ///     scratch.add_findings_to(&mut totals);
+    /// }
+    /// assert_eq!(totals.total(), 2);
+    /// ```
+    pub fn add_findings_to(&self, totals: &mut Findings) {
+        for hit in &self.merged {
+            totals.add(hit.rule, 1);
+        }
+    }
+
     /// Writes the spans found so far this round (`hits[first..]`) to `round_spans`, and those
     /// with the last round's (`late`) to `spans`: a late reader reads the text's structure
     /// (quotes, brackets, commas) through `spans`, as it will look once the readers after it
@@ -1453,6 +1476,30 @@ pub(crate) fn redact_by_default(line: &str) -> String {
 mod tests {
     use super::*;
     use crate::CustomRule;
+
+    #[test]
+    fn adding_a_records_findings_counts_what_merging_them_does() {
+        let redactor = Redactor::new().unwrap();
+        let mut scratch = redactor.create_scratch();
+        let (mut merged, mut added) = (Findings::new(), Findings::new());
+        let mut out = Vec::new();
+        for line in [
+            &b"password=hunter2 bob@example.com bob@example.com"[..],
+            b"nothing",
+            br#"{"ssn":"078-05-1120","card":"4111 1111 1111 1111","ip":"10.0.0.1"}"#,
+            b"token: abc123def456 from 10.0.0.1 and 10.0.0.2",
+        ] {
+            out.clear();
+            redactor.redact_into(line, &mut out, &mut scratch);
+            merged.merge(scratch.findings());
+            scratch.add_findings_to(&mut added);
+        }
+        assert!(merged.total() >= 7, "{merged:?}");
+        assert_eq!(
+            merged.iter().collect::<Vec<_>>(),
+            added.iter().collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn hits_widen_to_whole_characters_and_no_further() {
