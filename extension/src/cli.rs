@@ -5,7 +5,7 @@ use crate::redaction::{redact_fail_closed, EngineError};
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use redact_core::{Findings, Redactor};
-use std::io::{BufRead, BufWriter, Read, Write};
+use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -89,27 +89,46 @@ fn redact(config: Option<PathBuf>, stats: bool) -> Result<ExitCode> {
     let mut output = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut totals = Totals::default();
     let mut scratch = redactor.create_scratch();
-    let mut line = Vec::with_capacity(4096);
     let mut out = Vec::with_capacity(4096);
+    let mut write_record = |record: &[u8], totals: &mut Totals| {
+        out.clear();
+        redact_record(&redactor, record, &mut out, &mut scratch, totals);
+        out.push(b'\n');
+        output.write_all(&out).context("writing stdout")
+    };
+    // A line whole in the reader's buffer is redacted where it lies; one that runs past the
+    // buffer's end is gathered in `pending` first. `memchr` finds the newlines: std's
+    // `read_until` search and copy cost 1.5 instructions per byte, a fifth of the CLI's own.
+    let mut pending = Vec::with_capacity(4096);
     loop {
-        line.clear();
-        let n = input
-            .by_ref()
-            .read_until(b'\n', &mut line)
-            .context("reading stdin")?;
-        if n == 0 {
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).context("reading stdin"),
+        };
+        if available.is_empty() {
+            if !pending.is_empty() {
+                write_record(&pending, &mut totals)?;
+            }
             break;
         }
-        let had_newline = line.last() == Some(&b'\n');
-        let record = if had_newline {
-            &line[..line.len() - 1]
-        } else {
-            &line[..]
+        let used = match memchr::memchr(b'\n', available) {
+            Some(newline) if pending.is_empty() => {
+                write_record(&available[..newline], &mut totals)?;
+                newline + 1
+            }
+            Some(newline) => {
+                pending.extend_from_slice(&available[..newline]);
+                write_record(&pending, &mut totals)?;
+                pending.clear();
+                newline + 1
+            }
+            None => {
+                pending.extend_from_slice(available);
+                available.len()
+            }
         };
-        out.clear();
-        redact_record(&redactor, record, &mut out, &mut scratch, &mut totals);
-        out.push(b'\n');
-        output.write_all(&out).context("writing stdout")?;
+        input.consume(used);
     }
     output.flush().context("writing stdout")?;
     if stats {
