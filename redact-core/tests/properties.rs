@@ -42,6 +42,8 @@ const LINE_PREFIXES: &[&str] = &[
     "[ERROR]\t2025-03-04T05:06:07.089Z\t",
     "2025-03-04 05:06:07 5e2edbaf-9b32-4aa0-8953-7dcd257528e2 INFO  ",
     "2015-10-18 18:01:47,978 ",
+    "Jul  1 09:00:55 calvisitor-10-105-160-95 kernel[0]: ",
+    "Sep 30 23:59:59\t",
     "2025-03-04T05:06:07.089Z",
     "START RequestId: 5e2edbaf-9b32-4aa0-8953-7dcd257528e2 Version: $LATEST",
     "END RequestId: 5e2edbaf-9b32-4aa0-8953-7dcd257528e2",
