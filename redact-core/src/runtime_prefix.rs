@@ -193,9 +193,8 @@ fn value_len(rest: &[u8], value: FieldValue) -> Option<usize> {
 /// follows it.
 fn request_id_end(record: &[u8], start: usize) -> Option<usize> {
     let end = start + UUID_LEN;
-    let uuid: &[u8; UUID_LEN] = record.get(start..end)?.try_into().ok()?;
     let ends = record.get(end).is_none_or(|&b| is_blank(b));
-    (ends && crate::byteset::is_uuid(uuid)).then_some(end)
+    (ends && crate::scan::is_uuid(record.get(start..end)?)).then_some(end)
 }
 
 /// Where the timestamp that opens a syslog line ends (`Jul  1 09:00:55`, `Dec 10 06:55:46`:

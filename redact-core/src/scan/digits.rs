@@ -574,11 +574,7 @@ fn quoted_birth_date(
         return None;
     }
     let end = date_end(hay, start, run_end)?;
-    if !named_as_birth(hay, opening) {
-        return None;
-    }
-    out.push(Hit::new(start, end, set.birth_date?));
-    Some(end)
+    push_date_named_before(set, hay, opening, start, end, out)
 }
 
 /// A date at `start..end` that a birth word names (`DOB 1990-01-02`, or a date and time,
@@ -592,8 +588,21 @@ fn push_birth_date(
     end: usize,
     out: &mut Vec<Hit>,
 ) -> Option<usize> {
+    push_date_named_before(set, hay, start, start, end, out)
+}
+
+/// [`push_birth_date`] with the birth word read back from `word_after` rather than from the
+/// date's first byte: from the opening quote of a quoted date.
+fn push_date_named_before(
+    set: &ScannerSet,
+    hay: &[u8],
+    word_after: usize,
+    start: usize,
+    end: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
     let rule = set.birth_date?;
-    if !named_as_birth(hay, start) {
+    if !named_as_birth(hay, word_after) {
         return None;
     }
     out.push(Hit::new(start, end, rule));

@@ -259,7 +259,7 @@ pub(crate) fn finds_nothing_in(value: &[u8]) -> bool {
 
 /// Whether `value` is a UUID, `8-4-4-4-12` hex digits: no group is a card's length, an SSN's
 /// or a phone number's shape, even when it is all decimal digits.
-fn is_uuid(value: &[u8]) -> bool {
+pub(crate) fn is_uuid(value: &[u8]) -> bool {
     <&[u8; 36]>::try_from(value).is_ok_and(crate::byteset::is_uuid)
 }
 
