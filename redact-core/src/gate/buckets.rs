@@ -26,6 +26,21 @@ pub(super) fn insertion_order(keywords: &[Vec<u8>]) -> Vec<usize> {
     plan.order(keywords)
 }
 
+/// Each keyword's bucket among `buckets`, planned as for aho-corasick's Teddy reading
+/// `mask_len` bytes: for the gate's own searcher ([`super::teddy`]), which fills its buckets
+/// as told.
+#[cfg(target_arch = "x86_64")]
+pub(super) fn planned_buckets(keywords: &[Vec<u8>], mask_len: usize, buckets: usize) -> Vec<usize> {
+    let plan = Plan::new(keywords, mask_len, buckets);
+    let mut bucket_of = vec![0; keywords.len()];
+    for (class, &b) in plan.classes.iter().zip(&plan.bucket_of) {
+        for &k in &class.members {
+            bucket_of[k] = b;
+        }
+    }
+    bucket_of
+}
+
 /// How many buckets aho-corasick's Teddy uses for `n` keywords on this machine: 16 (fat Teddy)
 /// takes AVX2 and more than 32 keywords.
 fn teddy_buckets(n: usize) -> usize {
