@@ -94,41 +94,72 @@ impl Teddy {
 
     #[target_feature(enable = "avx2")]
     fn find_avx2(&self, hay: &[u8], from: usize) -> Option<Found> {
-        let masks = avx2::Masks::new(self);
         let mut p = from;
-        // Whole chunks, while the next one is in `hay` too: a keyword starting in this one may
-        // read two bytes of it.
-        if p + 2 * CHUNK <= hay.len() {
-            let mut this = avx2::Nibbles::of(&hay[p..p + CHUNK]);
-            while p + 2 * CHUNK <= hay.len() {
-                let next = avx2::Nibbles::of(&hay[p + CHUNK..p + 2 * CHUNK]);
-                if let Some(candidates) = masks.candidates(&this, &next) {
-                    if let Some(found) = self.verify(hay, p, &candidates) {
-                        return Some(found);
-                    }
-                }
-                this = next;
-                p += CHUNK;
+        loop {
+            let (at, candidates) = self.next_candidates(hay, p);
+            p = at;
+            let Some(candidates) = candidates else { break };
+            if let Some(found) = self.verify(hay, at, &candidates) {
+                return Some(found);
             }
+            p = at + CHUNK;
         }
-        // The last positions, read from a copy padded with zeros. A keyword of the catalog
-        // holds no zero byte, so the padding lets no candidate through; a custom keyword's
-        // that did would be checked against `hay` and turned away.
-        if p + MASK_LEN <= hay.len() {
-            let mut last = [0; 3 * CHUNK];
-            last[..hay.len() - p].copy_from_slice(&hay[p..]);
-            let mut next = avx2::Nibbles::of(&last[..CHUNK]);
-            for chunk in 0..2 {
-                let this = next;
-                next = avx2::Nibbles::of(&last[(chunk + 1) * CHUNK..(chunk + 2) * CHUNK]);
-                if let Some(candidates) = masks.candidates(&this, &next) {
-                    if let Some(found) = self.verify(hay, p + chunk * CHUNK, &candidates) {
-                        return Some(found);
-                    }
+        if p + MASK_LEN > hay.len() {
+            return None;
+        }
+        // The last positions, fewer than 32. Read as the last two chunks of `hay` (positions
+        // before `p` were read already), the second with zeros after it; or, in a shorter
+        // `hay`, from a copy padded with zeros. No catalog keyword holds a zero byte, so the
+        // padding lets no candidate through; a custom keyword's that did would be checked
+        // against `hay` and turned away.
+        let masks = avx2::Masks::new(self);
+        let mut padded = [0; 3 * CHUNK];
+        let (window, base) = match hay.len().checked_sub(2 * CHUNK) {
+            Some(base) => (&hay[base..], base),
+            None => {
+                padded[..hay.len() - p].copy_from_slice(&hay[p..]);
+                (&padded[..2 * CHUNK], p)
+            }
+        };
+        let zeros = [0; CHUNK];
+        let first = avx2::Nibbles::of(&window[..CHUNK]);
+        let second = avx2::Nibbles::of(&window[CHUNK..]);
+        let after = avx2::Nibbles::of(&zeros);
+        for (chunk, this, next) in [(0, first, second), (1, second, after)] {
+            let at = base + chunk * CHUNK;
+            if let Some(mut candidates) = masks.candidates(&this, &next) {
+                // Positions before `p` were read with the chunk before.
+                candidates.positions &= u32::MAX << p.saturating_sub(at).min(CHUNK);
+                if let Some(found) = self.verify(hay, at, &candidates) {
+                    return Some(found);
                 }
             }
         }
         None
+    }
+
+    /// The first chunk at or after `p` with candidates, among those whose next chunk is in
+    /// `hay` too (a keyword starting in a chunk may read two bytes of the next): where it is,
+    /// and its candidates; or where such chunks end, and `None`. Its loop calls nothing, so the
+    /// masks stay in registers (with `verify` called inside, they were read from the stack at
+    /// every chunk).
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn next_candidates(&self, hay: &[u8], mut p: usize) -> (usize, Option<Candidates>) {
+        if p + 2 * CHUNK > hay.len() {
+            return (p, None);
+        }
+        let masks = avx2::Masks::new(self);
+        let mut this = avx2::Nibbles::of(&hay[p..p + CHUNK]);
+        while p + 2 * CHUNK <= hay.len() {
+            let next = avx2::Nibbles::of(&hay[p + CHUNK..p + 2 * CHUNK]);
+            if let Some(candidates) = masks.candidates(&this, &next) {
+                return (p, Some(candidates));
+            }
+            this = next;
+            p += CHUNK;
+        }
+        (p, None)
     }
 
     /// The first keyword among `candidates`, the positions of the chunk at `p` with their
