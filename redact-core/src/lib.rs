@@ -56,6 +56,7 @@
 
 #![deny(missing_docs)]
 
+mod arn;
 mod byteset;
 mod catalog;
 mod classification;

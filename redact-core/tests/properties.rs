@@ -13,7 +13,8 @@ fn redactor() -> &'static Redactor {
 const REQUEST_ID: &str = "f19c5570-67cb-4e80-846d-1fb6dfbdb0ae";
 
 /// The default rules and a custom rule that never matches: with a custom rule the engine reads
-/// the prefix a Lambda runtime writes before a line, which it otherwise skips.
+/// the prefix a Lambda runtime writes before a line, and the head of an ARN that opens a JSON
+/// string, which it otherwise skips.
 fn reading_every_prefix() -> &'static Redactor {
     static REDACTOR: OnceLock<Redactor> = OnceLock::new();
     REDACTOR.get_or_init(|| {
@@ -51,6 +52,19 @@ const LINE_PREFIXES: &[&str] = &[
     "REPORT RequestId: 5e2edbaf-9b32-4aa0-8953-7dcd257528e2\tDuration: 2.01 ms\tMemory Size: 128 MB\t",
     "XRAY TraceId: 1-6b0411df-949282b4d2c4d4f7d025f60d\tSegmentId: 7d6e930cb052f54f\tSampled: true",
     "XRAY TraceId: 1-6b0411df-949282b4d2c4d4f7d025f60d\t",
+];
+
+/// Heads of ARNs, as they open JSON strings (`crate::arn` in redact-core), and one that is no
+/// head (read whole either way).
+const ARN_HEADS: &[&str] = &[
+    "arn:aws:lambda:us-west-2:480636083778:",
+    "arn:aws:lambda:us-west-2:480636083778:function:",
+    "arn:aws:iam::480636083778:",
+    "arn:aws:s3:::",
+    "arn:aws:sts::480636083778:assumed-role/",
+    "arn:aws-us-gov:secretsmanager:us-gov-west-1:480636083778:secret:",
+    "arn:aws:iam::aws:",
+    "arn:aws:lambda:us-west-2:48063608377:",
 ];
 
 /// Pieces of log lines that exercise every scanner and key/value shape.
@@ -391,6 +405,18 @@ proptest! {
         line.extend_from_slice(&body);
         let skipping = redactor().redact(&line).into_owned();
         let reading = reading_every_prefix().redact(&line).into_owned();
+        prop_assert_eq!(String::from_utf8_lossy(&skipping), String::from_utf8_lossy(&reading));
+    }
+
+    #[test]
+    fn a_skipped_arn_head_changes_nothing(
+        head in prop::sample::select(ARN_HEADS),
+        body in log_like_of(TOKENS.to_vec()),
+    ) {
+        let value = format!("{head}{}", String::from_utf8_lossy(&body));
+        let record = serde_json::json!({"function": value, "n": 1}).to_string();
+        let skipping = redactor().redact(record.as_bytes()).into_owned();
+        let reading = reading_every_prefix().redact(record.as_bytes()).into_owned();
         prop_assert_eq!(String::from_utf8_lossy(&skipping), String::from_utf8_lossy(&reading));
     }
 

@@ -452,6 +452,7 @@ impl Compiler {
         let keywords = self.gate_keywords();
         let gate_once_per_record = keywords.iter().all(|k| !k.contains(&b'"'));
         let gate = Gate::new(&keywords).map_err(|e| BuildError::Gate(e.to_string()))?;
+        let skips_arn_heads = self.custom.is_empty() && self.fields.classify(b"arn").is_none();
         Ok(Redactor {
             id: NEXT_REDACTOR_ID.fetch_add(1, Ordering::Relaxed),
             rules: self.rules,
@@ -461,6 +462,7 @@ impl Compiler {
             patterns: self.patterns,
             custom: self.custom,
             keys_end_in_two_digits: self.fields.may_end_in_two_digits(),
+            skips_arn_heads,
             fields: self.fields,
             paths: self.paths,
             scanners: self.scanners,

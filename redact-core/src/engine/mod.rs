@@ -251,6 +251,10 @@ pub struct Redactor {
     /// date-time may still hold a key (`..T10:`), and [`crate::scan::finds_nothing_in`] does
     /// not settle it.
     keys_end_in_two_digits: bool,
+    /// Whether the JSON walker skips the head of an ARN that opens a string (see
+    /// [`crate::arn`]): not with a custom rule, which might match there, nor when `arn` is a
+    /// classified key (the head's other words follow a colon, and are read as no key).
+    pub(crate) skips_arn_heads: bool,
     pub(crate) paths: Vec<PathRule>,
     pub(crate) scanners: ScannerSet,
     hash_key: Option<Vec<u8>>,
@@ -1166,6 +1170,25 @@ impl Redactor {
             return false;
         }
         crate::byteset::may_start_a_match(hay)
+    }
+
+    /// The length of the head of the ARN that `value`, a string of the JSON record being
+    /// walked at offset `base`, opens with, to skip (see [`crate::arn`]); 0 when it opens with
+    /// none, when the record's keywords are not indexed, or when one starts inside the head
+    /// (a token rule may match there). Out of line: one string in six is an ARN, and its
+    /// parse would crowd the walker's loop.
+    #[inline(never)]
+    pub(crate) fn arn_head_to_skip(&self, value: &[u8], base: usize, scratch: &Scratch) -> usize {
+        let head = crate::arn::head_end(value);
+        if head == 0 || !scratch.record_indexed {
+            return 0;
+        }
+        let keywords = &scratch.record_keywords;
+        let next = keywords.partition_point(|&(start, _, _)| start < base);
+        match keywords.get(next) {
+            Some(&(start, _, _)) if start < base + head => 0,
+            _ => head,
+        }
     }
 
     /// Finds the gate's keywords in a JSON record in one pass, for [`Redactor::scan_text`] to
