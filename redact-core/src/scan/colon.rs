@@ -69,7 +69,7 @@ pub(super) fn scan_at(
                 return colon + 1;
             }
         }
-        return skip_run(hay, colon);
+        return resume_after_run(hay, colon, skip_run(hay, colon));
     }
     let end = address_bytes_end(hay, start, colon);
     if let Some(end) = ipv6_at(set, hay, start, colon, end, out) {
@@ -81,7 +81,66 @@ pub(super) fn scan_at(
             return mac_end;
         }
     }
-    end.max(colon + 1)
+    resume_after_run(hay, colon, end.max(colon + 1))
+}
+
+/// Where scanning resumes after the run of address bytes from `colon` to `end` that held no
+/// address: at the number after the run's last `:` when it may be one of ours, which resuming
+/// at `end` would leave unread (`ssn::219-09-9999`, `card :4111 ..`, `ip::10.1.2.3`,
+/// `12:4111..`); else at `end`. A number of ours there is a card's digits, groups of three or
+/// more digits (a card's, an SSN's, a phone number's), or numbers and two dots or more (an
+/// IPv4 address, a phone number): not a port (`db:5432`) nor a time's seconds (`10:00:08.123`),
+/// which are common and were read as part of the run.
+#[inline]
+fn resume_after_run(hay: &[u8], colon: usize, end: usize) -> usize {
+    // Most runs are turned away by their last bytes: a number of ours ends the run in a digit,
+    // and goes on after it or is long or dotted (a full look after every run that held no
+    // address cost loghub 4% more instructions, this one 2.5%).
+    let goes_on = || {
+        matches!(hay.get(end), Some(b' ' | b'-' | b'.'))
+            && hay.get(end + 1).is_some_and(u8::is_ascii_digit)
+    };
+    if hay[end - 1].is_ascii_digit()
+        && (end - colon > super::digits::MIN_CARD_DIGITS
+            || goes_on()
+            || hay[colon..end].contains(&b'.'))
+    {
+        number_after_run(hay, colon, end)
+    } else {
+        end
+    }
+}
+
+/// [`resume_after_run`]'s full look, at the run's last group.
+#[cold]
+#[inline(never)]
+fn number_after_run(hay: &[u8], colon: usize, end: usize) -> usize {
+    let Some(last) = hay[colon..end].iter().rposition(|&b| b == b':') else {
+        return end;
+    };
+    let rest = &hay[colon + last + 1..];
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let grouped = || {
+        matches!(rest.get(digits), Some(b' ' | b'-'))
+            && rest.get(digits + 1).is_some_and(u8::is_ascii_digit)
+    };
+    let dotted = || {
+        rest.get(digits) == Some(&b'.')
+            && rest
+                .iter()
+                .take_while(|b| b.is_ascii_digit() || **b == b'.')
+                .filter(|&&b| b == b'.')
+                .count()
+                >= 2
+    };
+    let number = digits >= super::digits::MIN_CARD_DIGITS
+        || (digits >= 3 && grouped())
+        || (digits >= 1 && dotted());
+    if number {
+        colon + last + 1
+    } else {
+        end
+    }
 }
 
 /// Where the run of address bytes (hex digits, `:`, `.`) from `from` ends, at most 45 bytes

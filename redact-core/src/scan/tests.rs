@@ -66,6 +66,32 @@ fn look_alikes_are_left_alone() {
 }
 
 #[test]
+fn a_number_after_a_run_of_colons_that_is_no_address_is_still_read() {
+    // The colon scanner reads the run of hex digits and colons around a `:`; when it holds no
+    // address, the number after its last `:` is read on its own.
+    for (hay, value, scanner) in [
+        ("card::4111111111111111", "4111111111111111", "credit_card"),
+        (
+            "a:::4111 1111 1111 1111",
+            "4111 1111 1111 1111",
+            "credit_card",
+        ),
+        ("card: :4111111111111111", "4111111111111111", "credit_card"),
+        ("a 12:4111111111111111", "4111111111111111", "credit_card"),
+        ("ssn::219-09-9999", "219-09-9999", "us_ssn"),
+        ("x=:219-09-9999", "219-09-9999", "us_ssn"),
+        ("ip::10.1.2.3 up", "10.1.2.3", "ipv4"),
+        ("peer :10.1.2.3", "10.1.2.3", "ipv4"),
+    ] {
+        assert_eq!(found(hay), [(value.into(), scanner)], "{hay}");
+    }
+    // What the run held stays as it was: a time's seconds, a port.
+    for hay in ["at 10:00:08.123 done", "db:5432 ok", "std::io::Error"] {
+        assert_eq!(found(hay), [], "{hay}");
+    }
+}
+
+#[test]
 fn addresses_are_parsed() {
     assert_eq!(
         found("x-forwarded-for: 2600:1f18:7fe9:a334:215c:be9f:477e:afd0"),
