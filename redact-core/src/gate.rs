@@ -3,8 +3,8 @@
 //! Where AVX2 is available, the gate searches with its own Teddy ([`teddy`]), made for the
 //! short haystacks it is given (a log line, searched again after each keyword found): over the
 //! dev corpus's text lines the gate cost 7.11 million instructions with aho-corasick's Teddy and
-//! 4.78 million with its own; loghub 12.48 and 7.55; the dev corpus's JSON records, one search
-//! per record, 12.61 and 10.07 (`engine_pass` under callgrind). Elsewhere (aarch64, or too
+//! 4.40 million with its own; loghub 12.48 and 6.93; the dev corpus's JSON records, one search
+//! per record, 12.61 and 8.92 (`engine_pass` under callgrind). Elsewhere (aarch64, or too
 //! many keywords, or one shorter than three bytes) it asks aho-corasick's Teddy directly, as
 //! below.
 //!

@@ -95,7 +95,7 @@ pub(super) fn scan_at(
 fn resume_after_run(hay: &[u8], colon: usize, end: usize) -> usize {
     // Most runs are turned away by their last bytes: a number of ours ends the run in a digit,
     // and goes on after it or is long or dotted (a full look after every run that held no
-    // address cost loghub 4% more instructions, this one 2.5%).
+    // address cost loghub 4.5% more instructions, this one 1.6%).
     let goes_on = || {
         matches!(hay.get(end), Some(b' ' | b'-' | b'.'))
             && hay.get(end + 1).is_some_and(u8::is_ascii_digit)
