@@ -355,6 +355,17 @@ impl Scratch {
         }
     }
 
+    /// Whether a keyword of the indexed record (see [`Redactor::index_record`]) starts in
+    /// `from..to`.
+    fn keyword_starts_in(&self, from: usize, to: usize) -> bool {
+        let next = self
+            .record_keywords
+            .partition_point(|&(start, _, _)| start < from);
+        self.record_keywords
+            .get(next)
+            .is_some_and(|&(start, _, _)| start < to)
+    }
+
     /// Writes the spans found so far this round (`hits[first..]`) to `round_spans`, and those
     /// with the last round's (`late`) to `spans`: a late reader reads the text's structure
     /// (quotes, brackets, commas) through `spans`, as it will look once the readers after it
@@ -1157,12 +1168,7 @@ impl Redactor {
         }
         // Keywords never hold a quote (else the record is not indexed), so none spans a
         // string's edge: the ones inside are those that start inside.
-        let keywords = &scratch.record_keywords;
-        let next = keywords.partition_point(|&(start, _, _)| start < base);
-        if keywords
-            .get(next)
-            .is_some_and(|&(start, _, _)| start < base + hay.len())
-        {
+        if scratch.keyword_starts_in(base, base + hay.len()) {
             return true;
         }
         if crate::scan::finds_nothing_in(hay) && !self.keys_end_in_two_digits {
@@ -1180,15 +1186,10 @@ impl Redactor {
     #[inline(never)]
     pub(crate) fn arn_head_to_skip(&self, value: &[u8], base: usize, scratch: &Scratch) -> usize {
         let head = crate::arn::head_end(value);
-        if head == 0 || !scratch.record_indexed {
+        if head == 0 || !scratch.record_indexed || scratch.keyword_starts_in(base, base + head) {
             return 0;
         }
-        let keywords = &scratch.record_keywords;
-        let next = keywords.partition_point(|&(start, _, _)| start < base);
-        match keywords.get(next) {
-            Some(&(start, _, _)) if start < base + head => 0,
-            _ => head,
-        }
+        head
     }
 
     /// Finds the gate's keywords in a JSON record in one pass, for [`Redactor::scan_text`] to
