@@ -340,12 +340,25 @@ fn a_nested_value_goes_whole() {
     assert_eq!(value_of("password: [REDACTED] ok", "password"), None);
 }
 
+/// Short keys that one byte tells apart, the first classified: a key under eight bytes is
+/// printed by reads that overlap (its first and last four, or its first, middle and last byte).
+const SHORT_PAIRS: [[&str; 2]; 5] = [
+    ["ssn", "sxn"],
+    ["dob", "dox"],
+    ["token", "tokex"],
+    ["secret", "sxcret"],
+    ["passwd", "passxd"],
+];
+
 #[test]
 fn key_cache_answers_as_the_table_does() {
-    let table = table();
+    let mut table = table();
+    for [classified, _] in SHORT_PAIRS {
+        table.insert_exact(classified, FieldTarget::plain(RuleId(5)));
+    }
     let mut cache = KeyCache::default();
     let keys: Vec<String> = (0..2000)
-        .map(|i| match i % 7 {
+        .map(|i| match i % 8 {
             0 => format!("key{i}"),
             1 => "db_password".to_string(),
             2 => format!("SSN{}", i % 3),
@@ -353,6 +366,8 @@ fn key_cache_answers_as_the_table_does() {
             3 => "customer_first_name".to_string(),
             4 => "customerxfirst_name".to_string(),
             5 => ["ssn", "sso", "", "a"][i % 4].to_string(),
+            // Short keys are printed by overlapping reads: each byte must count.
+            6 => SHORT_PAIRS[i / 8 % SHORT_PAIRS.len()][i / 16 % 2].to_string(),
             _ => "x".repeat(40),
         })
         .collect();
@@ -360,6 +375,13 @@ fn key_cache_answers_as_the_table_does() {
         table.classify(b"customer_first_name").is_some(),
         table.classify(b"customerxfirst_name").is_some()
     );
+    for [classified, not] in SHORT_PAIRS {
+        assert!(
+            table.classify(classified.as_bytes()).is_some(),
+            "{classified}"
+        );
+        assert!(table.classify(not.as_bytes()).is_none(), "{not}");
+    }
     for _ in 0..2 {
         for key in &keys {
             let cached = cache.classify(&table, key.as_bytes()).map(|t| t.rule);
