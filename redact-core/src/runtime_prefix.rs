@@ -244,16 +244,10 @@ fn date_time_end(record: &[u8], at: usize) -> Option<usize> {
     // `0000-00-00T00:00:00`
     const LEN: usize = 19;
     let head: &[u8; LEN] = record.get(at..at + LEN)?.try_into().ok()?;
-    // Many logs open with a number, some with a date and time (a quarter of loghub's lines):
-    // the separators turn most other numbers away, and then the digits are tested eight bytes
-    // at a time.
-    if head[4] != b'-' || head[7] != b'-' || head[13] != b':' || head[16] != b':' {
-        return None;
-    }
-    let fits = (head[10] == b'T' || head[10] == b' ')
-        && digit_bytes(&head[..8]) == DATE_DIGITS
-        && digit_bytes(&head[8..16]) == TIME_DIGITS
-        && digit_bytes(&head[11..19]) == TIME_DIGITS;
+    // Many logs open with a number, some with a date and time (a quarter of loghub's lines).
+    let fits = crate::scan::opens_with_date_and_minute(head)
+        && head[16] == b':'
+        && crate::scan::digit_bytes(&head[11..19]) == crate::scan::TIME_DIGITS;
     if !fits {
         return None;
     }
@@ -272,37 +266,6 @@ fn date_time_end(record: &[u8], at: usize) -> Option<usize> {
         end += 1;
     }
     Some(end)
-}
-
-/// The digits of `YYYY-MM-` (bytes 0..8 of a date and time), one high bit each, as
-/// [`digit_bytes`] sets them.
-const DATE_DIGITS: u64 = digits_at(&[0, 1, 2, 3, 5, 6]);
-/// The digits of `DDTHH:MM` (bytes 8..16) and of `HH:MM:SS` (11..19), which fall alike.
-const TIME_DIGITS: u64 = digits_at(&[0, 1, 3, 4, 6, 7]);
-
-const fn digits_at(positions: &[usize]) -> u64 {
-    let mut mask = 0;
-    let mut i = 0;
-    while i < positions.len() {
-        mask |= 0x80 << (8 * positions[i]);
-        i += 1;
-    }
-    mask
-}
-
-/// The high bit of each of the eight bytes of `bytes` (exactly eight, read little-endian) that
-/// is an ASCII digit.
-fn digit_bytes(bytes: &[u8]) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    let mut word = [0; 8];
-    word.copy_from_slice(bytes);
-    let x = u64::from_le_bytes(word);
-    // With the high bits cleared no byte's sum carries into the next one's.
-    let low = x & !HIGH;
-    let from_zero = low + ONES * (0x80 - u64::from(b'0'));
-    let past_nine = low + ONES * (0x80 - u64::from(b'9') - 1);
-    from_zero & !past_nine & !x & HIGH
 }
 
 /// Where the text after one to [`MAX_BLANKS`] blanks at `at` starts.
@@ -467,21 +430,6 @@ mod tests {
             assert_eq!(redacted[..prefix.len()], *prefix.as_bytes(), "{line}");
             assert_eq!(redacted[prefix.len()..], *alone, "{line}");
         }
-    }
-
-    #[test]
-    fn digit_bytes_marks_digits_only() {
-        assert_eq!(
-            super::digit_bytes(b"0123456789"[..8].try_into().unwrap()),
-            0x8080_8080_8080_8080
-        );
-        // The bytes around the digits, and bytes past ASCII (which must not carry into the
-        // next byte's sum: `\xff/` is no digit).
-        assert_eq!(super::digit_bytes(b"/:\xff/\x80\xb0;a"), 0);
-        assert_eq!(
-            super::digit_bytes(b"\xff9\xff0-1T2"),
-            0x80_00_80_00_80_00_80_00
-        );
     }
 
     #[test]

@@ -581,9 +581,8 @@ impl KeyCache {
         }
     }
 
-    /// The slot that holds `key`, filled with `table`'s answer when none of its set did (the
-    /// set's first slot takes it, and the keys there move down one, forgetting the last);
-    /// `None` for a key too long to remember.
+    /// The slot that holds `key`, filled with `table`'s answer when none of its set did (see
+    /// [`KeyCache::fill`]); `None` for a key too long to remember.
     #[inline]
     fn entry(&mut self, table: &FieldTable, key: &[u8]) -> Option<&mut CachedKey> {
         if key.len() > Self::MAX_CACHED {
@@ -594,13 +593,25 @@ impl KeyCache {
         let set = self.slots.get_mut(first..first + Self::WAYS)?;
         match set.iter().position(|slot| slot.holds(key, &print)) {
             Some(way) => set.get_mut(way),
-            None => {
-                set.rotate_right(1);
-                let newest = set.first_mut()?;
-                newest.fill(key, print, table.classify(key));
-                Some(newest)
-            }
+            None => Self::fill(set, table, key, print),
         }
+    }
+
+    /// Puts `key` in the first slot of `set`, with `table`'s answer; the keys there move down
+    /// one, forgetting the last. Out of line: a miss is rare, and inlined into the lookup its
+    /// registers cost every hit.
+    #[cold]
+    #[inline(never)]
+    fn fill<'s>(
+        set: &'s mut [CachedKey],
+        table: &FieldTable,
+        key: &[u8],
+        print: KeyPrint,
+    ) -> Option<&'s mut CachedKey> {
+        set.rotate_right(1);
+        let newest = set.first_mut()?;
+        newest.fill(key, print, table.classify(key));
+        Some(newest)
     }
 }
 

@@ -1008,16 +1008,7 @@ fn date_time_len(s: &[u8]) -> Option<usize> {
         s.get(range)
             .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
     };
-    let shaped = digits(0..4)
-        && s.get(4) == Some(&b'-')
-        && digits(5..7)
-        && s.get(7) == Some(&b'-')
-        && digits(8..10)
-        && matches!(s.get(10), Some(b'T' | b' '))
-        && digits(11..13)
-        && s.get(13) == Some(&b':')
-        && digits(14..16);
-    if !shaped {
+    if !opens_with_date_and_minute(s) {
         return None;
     }
     let mut len = 16;
@@ -1032,6 +1023,53 @@ fn date_time_len(s: &[u8]) -> Option<usize> {
     }
     // Glued to more digits, it is something else.
     (!s.get(len).is_some_and(u8::is_ascii_digit)).then_some(len)
+}
+
+/// Whether `s` opens with a date and a time to the minute: `YYYY-MM-DD`, `T` or a blank,
+/// `HH:MM`. The separators turn most numbers away, and then the digits are tested eight bytes
+/// at a time (a byte at a time, a JSON record's timestamp string cost 150 instructions).
+pub(crate) fn opens_with_date_and_minute(s: &[u8]) -> bool {
+    let Some(head) = s.get(..16) else {
+        return false;
+    };
+    head[4] == b'-'
+        && head[7] == b'-'
+        && head[13] == b':'
+        && matches!(head[10], b'T' | b' ')
+        && digit_bytes(&head[..8]) == DATE_DIGITS
+        && digit_bytes(&head[8..16]) == TIME_DIGITS
+}
+
+/// The digits of `YYYY-MM-` (bytes 0..8 of a date and time), one high bit each, as
+/// [`digit_bytes`] sets them.
+const DATE_DIGITS: u64 = digits_at(&[0, 1, 2, 3, 5, 6]);
+/// The digits of `DDTHH:MM` (bytes 8..16 of a date and time) and of `HH:MM:SS`, which fall
+/// alike.
+pub(crate) const TIME_DIGITS: u64 = digits_at(&[0, 1, 3, 4, 6, 7]);
+
+const fn digits_at(positions: &[usize]) -> u64 {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < positions.len() {
+        mask |= 0x80 << (8 * positions[i]);
+        i += 1;
+    }
+    mask
+}
+
+/// The high bit of each of the eight bytes of `bytes` (exactly eight, read little-endian) that
+/// is an ASCII digit.
+pub(crate) fn digit_bytes(bytes: &[u8]) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let mut word = [0; 8];
+    word.copy_from_slice(bytes);
+    let x = u64::from_le_bytes(word);
+    // With the high bits cleared no byte's sum carries into the next one's.
+    let low = x & !HIGH;
+    let from_zero = low + ONES * (0x80 - u64::from(b'0'));
+    let past_nine = low + ONES * (0x80 - u64::from(b'9') - 1);
+    from_zero & !past_nine & !x & HIGH
 }
 
 /// Whether `s` is a date and time and nothing else, with an optional zone (`Z`, `+0000`,

@@ -6,7 +6,7 @@ mod digits;
 mod dsn;
 mod email;
 
-pub(crate) use digits::is_month;
+pub(crate) use digits::{digit_bytes, is_month, opens_with_date_and_minute, TIME_DIGITS};
 
 use crate::byteset::{self, Stops};
 use crate::engine::{Hit, RuleId};

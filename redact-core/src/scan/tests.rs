@@ -208,3 +208,42 @@ proptest::proptest! {
         proptest::prop_assert_eq!(found(&value), []);
     }
 }
+
+#[test]
+fn digit_bytes_marks_digits_only() {
+    assert_eq!(
+        super::digit_bytes(b"0123456789"[..8].try_into().unwrap()),
+        0x8080_8080_8080_8080
+    );
+    // The bytes around the digits, and bytes past ASCII (which must not carry into the
+    // next byte's sum: `\xff/` is no digit).
+    assert_eq!(super::digit_bytes(b"/:\xff/\x80\xb0;a"), 0);
+    assert_eq!(
+        super::digit_bytes(b"\xff9\xff0-1T2"),
+        0x80_00_80_00_80_00_80_00
+    );
+}
+
+#[test]
+fn a_date_and_minute_is_told_by_its_separators_and_digits() {
+    for yes in [
+        "2026-11-23T10:00",
+        "2026-11-23 10:00:45.205Z",
+        "1990-01-31T00:00+01:00",
+    ] {
+        assert!(super::opens_with_date_and_minute(yes.as_bytes()), "{yes}");
+    }
+    for no in [
+        "2026-11-23T10:0",
+        "2026-11-23X10:00",
+        "2026/11/23T10:00",
+        "2026-11-2aT10:00",
+        "202a-11-23T10:00",
+        "2026-11-23T1a:00",
+        "2026-11-23T10:0a",
+        "2026-11-23T10-00",
+        "",
+    ] {
+        assert!(!super::opens_with_date_and_minute(no.as_bytes()), "{no}");
+    }
+}
