@@ -110,6 +110,28 @@ impl ByteSet for HexDigits {
     }
 }
 
+/// The bytes at which a bare value after a key may end (see `keyvalue::values`): blanks and
+/// line breaks (and a vertical tab, which keeps their range whole), `"`, `;`, `&`, `#`, `,`,
+/// `\` and `|`. Values are walked to their end, and a token or cookie runs long: a table walk
+/// cost five instructions a byte.
+pub(crate) struct BareValueEnds;
+
+impl ByteSet for BareValueEnds {
+    #[inline]
+    fn contains(b: u8) -> bool {
+        matches!(
+            b,
+            b' ' | b'\t'..=b'\r' | b'"' | b';' | b'&' | b'#' | b',' | b'\\' | b'|'
+        )
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    fn mask16(chunk: &[u8]) -> u32 {
+        sse2::bare_value_ends(chunk)
+    }
+}
+
 /// Where a dashed UUID (36 bytes) has its dashes.
 const UUID_DASHES: [usize; 4] = [8, 13, 18, 23];
 
@@ -274,11 +296,41 @@ mod sse2 {
         unsafe { hex_digits_sse2(chunk) }
     }
 
+    /// [`super::BareValueEnds`] in a 16-byte chunk.
+    #[inline]
+    pub(super) fn bare_value_ends(chunk: &[u8]) -> u32 {
+        // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 CPU has it.
+        unsafe { bare_value_ends_sse2(chunk) }
+    }
+
     /// [`super::StringEnds`] in a 16-byte chunk.
     #[inline]
     pub(super) fn string_ends(chunk: &[u8]) -> u32 {
         // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 CPU has it.
         unsafe { string_ends_sse2(chunk) }
+    }
+
+    #[target_feature(enable = "sse2")]
+    #[inline]
+    fn bare_value_ends_sse2(chunk: &[u8]) -> u32 {
+        let bytes = load(chunk);
+        // `\t`..=`\r` are 0x09..=0x0D: moved to -128..=-124 they are the only bytes below -123.
+        let blank = _mm_or_si128(
+            _mm_cmplt_epi8(
+                _mm_add_epi8(bytes, _mm_set1_epi8(0x77)),
+                _mm_set1_epi8(-123),
+            ),
+            equal(bytes, b' '),
+        );
+        let quotes_and_lists = _mm_or_si128(
+            _mm_or_si128(equal(bytes, b'"'), equal(bytes, b';')),
+            _mm_or_si128(equal(bytes, b'&'), equal(bytes, b'#')),
+        );
+        let others = _mm_or_si128(
+            _mm_or_si128(equal(bytes, b','), equal(bytes, b'\\')),
+            equal(bytes, b'|'),
+        );
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(blank, quotes_and_lists), others)) as u32
     }
 
     #[target_feature(enable = "sse2")]
@@ -375,6 +427,11 @@ mod tests {
         );
         assert_eq!(members(StringEnds::contains), b"\"\\".to_vec());
         assert!(!StartsAMatch::contains(0) && !StringEnds::contains(0));
+        assert_eq!(
+            members(BareValueEnds::contains),
+            b"\t\n\x0b\x0c\r \"#&,;\\|".to_vec()
+        );
+        assert!(!BareValueEnds::contains(0));
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -404,6 +461,7 @@ mod tests {
         check::<StartsAMatch>("starts a match");
         check::<StringEnds>("string ends");
         check::<HexDigits>("hex digits");
+        check::<BareValueEnds>("bare value ends");
     }
 
     proptest! {

@@ -11,6 +11,7 @@ use super::stand_ins::{
 };
 use super::table::{FieldTarget, MAX_KEY};
 use super::Found;
+use crate::byteset::BareValueEnds;
 use crate::engine::{Hit, RuleId};
 use crate::scan::is_month;
 
@@ -615,25 +616,28 @@ fn bare_value_end(
             || (escaped && b == b'\\')
     };
     let mut end = start;
-    while end < hay.len() {
+    // The bytes of most values are passed over sixteen at a time.
+    loop {
+        let Some(at) = crate::byteset::find::<BareValueEnds>(hay, end) else {
+            end = hay.len();
+            break;
+        };
+        end = at;
         let b = hay[end];
-        // One table read passes over the bytes of most values.
-        if MAY_END_BARE_VALUE[usize::from(b)] {
-            let ends_here = match b {
-                b',' => hay.get(end + 1) == Some(&b' '),
-                // An escaped line break or tab (`password: x\n  user: bob` inside a JSON
-                // string or a printed string) is whitespace once decoded.
-                b'\\' => escaped || crate::escapes::is_escaped_space(hay, end),
-                // Pipe-delimited pairs (`ssn=536-22-8011|dob=1984-03-12`) and a form body
-                // that opens a string (`"ssn=536-22-8011&first_name=Ada"`): a `|` or `&` is
-                // part of a value (passwords hold them) unless the next pair's `key=` follows.
-                b'|' => pair_follows(hay, end + 1),
-                b'&' => in_query || pair_follows(hay, end + 1),
-                _ => stops(b),
-            };
-            if ends_here {
-                break;
-            }
+        let ends_here = match b {
+            b',' => hay.get(end + 1) == Some(&b' '),
+            // An escaped line break or tab (`password: x\n  user: bob` inside a JSON string or
+            // a printed string) is whitespace once decoded.
+            b'\\' => escaped || crate::escapes::is_escaped_space(hay, end),
+            // Pipe-delimited pairs (`ssn=536-22-8011|dob=1984-03-12`) and a form body that
+            // opens a string (`"ssn=536-22-8011&first_name=Ada"`): a `|` or `&` is part of a
+            // value (passwords hold them) unless the next pair's `key=` follows.
+            b'|' => pair_follows(hay, end + 1),
+            b'&' => in_query || pair_follows(hay, end + 1),
+            _ => stops(b),
+        };
+        if ends_here {
+            break;
         }
         end += 1;
     }
@@ -662,10 +666,6 @@ fn bare_value_end(
     }
     trim_unbalanced_closers(hay, start, end)
 }
-
-/// The bytes at which a bare value may end, depending on where it stands: see
-/// [`bare_value_end`].
-static MAY_END_BARE_VALUE: [bool; 256] = crate::scan::table_of(b" \t\n\x0c\r\";&#,\\|");
 
 /// Whether `key=` starts at `pos`: a key of identifier bytes, then `=`.
 fn pair_follows(hay: &[u8], pos: usize) -> bool {
