@@ -967,9 +967,7 @@ fn named_as_credential(hay: &[u8], start: usize) -> bool {
 fn skip_word(hay: &[u8], from: usize, covered: &Covered<'_>) -> usize {
     let mut i = from;
     loop {
-        while i < hay.len() && is_word(hay[i]) {
-            i += 1;
-        }
+        i = crate::byteset::word_end(hay, i);
         let glued_run = matches!(hay.get(i..i + 2), Some([b'-' | b'.' | b'_', d]) if d.is_ascii_digit())
             && hay.get(i + 3) != Some(&b'-')
             && i > from
