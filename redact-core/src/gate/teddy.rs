@@ -40,6 +40,21 @@ pub(crate) struct Teddy {
     high: [[u8; 32]; MASK_LEN],
     /// Each bucket's keywords, longest first.
     buckets: Vec<Vec<Keyword>>,
+    /// The keywords' first three bytes, as a set of [`HEAD_BITS`] bits (see [`head_bit`]): a
+    /// candidate whose bytes open no keyword is passed over with one test, where a search of
+    /// its buckets compared it with each of their keywords (the nibble masks let through a
+    /// few times more candidates than there are keywords).
+    heads: Box<[u64; HEAD_BITS / 64]>,
+}
+
+/// The size of [`Teddy::heads`].
+const HEAD_BITS: usize = 4096;
+
+/// Where a keyword's [`head`] is in [`Teddy::heads`]: its word, and its bit there.
+#[inline]
+fn head_bit(head: u32) -> (usize, u64) {
+    let hashed = head.wrapping_mul(0x9E37_79B1) >> (32 - HEAD_BITS.trailing_zeros());
+    (hashed as usize / 64, 1 << (hashed % 64))
 }
 
 /// A keyword as [`Teddy::verify`] checks it.
@@ -63,7 +78,10 @@ impl Teddy {
         let mut low = [[0; 32]; MASK_LEN];
         let mut high = [[0; 32]; MASK_LEN];
         let mut buckets = vec![Vec::new(); BUCKETS];
+        let mut heads = Box::new([0; HEAD_BITS / 64]);
         for (k, keyword) in keywords.iter().enumerate() {
+            let (word, bit) = head_bit(head(keyword));
+            heads[word] |= bit;
             let bucket = bucket_of[k] % BUCKETS;
             let (half, bit) = (16 * (bucket / 8), 1 << (bucket % 8));
             for (j, &b) in keyword.iter().take(MASK_LEN).enumerate() {
@@ -79,7 +97,12 @@ impl Teddy {
         for bucket in &mut buckets {
             bucket.sort_by_key(|k| std::cmp::Reverse(k.bytes.len()));
         }
-        Some(Teddy { low, high, buckets })
+        Some(Teddy {
+            low,
+            high,
+            buckets,
+            heads,
+        })
     }
 
     /// The leftmost-longest keyword in `hay` that starts at or after `from`.
@@ -174,6 +197,10 @@ impl Teddy {
             let at = p + i;
             let rest = hay.get(at..)?;
             let rest_head = head(rest);
+            let (word, bit) = head_bit(rest_head);
+            if self.heads[word] & bit == 0 {
+                continue;
+            }
             let mut longest: Option<&Keyword> = None;
             while buckets != 0 {
                 let bucket = buckets.trailing_zeros() as usize;
