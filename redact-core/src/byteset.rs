@@ -364,14 +364,7 @@ mod sse2 {
     #[inline]
     fn bare_value_ends_sse2(chunk: &[u8]) -> u32 {
         let bytes = load(chunk);
-        // `\t`..=`\r` are 0x09..=0x0D: moved to -128..=-124 they are the only bytes below -123.
-        let blank = _mm_or_si128(
-            _mm_cmplt_epi8(
-                _mm_add_epi8(bytes, _mm_set1_epi8(0x77)),
-                _mm_set1_epi8(-123),
-            ),
-            equal(bytes, b' '),
-        );
+        let blank = _mm_or_si128(in_range(bytes, b'\t', b'\r'), equal(bytes, b' '));
         let quotes_and_lists = _mm_or_si128(
             _mm_or_si128(equal(bytes, b'"'), equal(bytes, b';')),
             _mm_or_si128(equal(bytes, b'&'), equal(bytes, b'#')),
@@ -387,19 +380,11 @@ mod sse2 {
     #[inline]
     fn words_sse2(chunk: &[u8]) -> u32 {
         let bytes = load(chunk);
-        // `0`..=`9` moved to -128..=-119 are the only bytes below -118; letters made lower
-        // case by setting 0x20 (which no other byte lands in `a`..=`z` by), `a`..=`z` moved to
-        // -128..=-103 the only ones below -102.
-        let digit = _mm_cmplt_epi8(
-            _mm_add_epi8(bytes, _mm_set1_epi8(0x50)),
-            _mm_set1_epi8(-118),
-        );
+        // Letters made lower case by setting 0x20: no other byte lands in `a`..=`z` by it.
         let lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
-        let letter = _mm_cmplt_epi8(
-            _mm_add_epi8(lower, _mm_set1_epi8(0x1F)),
-            _mm_set1_epi8(-102),
-        );
-        let any = _mm_or_si128(_mm_or_si128(digit, letter), equal(bytes, b'_'));
+        let digit_or_letter =
+            _mm_or_si128(in_range(bytes, b'0', b'9'), in_range(lower, b'a', b'z'));
+        let any = _mm_or_si128(digit_or_letter, equal(bytes, b'_'));
         _mm_movemask_epi8(any) as u32
     }
 
@@ -414,27 +399,18 @@ mod sse2 {
     #[inline]
     fn hex_digits_sse2(chunk: &[u8]) -> u32 {
         let bytes = load(chunk);
-        // `0`..=`9` moved to -128..=-119 are the only bytes below -118; `a`..=`f`, and `A`..=`F`
-        // made lower case by setting 0x20, moved to -128..=-123 the only ones below -122.
-        let digit = _mm_cmplt_epi8(
-            _mm_add_epi8(bytes, _mm_set1_epi8(0x50)),
-            _mm_set1_epi8(-118),
-        );
+        // `A`..=`F` made lower case by setting 0x20 (no other byte lands in `a`..=`f` by it).
         let lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
-        let letter = _mm_cmplt_epi8(
-            _mm_add_epi8(lower, _mm_set1_epi8(0x1F)),
-            _mm_set1_epi8(-122),
-        );
-        _mm_movemask_epi8(_mm_or_si128(digit, letter)) as u32
+        let any = _mm_or_si128(in_range(bytes, b'0', b'9'), in_range(lower, b'a', b'f'));
+        _mm_movemask_epi8(any) as u32
     }
 
     #[target_feature(enable = "sse2")]
     #[inline]
     fn stops_sse2(chunk: &[u8]) -> u32 {
         let bytes = load(chunk);
-        // `0`..=`:` are 0x30..=0x3A: moved to -128..=-118 they are the only bytes below -117.
-        let moved = _mm_add_epi8(bytes, _mm_set1_epi8(0x50));
-        let digit_or_colon = _mm_cmplt_epi8(moved, _mm_set1_epi8(-117));
+        // `0`..=`:` are 0x30..=0x3A.
+        let digit_or_colon = in_range(bytes, b'0', b':');
         let any = _mm_or_si128(
             _mm_or_si128(digit_or_colon, equal(bytes, b'@')),
             _mm_or_si128(equal(bytes, b'%'), equal(bytes, b'\\')),
@@ -452,6 +428,19 @@ mod sse2 {
             equal(bytes, c),
         );
         _mm_movemask_epi8(any) as u32
+    }
+
+    /// The bytes of `bytes` in `first..=last`, all bits set in each. SSE2 compares signed
+    /// bytes only: moved so that `first` lands on -128, the range is the bytes below
+    /// `-128 + (last - first + 1)`, and every other byte lands above it.
+    #[target_feature(enable = "sse2")]
+    #[inline]
+    fn in_range(bytes: __m128i, first: u8, last: u8) -> __m128i {
+        let moved = _mm_add_epi8(bytes, _mm_set1_epi8(0x80u8.wrapping_sub(first) as i8));
+        _mm_cmplt_epi8(
+            moved,
+            _mm_set1_epi8((0x80 + u32::from(last - first) + 1) as u8 as i8),
+        )
     }
 
     #[target_feature(enable = "sse2")]

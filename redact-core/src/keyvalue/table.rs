@@ -453,9 +453,10 @@ pub(crate) fn has_stop(key: &[u8]) -> bool {
 }
 
 /// A key's length and its first and last eight bytes (of a shorter key, its first and last
-/// four, or its first, middle and last byte): picks its slot in [`KeyCache`] and, for a key of
-/// up to sixteen bytes, is the whole key. Read in a constant number of instructions: a byte-at-a-time hash (FNV-1a) and a `memcmp` call
-/// per lookup cost about 4% of the JSON corpus's instructions.
+/// four, or its first, middle and last byte): picks its set in [`KeyCache`] and, for a key of
+/// up to sixteen bytes, is the whole key. Read in a constant number of instructions: a
+/// byte-at-a-time hash (FNV-1a) and a `memcmp` call per lookup cost about 4% of the JSON
+/// corpus's instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct KeyPrint {
     len: usize,
@@ -582,7 +583,7 @@ impl KeyCache {
     }
 
     /// The slot that holds `key`, filled with `table`'s answer when none of its set did (see
-    /// [`KeyCache::fill`]); `None` for a key too long to remember.
+    /// [`KeyCache::insert`]); `None` for a key too long to remember.
     #[inline]
     fn entry(&mut self, table: &FieldTable, key: &[u8]) -> Option<&mut CachedKey> {
         if key.len() > Self::MAX_CACHED {
@@ -593,7 +594,7 @@ impl KeyCache {
         let set = self.slots.get_mut(first..first + Self::WAYS)?;
         match set.iter().position(|slot| slot.holds(key, &print)) {
             Some(way) => set.get_mut(way),
-            None => Self::fill(set, table, key, print),
+            None => Self::insert(set, table, key, print),
         }
     }
 
@@ -602,7 +603,7 @@ impl KeyCache {
     /// registers cost every hit.
     #[cold]
     #[inline(never)]
-    fn fill<'s>(
+    fn insert<'s>(
         set: &'s mut [CachedKey],
         table: &FieldTable,
         key: &[u8],
