@@ -175,6 +175,22 @@ fn walk_word(hay: &[u8], from: usize) -> usize {
     i
 }
 
+/// `bytes` (exactly eight) as a little-endian number: eight bytes tested at once.
+#[inline]
+pub(crate) fn read_u64(bytes: &[u8]) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+/// `bytes` (exactly four) as a little-endian number.
+#[inline]
+pub(crate) fn read_u32(bytes: &[u8]) -> u32 {
+    let mut word = [0; 4];
+    word.copy_from_slice(bytes);
+    u32::from_le_bytes(word)
+}
+
 /// Where a dashed UUID (36 bytes) has its dashes.
 const UUID_DASHES: [usize; 4] = [8, 13, 18, 23];
 
@@ -453,11 +469,8 @@ mod sse2 {
     #[target_feature(enable = "sse2")]
     #[inline]
     fn load(chunk: &[u8]) -> __m128i {
-        let mut low = [0; 8];
-        let mut high = [0; 8];
-        low.copy_from_slice(&chunk[..8]);
-        high.copy_from_slice(&chunk[8..16]);
-        _mm_set_epi64x(i64::from_le_bytes(high), i64::from_le_bytes(low))
+        let (low, high) = (super::read_u64(&chunk[..8]), super::read_u64(&chunk[8..16]));
+        _mm_set_epi64x(high as i64, low as i64)
     }
 }
 

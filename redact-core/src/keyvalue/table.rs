@@ -1,6 +1,7 @@
 //! The classified keys: how a key is normalised and looked up, and the cache that remembers
 //! keys across records.
 
+use crate::byteset::{read_u32, read_u64};
 use crate::engine::RuleId;
 use crate::pairs::{PairKeys, PairRole};
 
@@ -614,22 +615,6 @@ impl KeyCache {
         newest.fill(key, print, table.classify(key));
         Some(newest)
     }
-}
-
-/// `bytes` (exactly eight) as a little-endian number.
-#[inline]
-fn read_u64(bytes: &[u8]) -> u64 {
-    let mut word = [0; 8];
-    word.copy_from_slice(bytes);
-    u64::from_le_bytes(word)
-}
-
-/// `bytes` (exactly four) as a little-endian number.
-#[inline]
-fn read_u32(bytes: &[u8]) -> u32 {
-    let mut word = [0; 4];
-    word.copy_from_slice(bytes);
-    u32::from_le_bytes(word)
 }
 
 fn tail_pair(before_last: u8, last: u8) -> usize {

@@ -1060,9 +1060,7 @@ const fn digits_at(positions: &[usize]) -> u64 {
 pub(crate) fn digit_bytes(bytes: &[u8]) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES * 0x80;
-    let mut word = [0; 8];
-    word.copy_from_slice(bytes);
-    let x = u64::from_le_bytes(word);
+    let x = crate::byteset::read_u64(bytes);
     // With the high bits cleared no byte's sum carries into the next one's.
     let low = x & !HIGH;
     let from_zero = low + ONES * (0x80 - u64::from(b'0'));
