@@ -517,6 +517,7 @@ mod tests {
                 "secret_flag",
                 "prefixed_password_flag",
                 "password_short_flag",
+                "redis_cli_password",
                 "passport_number_in_prose",
                 "bare_password_in_prose",
                 "password_with_in_prose",

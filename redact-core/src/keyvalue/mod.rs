@@ -419,7 +419,8 @@ fn marked_key_value(
 /// "536228011", :first-name "Ann"}`. The key follows its `:` at `sep` (after the map's `{` or
 /// the `,` between entries), a blank follows the key, then the value. A namespaced key
 /// (`:user/ssn`) names its field last; a tagged value (`#inst "1990-01-02T00:00:00.000-00:00"`)
-/// goes by its string. Ruby's symbol keys (`{:ssn=>".."}`) are read at their `=>`.
+/// goes by its string. Ruby's symbol keys (`{:ssn=>".."}`, `{:ssn => ".."}`) are read at their
+/// `=>`.
 #[cold]
 fn keyword_key_value(
     table: &FieldTable,
@@ -438,7 +439,10 @@ fn keyword_key_value(
         }
         key_end += 1;
     }
-    if key_end == key_start || hay.get(key_end) != Some(&b' ') {
+    if key_end == key_start
+        || hay.get(key_end) != Some(&b' ')
+        || hay[key_end + 1..].starts_with(b"=>")
+    {
         return None;
     }
     let target = cache.classify(table, &hay[key_start..key_end])?;
