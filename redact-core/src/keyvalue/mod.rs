@@ -350,8 +350,9 @@ fn nested_param_value(
 /// The bytes that may end what comes before a separator when a key is marked: an arrow's `-`
 /// (`password -> x`), prose's abbreviated "number" (`Passport No.:`, `Card #:`), the column
 /// list of a PostgreSQL key's detail (`Key (ssn)=(..)`), an SQL column quoted with backticks
-/// (`` `password` = ? ``), and the `{` or `,` before a Clojure map's keyword key (`{:ssn ..`).
-static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#)`{,");
+/// (`` `password` = ? ``), the `{` or `,` before a Clojure map's keyword key (`{:ssn ..`), and
+/// the `>>` closing an Erlang binary key (`<<"ssn">> => ..`).
+static ENDS_A_MARKED_KEY: [bool; 256] = crate::scan::table_of(b"-.#)`{,>");
 
 /// The quoted value after the separator at `sep` of a pair's value member whose name member
 /// comes after it (`value: '536228011', property: 'ssn'`, see
@@ -411,8 +412,32 @@ fn marked_key_value(
             backticked_column_value(table, cache, hay, key_end, taken)
         }
         b'{' | b',' if hay[sep] == b':' => keyword_key_value(table, cache, hay, sep, taken),
+        b'>' if hay[sep..].starts_with(b"=>") => {
+            binary_key_value(table, cache, hay, key_end, taken)
+        }
         _ => None,
     }
+}
+
+/// The value after a key written as an Erlang binary, `#{<<"ssn">> => <<"536228011">>}`: the
+/// key is the string inside `<<"` and `">>`.
+fn binary_key_value(
+    table: &FieldTable,
+    cache: &mut KeyCache,
+    hay: &[u8],
+    key_end: usize,
+    taken: Found<'_>,
+) -> Option<Hit> {
+    let closing_quote = key_end.checked_sub(3)?;
+    if hay[closing_quote..key_end] != *b"\">>" {
+        return None;
+    }
+    let key_start = key_start_before(hay, closing_quote)?;
+    if !hay[..key_start].ends_with(b"<<\"") {
+        return None;
+    }
+    let target = cache.classify(table, &hay[key_start..closing_quote])?;
+    value_after_key(hay, key_start, closing_quote, target, taken)
 }
 
 /// The value after a keyword key of a map as Clojure prints it (`pr-str`, EDN): `{:ssn

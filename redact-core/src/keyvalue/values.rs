@@ -49,6 +49,10 @@ pub(super) fn value_after_key(
     let mut pos = key_end;
     if let Some(q) = key_quote {
         pos += q.len();
+        // An Erlang binary key: `<<"password">> => <<"x">>`.
+        if hay[pos..].starts_with(b">>") && hay[..key_start - q.len()].ends_with(b"<<") {
+            pos += 2;
+        }
     }
     // A nested parameter's brackets (`user[ssn]=`) say form encoding as `?` and `&` do.
     let in_query = key_quote.is_none()
