@@ -134,6 +134,13 @@ impl FieldTable {
     }
 
     fn insert_key(&mut self, key: &str, kind: KeyKind, target: FieldTarget) {
+        self.insert_prose_last_word(key);
+        self.insert(normalize_owned(key.as_bytes()), kind, Some(target));
+    }
+
+    /// Notes the last word of `key` when it has several (`birth` of `date_of_birth`, `key` of
+    /// `api_key`), for [`FieldTable::may_end_prose_key`].
+    fn insert_prose_last_word(&mut self, key: &str) {
         let mut words = key.split(['_', '-', '.', ' ']).filter(|w| !w.is_empty());
         if let (Some(_), Some(last)) = (words.next(), words.next_back()) {
             let last = last.to_ascii_lowercase().into_bytes();
@@ -141,7 +148,6 @@ impl FieldTable {
                 self.prose_last_words.push(last);
             }
         }
-        self.insert(normalize_owned(key.as_bytes()), kind, Some(target));
     }
 
     /// Whether `word` ends some key of several words, so that the words before it in prose
@@ -152,7 +158,10 @@ impl FieldTable {
             .any(|w| w.eq_ignore_ascii_case(word))
     }
 
+    /// Inserts `suffix`, which classifies every key it ends. A suffix of several words ends a
+    /// key in prose too (`API key:`, `Verification code:`).
     pub(crate) fn insert_suffix(&mut self, suffix: &str, target: FieldTarget) {
+        self.insert_prose_last_word(suffix);
         self.insert(
             normalize_owned(suffix.as_bytes()),
             KeyKind::Suffix,

@@ -275,8 +275,8 @@ pub(super) fn run_on(
 }
 
 /// Adds the nine digits at `start` as an SSN when one is named in prose just before them: `SSN
-/// 536228011`, `SSN #536228011`, `ssn# 536228011`, or in a label (`Invalid SSN format:
-/// 536228011`). Nine digits alone are any id.
+/// 536228011`, `SSN #536228011`, `ssn# 536228011`, `SSN is 536228011`, `social security number
+/// was 536228011`, or in a label (`Invalid SSN format: 536228011`). Nine digits alone are any id.
 #[cold]
 #[inline(never)]
 fn push_named_ssn(set: &ScannerSet, hay: &[u8], start: usize, out: &mut Vec<Hit>) {
@@ -285,13 +285,24 @@ fn push_named_ssn(set: &ScannerSet, hay: &[u8], start: usize, out: &mut Vec<Hit>
     };
     let end = start + 9;
     let digits = &hay[start..end];
-    if (named_before(hay, start, &[b"ssn"]) || named_in_label(hay, start, b"ssn"))
+    let named_in_prose = || {
+        let name_end = if start > 0 && hay[start - 1] == b' ' {
+            end_past_linking_word(hay, start - 1).map(|blank| blank + 1)
+        } else {
+            Some(start)
+        };
+        name_end.is_some_and(|at| named_before(hay, at, &SSN_WORDS))
+    };
+    if (named_in_prose() || named_in_label(hay, start, b"ssn"))
         && !glued_after(hay, end, b"-.")
         && ssn_parts_valid(&digits[..3], &digits[3..5], &digits[5..])
     {
         out.push(Hit::new(start, end, rule));
     }
 }
+
+/// The words that name an SSN in prose, lowercase.
+const SSN_WORDS: [&[u8]; 2] = [b"ssn", b"social security number"];
 
 /// The most words a label may hold after the word that names its value (`SSN format`, `SSN on
 /// file`).
