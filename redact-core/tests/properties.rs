@@ -329,6 +329,17 @@ const TOKENS: &[&str] = &[
     "Your verification code is ",
     "OTP ",
     "482913",
+    // Stop 50's readers: Ruby symbol keys with a spaced arrow, Erlang binary keys, redis-cli's
+    // `-a`, ODBC's `PWD=`, prose keys that end in a suffix's last word, SSNs after `SSN is`.
+    "{:dob => \"",
+    ", :token => ",
+    "#{<<\"ssn\">> => <<\"",
+    "redis-cli -h cache -a ",
+    "['valkey-cli', '-a', '",
+    "UID=app;PWD=",
+    "API key: ",
+    "SSN is ",
+    "536228011",
     "https://x-access-token:",
     "null",
     "0",
